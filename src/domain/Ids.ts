@@ -1,0 +1,105 @@
+/**
+ * Pure, effect-free helpers for Datadog and W3C trace identifiers.
+ *
+ * Datadog propagates 64-bit ids as unsigned decimal strings; the upper half of a 128-bit trace id travels
+ * separately as 16 lower-case hex characters (`_dd.p.tid`). W3C / OpenTelemetry use 32-hex trace ids and
+ * 16-hex span ids.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * The largest unsigned 64-bit integer, in decimal.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const MAX_U64_DECIMAL = "18446744073709551615"
+
+const DECIMAL = /^[0-9]+$/
+const HEX16 = /^[0-9a-f]{16}$/
+const HEX32 = /^[0-9a-f]{32}$/
+const ZERO_HEX16 = "0000000000000000"
+
+/**
+ * `true` for a canonical (no leading zeros), non-zero decimal that fits in 64 unsigned bits.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isDecimalU64 = (value: string): boolean =>
+  value.length > 0 && value.length <= 20 && value[0] !== "0" && DECIMAL.test(value) &&
+  (value.length < 20 || value <= MAX_U64_DECIMAL)
+
+/**
+ * Parses a decimal id leniently (leading zeros allowed, as dd-trace does) into its canonical form.
+ * Returns `undefined` for anything that is not a non-zero unsigned 64-bit decimal.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseDecimalU64 = (value: string): string | undefined => {
+  if (value.length === 0 || value.length > 64 || !DECIMAL.test(value)) return undefined
+  let start = 0
+  while (start < value.length - 1 && value[start] === "0") start++
+  const canonical = start === 0 ? value : value.slice(start)
+  return isDecimalU64(canonical) ? canonical : undefined
+}
+
+/**
+ * `true` for exactly 16 lower-case hex characters.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isHex16 = (value: string): boolean => HEX16.test(value)
+
+/**
+ * `true` for exactly 32 lower-case hex characters.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isHex32 = (value: string): boolean => HEX32.test(value)
+
+/**
+ * Converts an unsigned 64-bit decimal id to 16 lower-case hex characters.
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const decimalToHex16 = (decimal: string): string => BigInt(decimal).toString(16).padStart(16, "0")
+
+/**
+ * Converts up to 16 hex characters to an unsigned decimal string (`"0"` for zero).
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const hexToDecimal = (hex: string): string => BigInt("0x" + hex).toString(10)
+
+/**
+ * The 32-hex W3C trace id for a Datadog trace id (low 64 bits in decimal) and its optional `_dd.p.tid`.
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const toW3cTraceId = (traceIdLow: string, traceIdHigh: string | undefined): string =>
+  (traceIdHigh ?? ZERO_HEX16) + decimalToHex16(traceIdLow)
+
+/**
+ * Splits a 32-hex W3C trace id into the Datadog form: the low 64 bits in decimal and the high 64 bits as
+ * `_dd.p.tid` (absent when zero). Returns `undefined` when the low half is zero or the input is not 32 hex.
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const fromW3cTraceId = (
+  hex32: string
+): { readonly traceId: string; readonly traceIdHigh: string | undefined } | undefined => {
+  if (!isHex32(hex32)) return undefined
+  const high = hex32.slice(0, 16)
+  const low = hex32.slice(16)
+  if (low === ZERO_HEX16) return undefined
+  return { traceId: hexToDecimal(low), traceIdHigh: high === ZERO_HEX16 ? undefined : high }
+}

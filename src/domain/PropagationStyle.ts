@@ -1,0 +1,48 @@
+/**
+ * Propagation styles, as configured by `DD_TRACE_PROPAGATION_STYLE_EXTRACT`.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * A propagation style name, as dd-trace spells it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Style = "datadog" | "tracecontext" | "b3" | "b3multi" | "b3 single header" | "baggage" | "none"
+
+const KNOWN: ReadonlySet<string> = new Set<Style>([
+  "datadog",
+  "tracecontext",
+  "b3",
+  "b3multi",
+  "b3 single header",
+  "baggage",
+  "none"
+])
+
+/**
+ * dd-trace's default extract styles.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultExtract: ReadonlyArray<Style> = ["datadog", "tracecontext", "baggage"]
+
+/**
+ * Parses a comma-separated style list: trimmed, lower-cased, unknown names and duplicates dropped. An absent or
+ * blank value gives the default.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parse = (value: string | undefined): ReadonlyArray<Style> => {
+  if (value === undefined || value.trim() === "") return defaultExtract
+  const styles: Array<Style> = []
+  for (const part of value.split(",")) {
+    const name = part.trim().toLowerCase()
+    if (KNOWN.has(name) && !styles.includes(name as Style)) styles.push(name as Style)
+  }
+  return styles
+}

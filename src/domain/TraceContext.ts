@@ -1,0 +1,143 @@
+/**
+ * The upstream trace context of an invocation, in Datadog's form.
+ *
+ * @since 0.1.0
+ */
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import { ExtractorName } from "./ExtractorName.js"
+import * as Ids from "./Ids.js"
+
+/**
+ * A non-zero unsigned 64-bit id as a canonical decimal string.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const DecimalId = Schema.String.pipe(
+  Schema.filter(Ids.isDecimalU64, { message: () => "a non-zero unsigned 64-bit decimal id" }),
+  Schema.annotations({ identifier: "DecimalId" })
+)
+
+/**
+ * 16 lower-case hex characters: the upper 64 bits of a 128-bit trace id (`_dd.p.tid`).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const TraceIdHigh = Schema.String.pipe(
+  Schema.filter(Ids.isHex16, { message: () => "16 lower-case hex characters" }),
+  Schema.annotations({ identifier: "TraceIdHigh" })
+)
+
+/**
+ * A Datadog trace context: the parent of the invocation's spans.
+ *
+ * - `traceId`: low 64 bits, decimal.
+ * - `traceIdHigh`: the `_dd.p.tid` half of a 128-bit id, when there is one.
+ * - `parentId`: the upstream span id, decimal.
+ * - `samplingPriority`: `-1 | 0 | 1 | 2` when the upstream made a decision.
+ * - `tags`: the propagated `_dd.p.*` tags (including `_dd.p.tid`).
+ * - `source`: the extractor that found it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class TraceContext extends Schema.Class<TraceContext>("effect-datadog-lambda/TraceContext")({
+  traceId: DecimalId,
+  traceIdHigh: Schema.OptionFromNullOr(TraceIdHigh),
+  parentId: DecimalId,
+  samplingPriority: Schema.OptionFromNullOr(Schema.Int),
+  origin: Schema.OptionFromNullOr(Schema.String),
+  tags: Schema.Record({ key: Schema.String, value: Schema.String }),
+  source: ExtractorName
+}) {
+  /**
+   * The 32-hex W3C trace id.
+   *
+   * @since 0.1.0
+   */
+  get w3cTraceId(): string {
+    return Ids.toW3cTraceId(this.traceId, Option.getOrUndefined(this.traceIdHigh))
+  }
+
+  /**
+   * The 16-hex W3C span id of the parent.
+   *
+   * @since 0.1.0
+   */
+  get w3cParentId(): string {
+    return Ids.decimalToHex16(this.parentId)
+  }
+}
+
+/**
+ * The plain fields accepted by {@link make}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Fields {
+  readonly traceId: string
+  readonly parentId: string
+  readonly source: ExtractorName
+  readonly traceIdHigh?: string | undefined
+  readonly samplingPriority?: number | undefined
+  readonly origin?: string | undefined
+  readonly tags?: Readonly<Record<string, string>> | undefined
+}
+
+const EMPTY_TAGS: Readonly<Record<string, string>> = Object.freeze({})
+
+/**
+ * Builds a {@link TraceContext} from already-validated parts, skipping Schema validation (hot path).
+ * Callers must pass canonical decimal ids and a 16-hex `traceIdHigh`; use {@link decode} for untrusted input.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (fields: Fields): TraceContext =>
+  new TraceContext({
+    traceId: fields.traceId,
+    traceIdHigh: Option.fromNullable(fields.traceIdHigh),
+    parentId: fields.parentId,
+    samplingPriority: Option.fromNullable(fields.samplingPriority),
+    origin: Option.fromNullable(fields.origin),
+    tags: fields.tags ?? EMPTY_TAGS,
+    source: fields.source
+  }, true)
+
+/**
+ * Returns the same context attributed to another extractor.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withSource = (context: TraceContext, source: ExtractorName): TraceContext =>
+  context.source === source ? context : new TraceContext({ ...context, source }, true)
+
+/**
+ * `true` when the upstream kept the trace (`samplingPriority > 0`), `false` when it dropped it, `undefined` when
+ * it made no decision.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const isSampled = (context: TraceContext): boolean | undefined =>
+  Option.match(context.samplingPriority, { onNone: () => undefined, onSome: (priority) => priority > 0 })
+
+/**
+ * Decodes untrusted input (for example the output of a custom extractor) into a {@link TraceContext}.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decode = Schema.decodeUnknownEither(TraceContext)
+
+/**
+ * Encodes to the JSON form used by the CLI and by `ExtractionResult`.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const encode = Schema.encodeSync(TraceContext)

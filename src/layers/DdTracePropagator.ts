@@ -1,0 +1,178 @@
+/**
+ * The dd-trace propagator: extraction through the app's own initialised `dd-trace` tracer
+ * (`tracer.extract("text_map", carrier)`), so every style the app configured applies.
+ *
+ * The layer only looks the tracer up; it never calls `init()`. Before `init()`, dd-trace's `extract` ignores the
+ * carrier and returns a fake context, so every call checks that the tracer is initialised and fails with
+ * `TracerUnavailable` otherwise.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Carrier from "../domain/Carrier.js"
+import * as DatadogHeaders from "../domain/DatadogHeaders.js"
+import { PropagatorError, TracerUnavailable } from "../domain/Errors.js"
+import type { ExtractorName } from "../domain/ExtractorName.js"
+import * as Ids from "../domain/Ids.js"
+import * as TraceContext from "../domain/TraceContext.js"
+import { Propagator } from "../services/Propagator.js"
+
+/**
+ * The part of dd-trace's tracer this layer uses.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DdTracer {
+  readonly extract: (format: string, carrier: unknown) => unknown
+}
+
+interface DdSpanContext {
+  readonly toTraceId: (full?: boolean) => string
+  readonly toSpanId: () => string
+  readonly _sampling?: { readonly priority?: unknown }
+  readonly _trace?: { readonly origin?: unknown; readonly tags?: Readonly<Record<string, unknown>> }
+}
+
+const isSpanContext = (value: unknown): value is DdSpanContext =>
+  typeof value === "object" && value !== null && typeof (value as DdSpanContext).toTraceId === "function" &&
+  typeof (value as DdSpanContext).toSpanId === "function"
+
+/**
+ * `true` when the tracer proxy has been initialised with a real tracer (not dd-trace's no-op one). This mirrors
+ * datadog-lambda-js: an initialised inner tracer carries its `_service`.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isInitialised = (tracer: DdTracer): boolean => {
+  const inner = (tracer as { readonly _tracer?: unknown })._tracer
+  return typeof inner === "object" && inner !== null && "_service" in inner
+}
+
+/**
+ * Converts a dd-trace span context to a {@link TraceContext.TraceContext}; `undefined` when it lacks a valid
+ * trace id or parent id.
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const fromSpanContext = (value: unknown, source: ExtractorName): TraceContext.TraceContext | undefined => {
+  if (!isSpanContext(value)) return undefined
+  const traceId = value.toTraceId()
+  const parentId = value.toSpanId()
+  if (!Ids.isDecimalU64(traceId) || !Ids.isDecimalU64(parentId)) return undefined
+  const tags: Record<string, string> = {}
+  const rawTags = value._trace?.tags
+  if (rawTags !== undefined) {
+    for (const key in rawTags) {
+      const tag = rawTags[key]
+      if (key.startsWith("_dd.p.") && typeof tag === "string") tags[key] = key === "_dd.p.tid" ? tag.toLowerCase() : tag
+    }
+  }
+  const tid = tags["_dd.p.tid"]
+  const priority = value._sampling?.priority
+  const origin = value._trace?.origin
+  return TraceContext.make({
+    traceId,
+    parentId,
+    source,
+    traceIdHigh: tid !== undefined && Ids.isHex16(tid) && tid !== "0000000000000000" ? tid : undefined,
+    samplingPriority: typeof priority === "number" && Number.isInteger(priority) ? priority : undefined,
+    origin: typeof origin === "string" ? origin : undefined,
+    tags
+  })
+}
+
+const notInitialised = new TracerUnavailable({
+  reason: "NotInitialised",
+  detail: "dd-trace is loaded but not initialised (or disabled); call tracer.init() before extracting"
+})
+
+/**
+ * Builds the service over a tracer resolved lazily (and once).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeLazy = (resolve: Effect.Effect<DdTracer, TracerUnavailable>): Effect.Effect<Propagator["Type"]> =>
+  Effect.map(Effect.cached(resolve), (tracer) =>
+    Propagator.of({
+      extract: (carrier, source) =>
+        Effect.flatMap(tracer, (tracer): Effect.Effect<
+          Option.Option<TraceContext.TraceContext>,
+          PropagatorError | TracerUnavailable
+        > => {
+          if (!isInitialised(tracer)) return Effect.fail(notInitialised)
+          const normalized = Carrier.normalize(carrier)
+          if (normalized === undefined) return Effect.succeed(Option.none())
+          return Effect.try({
+            try: () => Option.fromNullable(fromSpanContext(tracer.extract("text_map", normalized), source)),
+            catch: (cause) => new PropagatorError({ reason: "ExtractFailed", detail: "dd-trace extract threw", cause })
+          })
+        }),
+      inject: (context) =>
+        Effect.flatMap(
+          tracer,
+          (tracer) =>
+            isInitialised(tracer) ? Effect.succeed(DatadogHeaders.inject(context)) : Effect.fail(notInitialised)
+        )
+    }))
+
+/**
+ * Builds the service over a given tracer.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (tracer: DdTracer): Effect.Effect<Propagator["Type"]> => makeLazy(Effect.succeed(tracer))
+
+/**
+ * The propagator over a tracer the app passes in (`import tracer from "dd-trace"`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (tracer: DdTracer): Layer.Layer<Propagator> => Layer.effect(Propagator, make(tracer))
+
+const fromGlobal = (): DdTracer | undefined => {
+  const candidate = (globalThis as { readonly _ddtrace?: unknown })._ddtrace
+  return typeof candidate === "object" && candidate !== null && typeof (candidate as DdTracer).extract === "function"
+    ? candidate as DdTracer
+    : undefined
+}
+
+/**
+ * Resolves the process-wide dd-trace tracer: the one dd-trace registers on `globalThis` when loaded, else the
+ * `dd-trace` package's default export. Fails with `NotInstalled` when neither is there.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const resolveGlobal: Effect.Effect<DdTracer, TracerUnavailable> = Effect.suspend(() => {
+  const global = fromGlobal()
+  if (global !== undefined) return Effect.succeed(global)
+  return Effect.tryPromise({
+    try: () => import("dd-trace"),
+    catch: (cause) =>
+      new TracerUnavailable({ reason: "NotInstalled", detail: "the dd-trace package is not installed", cause })
+  }).pipe(
+    Effect.flatMap((module) => {
+      const tracer = fromGlobal() ?? (module as { readonly default?: unknown }).default ?? module
+      return typeof (tracer as DdTracer).extract === "function"
+        ? Effect.succeed(tracer as DdTracer)
+        : Effect.fail(new TracerUnavailable({ reason: "Incompatible", detail: "dd-trace exports no tracer.extract" }))
+    })
+  )
+})
+
+/**
+ * The propagator over the process-wide dd-trace tracer, resolved on first use. Building the layer never fails;
+ * extraction fails with `TracerUnavailable` while dd-trace is missing or not initialised.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerGlobal: Layer.Layer<Propagator> = Layer.effect(Propagator, makeLazy(resolveGlobal))

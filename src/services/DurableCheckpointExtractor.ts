@@ -1,0 +1,37 @@
+/**
+ * Durable executions: the newest usable `_datadog_{N}` checkpoint.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { Propagator } from "./Propagator.js"
+import * as TraceExtractor from "./TraceExtractor.js"
+
+/**
+ * @since 0.1.0
+ * @category services
+ */
+export class DurableCheckpointExtractor extends Context.Tag("effect-datadog-lambda/DurableCheckpointExtractor")<
+  DurableCheckpointExtractor,
+  TraceExtractor.TraceExtractor
+>() {}
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.gen(function*() {
+  yield* Propagator
+  return TraceExtractor.make("durable-checkpoint", () => Effect.succeed(TraceExtractor.none))
+})
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<DurableCheckpointExtractor, never, Propagator> = Layer.effect(
+  DurableCheckpointExtractor,
+  make
+)

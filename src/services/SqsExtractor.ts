@@ -1,0 +1,33 @@
+/**
+ * SQS message attributes (`_datadog` string or binary) and the Datadog-padded `AWSTraceHeader`.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { Propagator } from "./Propagator.js"
+import * as TraceExtractor from "./TraceExtractor.js"
+
+/**
+ * @since 0.1.0
+ * @category services
+ */
+export class SqsExtractor
+  extends Context.Tag("effect-datadog-lambda/SqsExtractor")<SqsExtractor, TraceExtractor.TraceExtractor>()
+{}
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.gen(function*() {
+  yield* Propagator
+  return TraceExtractor.make("sqs", () => Effect.succeed(TraceExtractor.none))
+})
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<SqsExtractor, never, Propagator> = Layer.effect(SqsExtractor, make)

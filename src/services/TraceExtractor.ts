@@ -1,0 +1,85 @@
+/**
+ * The interface every extractor implements, and helpers to build its results.
+ *
+ * @since 0.1.0
+ */
+import type * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import type { ExtractorFailure } from "../domain/Errors.js"
+import type { ExtractorName } from "../domain/ExtractorName.js"
+import type { TraceContext } from "../domain/TraceContext.js"
+
+/**
+ * What one extractor found: the context (`None` when its event shape does not apply or holds no context), span
+ * links to other upstream contexts (other records of a batch), and notes for the attempt log.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Extracted {
+  readonly context: Option.Option<TraceContext>
+  readonly links: ReadonlyArray<TraceContext>
+  readonly notes: ReadonlyArray<string>
+}
+
+/**
+ * An extractor: event and Lambda context in, {@link Extracted} out. `None` means "not mine / nothing here"; a
+ * typed failure means "present but broken". Extractors never throw and never mutate the event.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TraceExtractor {
+  readonly name: ExtractorName
+  readonly extract: (event: unknown, lambdaContext: unknown) => Effect.Effect<Extracted, ExtractorFailure>
+}
+
+const EMPTY: ReadonlyArray<never> = []
+
+/**
+ * Nothing found.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const none: Extracted = { context: Option.none(), links: EMPTY, notes: EMPTY }
+
+/**
+ * Nothing found, with notes explaining why.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const noneWith = (...notes: ReadonlyArray<string>): Extracted => ({
+  context: Option.none(),
+  links: EMPTY,
+  notes
+})
+
+/**
+ * A context found, with optional span links and notes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const found = (
+  context: TraceContext,
+  options?: { readonly links?: ReadonlyArray<TraceContext>; readonly notes?: ReadonlyArray<string> }
+): Extracted => ({ context: Option.some(context), links: options?.links ?? EMPTY, notes: options?.notes ?? EMPTY })
+
+/**
+ * Lifts an optional context into {@link Extracted}.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromOption = (context: Option.Option<TraceContext>): Extracted =>
+  Option.isSome(context) ? { context, links: EMPTY, notes: EMPTY } : none
+
+/**
+ * Builds an extractor value.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (name: ExtractorName, extract: TraceExtractor["extract"]): TraceExtractor => ({ name, extract })

@@ -1,0 +1,33 @@
+/**
+ * The final fallback: the X-Ray header in `_X_AMZN_TRACE_ID`.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { Propagator } from "./Propagator.js"
+import * as TraceExtractor from "./TraceExtractor.js"
+
+/**
+ * @since 0.1.0
+ * @category services
+ */
+export class XRayExtractor
+  extends Context.Tag("effect-datadog-lambda/XRayExtractor")<XRayExtractor, TraceExtractor.TraceExtractor>()
+{}
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.gen(function*() {
+  yield* Propagator
+  return TraceExtractor.make("xray", () => Effect.succeed(TraceExtractor.none))
+})
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<XRayExtractor, never, Propagator> = Layer.effect(XRayExtractor, make)
