@@ -76,8 +76,9 @@ export const layerExtractors = Layer.mergeAll(
 ).pipe(Layer.provideMerge(layerTriggers))
 
 /**
- * The default chain over a provided propagator. A `CustomExtractor` in the context runs first; any extractor
- * service already in the context replaces the built-in one.
+ * The default chain over a provided propagator. A `CustomExtractor` provided to this layer runs first. To
+ * replace or drop a built-in extractor (in tests, say), build the chain with
+ * `ExtractorChain.layerFromServices(DefaultChain.services)` over your own set of extractor layers.
  *
  * @since 0.1.0
  * @category layers

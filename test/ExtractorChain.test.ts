@@ -1,0 +1,119 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import { ExtractionError, TracerUnavailable } from "../src/domain/Errors.js"
+import * as TraceContext from "../src/domain/TraceContext.js"
+import * as ExtractorChain from "../src/services/ExtractorChain.js"
+import * as TraceExtractor from "../src/services/TraceExtractor.js"
+
+const context = (traceId: string) => TraceContext.make({ traceId, parentId: "42", source: "http" })
+
+const finding = (name: TraceExtractor.TraceExtractor["name"], traceId: string) =>
+  TraceExtractor.make(name, () => Effect.succeed(TraceExtractor.found(context(traceId))))
+const nothing = (name: TraceExtractor.TraceExtractor["name"]) =>
+  TraceExtractor.make(name, () => Effect.succeed(TraceExtractor.none))
+
+describe("ExtractorChain", () => {
+  it.effect("returns the first context in order and stops there", () =>
+    Effect.gen(function*() {
+      let calledAfter = false
+      const chain = ExtractorChain.make([
+        nothing("custom"),
+        finding("sqs", "1"),
+        TraceExtractor.make("sns", () => Effect.sync(() => (calledAfter = true)).pipe(Effect.as(TraceExtractor.none)))
+      ])
+      const result = yield* chain.extract({}, undefined)
+      assert.strictEqual(Option.getOrThrow(result.context).traceId, "1")
+      assert.deepStrictEqual(Option.getOrThrow(result.extractor), "sqs")
+      assert.deepStrictEqual(result.attempts.map((a) => [a.extractor, a.outcome]), [["custom", "none"], [
+        "sqs",
+        "found"
+      ]])
+      assert.isFalse(calledAfter)
+    }))
+
+  it.effect("attributes the context to the extractor that returned it", () =>
+    Effect.gen(function*() {
+      const result = yield* ExtractorChain.make([finding("durable-input", "7")]).extract({}, undefined)
+      assert.strictEqual(Option.getOrThrow(result.context).source, "durable-input")
+    }))
+
+  it.effect("records typed failures and defects, and keeps going", () =>
+    Effect.gen(function*() {
+      const chain = ExtractorChain.make([
+        TraceExtractor.make("custom", () =>
+          Effect.fail(
+            new ExtractionError({ extractor: "custom", reason: "CustomExtractorFailed", detail: "boom" })
+          )),
+        TraceExtractor.make("durable-checkpoint", () => Effect.die(new Error("bug"))),
+        TraceExtractor.make("http", () => {
+          throw new Error("thrown synchronously")
+        }),
+        TraceExtractor.make("sqs", () =>
+          Effect.fail(new TracerUnavailable({ reason: "NotInitialised", detail: "no init" }))),
+        finding("xray", "9")
+      ])
+      const result = yield* chain.extract({}, undefined)
+      assert.strictEqual(Option.getOrThrow(result.context).traceId, "9")
+      assert.deepStrictEqual(
+        result.attempts.map((a) => [a.extractor, a.outcome, a.reason]),
+        [
+          ["custom", "failed", "ExtractionError.CustomExtractorFailed"],
+          ["durable-checkpoint", "failed", "Defect"],
+          ["http", "failed", "Defect"],
+          ["sqs", "failed", "TracerUnavailable.NotInitialised"],
+          ["xray", "found", undefined]
+        ]
+      )
+      assert.strictEqual(result.attempts[0]!.detail, "boom")
+    }))
+
+  it.effect("reports every attempt when nothing matches, with notes", () =>
+    Effect.gen(function*() {
+      const chain = ExtractorChain.make([
+        nothing("http"),
+        TraceExtractor.make("durable-checkpoint", () => Effect.succeed(TraceExtractor.noneWith("pages not read")))
+      ])
+      const result = yield* chain.extract({}, undefined)
+      assert.isTrue(Option.isNone(result.context))
+      assert.deepStrictEqual(result.attempts.map((a) => [a.extractor, a.outcome, a.detail]), [
+        ["http", "none", undefined],
+        ["durable-checkpoint", "none", "pages not read"]
+      ])
+    }))
+
+  it.effect("passes links through from the extractor that found the context", () =>
+    Effect.gen(function*() {
+      const chain = ExtractorChain.make([
+        TraceExtractor.make("sqs", () =>
+          Effect.succeed(TraceExtractor.found(context("1"), { links: [context("2"), context("3")] })))
+      ])
+      const result = yield* chain.extract({}, undefined)
+      assert.deepStrictEqual(
+        result.links.map((link) =>
+          link.traceId
+        ),
+        ["2", "3"]
+      )
+    }))
+
+  class First extends Context.Tag("test/First")<First, TraceExtractor.TraceExtractor>() {}
+  class Second extends Context.Tag("test/Second")<Second, TraceExtractor.TraceExtractor>() {}
+  class Missing extends Context.Tag("test/Missing")<Missing, TraceExtractor.TraceExtractor>() {}
+
+  it.effect("assembles a chain from the services present, in the given order", () =>
+    Effect.gen(function*() {
+      const result = yield* ExtractorChain.extract({}, undefined)
+      assert.deepStrictEqual(result.attempts.map((a) => a.extractor), ["custom", "kinesis"])
+      assert.strictEqual(Option.getOrThrow(result.context).traceId, "5")
+    }).pipe(
+      Effect.provide(
+        ExtractorChain.layerFromServices([Missing, Second, First]).pipe(
+          Layer.provide(Layer.succeed(First, finding("kinesis", "5"))),
+          Layer.provide(Layer.succeed(Second, nothing("custom")))
+        )
+      )
+    ))
+})
