@@ -35,7 +35,7 @@ describe("CustomExtractor", () => {
 
   it.effect("accepts an async function returning a header map and runs it through the propagator", () =>
     Effect.gen(function*() {
-      const result = yield* runCustom(async (event) => (event as { meta: unknown }).meta, {
+      const result = yield* runCustom(async (event) => (event as { meta: Record<string, unknown> }).meta, {
         meta: {
           "X-Datadog-Trace-Id": "123",
           "x-datadog-parent-id": "456",
