@@ -3,6 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as fc from "fast-check"
+import * as ExtractionResult from "../src/domain/ExtractionResult.js"
 import * as TraceContext from "../src/domain/TraceContext.js"
 import * as NativePropagator from "../src/layers/NativePropagator.js"
 import * as CustomExtractor from "../src/services/CustomExtractor.js"
@@ -78,7 +79,7 @@ describe("CustomExtractor", () => {
       assert.deepStrictEqual(
         [throwing, rejecting, incomplete, notAnObject].map((
           r
-        ) => [r.attempts[0]!.reason, Option.getOrThrow(r.extractor)]),
+        ) => [r.attempts[0]!.reason, Option.getOrThrow(ExtractionResult.extractor(r))]),
         [
           ["ExtractionError.CustomExtractorFailed", "xray"],
           ["ExtractionError.CustomExtractorFailed", "xray"],

@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { ExtractionError, TracerUnavailable } from "../src/domain/Errors.js"
+import * as ExtractionResult from "../src/domain/ExtractionResult.js"
 import * as TraceContext from "../src/domain/TraceContext.js"
 import * as ExtractorChain from "../src/services/ExtractorChain.js"
 import * as TraceExtractor from "../src/services/TraceExtractor.js"
@@ -26,7 +27,7 @@ describe("ExtractorChain", () => {
       ])
       const result = yield* chain.extract({}, undefined)
       assert.strictEqual(Option.getOrThrow(result.context).traceId, "1")
-      assert.deepStrictEqual(Option.getOrThrow(result.extractor), "sqs")
+      assert.deepStrictEqual(Option.getOrThrow(ExtractionResult.extractor(result)), "sqs")
       assert.deepStrictEqual(result.attempts.map((a) => [a.extractor, a.outcome]), [["custom", "none"], [
         "sqs",
         "found"
@@ -97,6 +98,33 @@ describe("ExtractorChain", () => {
         ),
         ["2", "3"]
       )
+    }))
+
+  it.effect("skips an extractor whose guard rejects the event without running it", () =>
+    Effect.gen(function*() {
+      let ran = false
+      const guarded = TraceExtractor.make(
+        "sqs",
+        () => Effect.sync(() => (ran = true)).pipe(Effect.as(TraceExtractor.none)),
+        (event) => typeof event === "object" && event !== null && "Records" in event
+      )
+      const skipped = yield* ExtractorChain.make([guarded]).extract({ headers: {} }, undefined)
+      assert.isFalse(ran)
+      assert.deepStrictEqual(skipped.attempts, [{ extractor: "sqs", outcome: "none" }])
+      yield* ExtractorChain.make([guarded]).extract({ Records: [] }, undefined)
+      assert.isTrue(ran)
+    }))
+
+  it.effect("records a throwing guard as a defect and goes on", () =>
+    Effect.gen(function*() {
+      const throwing = TraceExtractor.make("http", () => Effect.succeed(TraceExtractor.none), () => {
+        throw new Error("bad guard")
+      })
+      const result = yield* ExtractorChain.make([throwing, finding("xray", "3")]).extract({}, undefined)
+      assert.deepStrictEqual(result.attempts.map((a) => [a.extractor, a.outcome, a.reason]), [
+        ["http", "failed", "Defect"],
+        ["xray", "found", undefined]
+      ])
     }))
 
   class First extends Context.Tag("test/First")<First, TraceExtractor.TraceExtractor>() {}

@@ -1,9 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import * as fc from "fast-check"
-import { ExtractionResult } from "../src/domain/ExtractionResult.js"
+import * as ExtractionResult from "../src/domain/ExtractionResult.js"
 import * as TraceContext from "../src/domain/TraceContext.js"
 
 const u64 = fc.bigInt({ min: 1n, max: 2n ** 64n - 1n })
@@ -76,8 +75,7 @@ describe("TraceContext", () => {
 
   it("encodes an extraction result to plain JSON", () => {
     const context = TraceContext.make({ traceId: "1", parentId: "2", source: "http", samplingPriority: 1 })
-    const result = new ExtractionResult({ context: Option.some(context), links: [], attempts: [] })
-    const json = Schema.encodeSync(ExtractionResult)(result)
+    const json = ExtractionResult.encode({ context: Option.some(context), links: [], attempts: [] })
     assert.deepStrictEqual(json.context, {
       traceId: "1",
       traceIdHigh: null,

@@ -18,38 +18,53 @@ export const Outcome = Schema.Literal("found", "none", "failed")
 
 /**
  * One extractor's attempt: `reason` is the error tag and reason for failures (`ExtractionError.MalformedCarrier`),
- * and `detail` says why in words (never header values other than ids).
+ * and `detail` says why in words (never header values other than ids). A plain struct: the chain builds one per
+ * extractor per invocation.
  *
  * @since 0.1.0
  * @category models
  */
-export class Attempt extends Schema.Class<Attempt>("effect-datadog-lambda/Attempt")({
+export const Attempt = Schema.Struct({
   extractor: ExtractorName,
   outcome: Outcome,
   reason: Schema.optional(Schema.String),
   detail: Schema.optional(Schema.String)
-}) {}
+})
 
 /**
- * The result of running the chain on one invocation.
+ * @since 0.1.0
+ * @category models
+ */
+export type Attempt = typeof Attempt.Type
+
+/**
+ * The result of running the chain on one invocation: the context found (its `source` names the extractor), span
+ * links to other upstream contexts (other records of a batch), and every attempt in order. A plain struct: it is
+ * built on every invocation.
  *
  * @since 0.1.0
  * @category models
  */
-export class ExtractionResult extends Schema.Class<ExtractionResult>("effect-datadog-lambda/ExtractionResult")({
+export const ExtractionResult = Schema.Struct({
   context: Schema.OptionFromNullOr(TraceContext),
   links: Schema.Array(TraceContext),
   attempts: Schema.Array(Attempt)
-}) {
-  /**
-   * The extractor that found the context.
-   *
-   * @since 0.1.0
-   */
-  get extractor(): Option.Option<ExtractorName> {
-    return Option.map(this.context, (context) => context.source)
-  }
-}
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ExtractionResult = typeof ExtractionResult.Type
+
+/**
+ * The extractor that found the context.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const extractor = (result: ExtractionResult): Option.Option<ExtractorName> =>
+  Option.map(result.context, (context) => context.source)
 
 /**
  * Encodes a result to plain JSON.

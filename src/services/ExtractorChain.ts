@@ -11,7 +11,7 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type { ExtractorFailure } from "../domain/Errors.js"
-import { Attempt, ExtractionResult } from "../domain/ExtractionResult.js"
+import type { Attempt, ExtractionResult } from "../domain/ExtractionResult.js"
 import * as TraceContext from "../domain/TraceContext.js"
 import type { Extracted, TraceExtractor } from "./TraceExtractor.js"
 
@@ -41,69 +41,118 @@ export declare namespace ExtractorChain {
   }
 }
 
-const failureReason = (error: ExtractorFailure): string =>
-  error._tag === "ExtractionError" ? `${error._tag}.${error.reason}` : `${error._tag}.${error.reason}`
+const failureReason = (error: ExtractorFailure): string => `${error._tag}.${error.reason}`
 
 const failureAttempt = (extractor: TraceExtractor, cause: Cause.Cause<ExtractorFailure>): Attempt => {
   const failure = Cause.failureOption(cause)
-  if (Option.isSome(failure)) {
-    return new Attempt({
+  return Option.isSome(failure)
+    ? {
       extractor: extractor.name,
       outcome: "failed",
       reason: failureReason(failure.value),
       detail: failure.value.detail
-    }, true)
-  }
-  return new Attempt({
-    extractor: extractor.name,
-    outcome: "failed",
-    reason: "Defect",
-    detail: Cause.pretty(cause).split("\n", 1)[0] ?? "unexpected defect"
-  }, true)
+    }
+    : {
+      extractor: extractor.name,
+      outcome: "failed",
+      reason: "Defect",
+      detail: Cause.pretty(cause).split("\n", 1)[0] ?? "unexpected defect"
+    }
 }
 
 const successAttempt = (extractor: TraceExtractor, extracted: Extracted): Attempt => {
   const outcome = Option.isSome(extracted.context) ? "found" : "none"
   return extracted.notes.length === 0
-    ? new Attempt({ extractor: extractor.name, outcome }, true)
-    : new Attempt({ extractor: extractor.name, outcome, detail: extracted.notes.join("; ") }, true)
+    ? { extractor: extractor.name, outcome }
+    : { extractor: extractor.name, outcome, detail: extracted.notes.join("; ") }
+}
+
+const guardDefect = (extractor: TraceExtractor): Attempt => ({
+  extractor: extractor.name,
+  outcome: "failed",
+  reason: "Defect",
+  detail: "the extractor's guard threw"
+})
+
+/** `true`, `false`, or `undefined` when the guard itself threw. */
+const accepts = (extractor: TraceExtractor, event: unknown, lambdaContext: unknown): boolean | undefined => {
+  if (extractor.accepts === undefined) return true
+  try {
+    return extractor.accepts(event, lambdaContext)
+  } catch {
+    return undefined
+  }
 }
 
 /**
- * Builds a chain from an ordered list of extractors.
+ * Builds a chain from an ordered list of extractors. Extractors whose `accepts` guard rejects the event are
+ * recorded as "none" without running; the rest run as effects, each isolated so a failure or defect is recorded
+ * and the chain goes on.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.Service => ({
-  extractors,
-  extract: (event, lambdaContext) =>
-    Effect.gen(function*() {
-      const attempts: Array<Attempt> = []
-      for (const extractor of extractors) {
-        const exit = yield* Effect.exit(Effect.suspend(() => extractor.extract(event, lambdaContext)))
-        if (Exit.isFailure(exit)) {
-          if (Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
-          const attempt = failureAttempt(extractor, exit.cause)
-          attempts.push(attempt)
-          yield* Effect.logDebug("trace extractor failed").pipe(
-            Effect.annotateLogs({ extractor: extractor.name, reason: attempt.reason ?? "" })
-          )
-          continue
-        }
-        attempts.push(successAttempt(extractor, exit.value))
-        const context = exit.value.context
-        if (Option.isSome(context)) {
-          return new ExtractionResult({
-            context: Option.some(TraceContext.withSource(context.value, extractor.name)),
-            links: exit.value.links,
-            attempts
-          }, true)
-        }
+export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.Service => {
+  const noneAttempts: ReadonlyArray<Attempt> = extractors.map((extractor) =>
+    Object.freeze({ extractor: extractor.name, outcome: "none" as const })
+  )
+  const nothingFound = (attempts: ReadonlyArray<Attempt>): ExtractionResult => ({
+    context: Option.none(),
+    links: [],
+    attempts
+  })
+  // A plain loop rather than Effect.gen: only extractors whose guard accepts the event cost an effect.
+  const from = (
+    index: number,
+    attempts: Array<Attempt>,
+    event: unknown,
+    lambdaContext: unknown
+  ): Effect.Effect<ExtractionResult> => {
+    for (; index < extractors.length; index++) {
+      const extractor = extractors[index]!
+      const accepted = accepts(extractor, event, lambdaContext)
+      if (accepted === false) {
+        attempts.push(noneAttempts[index]!)
+        continue
       }
-      return new ExtractionResult({ context: Option.none(), links: [], attempts }, true)
-    })
-})
+      if (accepted === undefined) {
+        attempts.push(guardDefect(extractor))
+        continue
+      }
+      const next = index + 1
+      return Effect.flatMap(
+        Effect.exit(Effect.suspend(() => extractor.extract(event, lambdaContext))),
+        (exit): Effect.Effect<ExtractionResult> => {
+          if (Exit.isFailure(exit)) {
+            if (Cause.isInterruptedOnly(exit.cause)) return Effect.interrupt
+            const attempt = failureAttempt(extractor, exit.cause)
+            attempts.push(attempt)
+            return Effect.zipRight(
+              Effect.logDebug("trace extractor failed").pipe(
+                Effect.annotateLogs({ extractor: extractor.name, reason: attempt.reason ?? "" })
+              ),
+              Effect.suspend(() => from(next, attempts, event, lambdaContext))
+            )
+          }
+          attempts.push(successAttempt(extractor, exit.value))
+          const context = exit.value.context
+          return Option.isSome(context)
+            ? Effect.succeed({
+              context: Option.some(TraceContext.withSource(context.value, extractor.name)),
+              links: exit.value.links,
+              attempts
+            })
+            : from(next, attempts, event, lambdaContext)
+        }
+      )
+    }
+    return Effect.succeed(nothingFound(attempts))
+  }
+  return {
+    extractors,
+    extract: (event, lambdaContext) => Effect.suspend(() => from(0, [], event, lambdaContext))
+  }
+}
 
 /**
  * A chain over a fixed list of extractors.

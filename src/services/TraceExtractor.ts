@@ -32,6 +32,12 @@ export interface Extracted {
 export interface TraceExtractor {
   readonly name: ExtractorName
   readonly extract: (event: unknown, lambdaContext: unknown) => Effect.Effect<Extracted, ExtractorFailure>
+  /**
+   * An optional cheap, pure guard: `false` when the event cannot be this extractor's shape. The chain then
+   * records "none" without running `extract`, which keeps a non-matching extractor at the cost of a function call
+   * on every invocation. It must be total (never throw) and must not decode anything.
+   */
+  readonly accepts?: ((event: unknown, lambdaContext: unknown) => boolean) | undefined
 }
 
 const EMPTY: ReadonlyArray<never> = []
@@ -82,4 +88,8 @@ export const fromOption = (context: Option.Option<TraceContext>): Extracted =>
  * @since 0.1.0
  * @category constructors
  */
-export const make = (name: ExtractorName, extract: TraceExtractor["extract"]): TraceExtractor => ({ name, extract })
+export const make = (
+  name: ExtractorName,
+  extract: TraceExtractor["extract"],
+  accepts?: TraceExtractor["accepts"]
+): TraceExtractor => accepts === undefined ? { name, extract } : { name, extract, accepts }
