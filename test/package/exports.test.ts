@@ -1,0 +1,69 @@
+import { assert, describe, it } from "@effect/vitest"
+import { execFileSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { beforeAll } from "vitest"
+
+const root = path.resolve(import.meta.dirname, "../..")
+const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
+
+const node = (args: ReadonlyArray<string>) =>
+  execFileSync(process.execPath, args, {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, DD_TRACE_ENABLED: "false" }
+  })
+
+const program = (loader: string) => `
+${loader}
+const { DefaultChain, ExtractorChain } = lib
+const event = { headers: { "x-datadog-trace-id": "11", "x-datadog-parent-id": "22" } }
+const result = Effect.runSync(Effect.provide(ExtractorChain.extract(event, {}), DefaultChain.layerNative))
+console.log(JSON.stringify({ keys: Object.keys(lib).sort(), found: result.context._tag === "Some" }))
+`
+
+describe("package", () => {
+  beforeAll(() => {
+    node([path.join(root, "scripts/build.mjs")])
+  }, 120_000)
+
+  it("declares an ESM + CJS + types exports map and no side effects", () => {
+    assert.strictEqual(pkg.sideEffects, false)
+    assert.strictEqual(pkg.type, "module")
+    const main = pkg.exports["."]
+    for (const key of ["types", "import", "require"]) assert.isTrue(fs.existsSync(path.join(root, main[key])), key)
+    assert.isTrue(fs.existsSync(path.join(root, "dist/esm/layers/NativePropagator.js")))
+    assert.isTrue(fs.existsSync(path.join(root, "dist/cjs/layers/NativePropagator.js")))
+    assert.isTrue(fs.existsSync(path.join(root, "dist/dts/layers/NativePropagator.d.ts")))
+    assert.strictEqual(pkg.peerDependenciesMeta["dd-trace"].optional, true)
+  })
+
+  it("loads and extracts through require() and through import, with the same exports", () => {
+    const cjs = JSON.parse(
+      node(["-e", program(`const Effect = require("effect/Effect"); const lib = require("effect-datadog-lambda")`)])
+    )
+    const esm = JSON.parse(
+      node([
+        "--input-type=module",
+        "-e",
+        program(
+          `const Effect = await import("effect/Effect"); const lib = await import("effect-datadog-lambda")`
+        )
+      ])
+    )
+    assert.isTrue(cjs.found)
+    assert.deepStrictEqual(esm, cjs)
+    assert.includeMembers(cjs.keys, [
+      "DefaultChain",
+      "ExtractorChain",
+      "TraceContext",
+      "NativePropagator",
+      "DdTracePropagator"
+    ])
+  })
+
+  it("reaches single modules through subpaths", () => {
+    const out = node(["-e", `console.log(typeof require("effect-datadog-lambda/domain/Ids").decimalToHex16)`])
+    assert.strictEqual(out.trim(), "function")
+  })
+})
