@@ -104,7 +104,17 @@ export const isDatadogPadded = (header: XRayHeader): boolean => rootTraceHex(hea
  */
 export const fromDatadogPadded = (header: string, source: ExtractorName): TraceContext.TraceContext | undefined => {
   const parsed = parse(header)
-  if (parsed === undefined || !isDatadogPadded(parsed)) return undefined
+  return parsed === undefined ? undefined : datadogContext(parsed, source)
+}
+
+/**
+ * {@link fromDatadogPadded} on an already parsed header.
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const datadogContext = (parsed: XRayHeader, source: ExtractorName): TraceContext.TraceContext | undefined => {
+  if (!isDatadogPadded(parsed)) return undefined
   const traceId = Ids.hexToDecimal(rootTraceHex(parsed.root).slice(DATADOG_PAD.length))
   const parentId = Ids.hexToDecimal(parsed.parent)
   if (traceId === "0" || parentId === "0") return undefined
@@ -127,7 +137,16 @@ export const fromDatadogPadded = (header: string, source: ExtractorName): TraceC
  */
 export const toFallbackContext = (header: string, source: ExtractorName): TraceContext.TraceContext | undefined => {
   const parsed = parse(header)
-  if (parsed === undefined) return undefined
+  return parsed === undefined ? undefined : fallbackContext(parsed, source)
+}
+
+/**
+ * {@link toFallbackContext} on an already parsed header.
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const fallbackContext = (parsed: XRayHeader, source: ExtractorName): TraceContext.TraceContext | undefined => {
   const traceId = (BigInt("0x" + rootTraceHex(parsed.root)) % MOD_2_63).toString(10)
   const parentId = Ids.hexToDecimal(parsed.parent)
   if (traceId === "0" || parentId === "0") return undefined

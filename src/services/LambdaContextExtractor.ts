@@ -1,11 +1,14 @@
 /**
- * The Lambda client context (`clientContext.custom`, or the legacy `custom._datadog`).
+ * The Lambda client context (`clientContext.custom`, or the legacy `custom._datadog`): the caller's trace headers
+ * on a synchronous Lambda `invoke` from a dd-trace-instrumented client.
  *
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as LambdaClientContext from "../domain/LambdaClientContext.js"
 import { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 
@@ -18,14 +21,35 @@ export class LambdaContextExtractor extends Context.Tag("effect-datadog-lambda/L
   TraceExtractor.TraceExtractor
 >() {}
 
+const NO_CUSTOM = TraceExtractor.noneWith("no clientContext.custom object")
+const NO_CONTEXT = TraceExtractor.noneWith("no trace context in clientContext.custom")
+
+/**
+ * Builds the extractor over a propagator.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeWith = (propagator: Propagator["Type"]): TraceExtractor.TraceExtractor =>
+  TraceExtractor.make(
+    "lambda-context",
+    (_event, lambdaContext) =>
+      Effect.suspend(() => {
+        const carrier = LambdaClientContext.carrier(lambdaContext)
+        if (carrier === undefined) return Effect.succeed(NO_CUSTOM)
+        return Effect.map(
+          propagator.extract(carrier, "lambda-context"),
+          (context) => Option.isSome(context) ? TraceExtractor.found(context.value) : NO_CONTEXT
+        )
+      }),
+    (_event, lambdaContext) => LambdaClientContext.hasClientContext(lambdaContext)
+  )
+
 /**
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.gen(function*() {
-  yield* Propagator
-  return TraceExtractor.make("lambda-context", () => Effect.succeed(TraceExtractor.none))
-})
+export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.map(Propagator, makeWith)
 
 /**
  * @since 0.1.0

@@ -1,12 +1,22 @@
 /**
- * The final fallback: the X-Ray header in `_X_AMZN_TRACE_ID`.
+ * The final fallback: the X-Ray header in `_X_AMZN_TRACE_ID`, read through `Config` on every invocation (Lambda
+ * sets it per request).
+ *
+ * - A root Datadog wrote (`Root=1-<epoch>-00000000<16 hex>`, dd-trace-java's X-Ray propagation) gives the
+ *   Datadog ids, and its `Sampled` is trusted as Datadog's decision (`1` → 1, `0` → 0).
+ * - Any other header is converted as datadog-lambda-js does (trace id = root mod 2^63, parent = `Parent`), but with
+ *   no sampling priority: X-Ray's `Sampled` is not a Datadog decision (datadog-lambda-js turns it into 2 / -1).
  *
  * @since 0.1.0
  */
+import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { Propagator } from "./Propagator.js"
+import * as Option from "effect/Option"
+import { ExtractionError } from "../domain/Errors.js"
+import * as XRayHeader from "../domain/XRayHeader.js"
+import type { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 
 /**
@@ -18,13 +28,63 @@ export class XRayExtractor
 {}
 
 /**
+ * The environment variable read.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const ENV = "_X_AMZN_TRACE_ID"
+
+const traceHeader = Config.option(Config.string(ENV)).pipe(Effect.orElseSucceed(() => Option.none<string>()))
+
+const NOT_SET = TraceExtractor.noneWith(`${ENV} is not set`)
+const malformed = new ExtractionError({
+  extractor: "xray",
+  reason: "MalformedCarrier",
+  detail: `${ENV} is not an X-Ray header with a well-formed Root and Parent (or its ids are zero)`
+})
+
+/**
+ * The extract function on a header value.
+ *
+ * @since 0.1.0
+ * @category extraction
+ */
+export const fromHeader = (header: string): Effect.Effect<TraceExtractor.Extracted, ExtractionError> => {
+  if (header.trim() === "") return Effect.succeed(NOT_SET)
+  const parsed = XRayHeader.parse(header)
+  if (parsed === undefined) return Effect.fail(malformed)
+  const padded = XRayHeader.isDatadogPadded(parsed)
+  const context = padded
+    ? XRayHeader.datadogContext(parsed, "xray")
+    : XRayHeader.fallbackContext(parsed, "xray")
+  if (context === undefined) return Effect.fail(malformed)
+  return Effect.succeed(TraceExtractor.found(context, {
+    notes: [
+      padded
+        ? "Datadog-written X-Ray root: Datadog ids, Sampled trusted"
+        : "X-Ray ids converted (trace id = root mod 2^63); Sampled not used as a Datadog decision"
+    ]
+  }))
+}
+
+/**
+ * The extractor (it needs no service). It has no `accepts` guard: the header comes from configuration, which a pure
+ * guard cannot read.
+ *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.gen(function*() {
-  yield* Propagator
-  return TraceExtractor.make("xray", () => Effect.succeed(TraceExtractor.none))
-})
+export const extractor: TraceExtractor.TraceExtractor = TraceExtractor.make(
+  "xray",
+  () => Effect.flatMap(traceHeader, Option.match({ onNone: () => Effect.succeed(NOT_SET), onSome: fromHeader }))
+)
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.succeed(extractor)
 
 /**
  * @since 0.1.0
