@@ -1,0 +1,91 @@
+/**
+ * Our side: the default chain, built once per propagator layer into a `ManagedRuntime`.
+ *
+ * Three ways to time one extraction:
+ * - `handler`: the extraction as one step of an effect that is already running, which is how an Effect Lambda
+ *   handler uses it (`yield* chain.extract(event, context)` inside the one effect it runs per invocation). A
+ *   batch is one `runSync` whose fiber runs `chain.extract(event, context)` once per iteration, each time built
+ *   afresh; the fiber's start-up is paid once per batch, as the handler pays it once per invocation anyway.
+ * - `runSync`: `runtime.runSync(chain.extract(event, context))` per call, a fresh fiber each time.
+ * - `runPromise`: `await runtime.runPromise(chain.extract(event, context))` per call.
+ */
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Option from "effect/Option"
+import * as DdTracePropagator from "../src/layers/DdTracePropagator.js"
+import * as DefaultChain from "../src/layers/DefaultChain.js"
+import * as NativePropagator from "../src/layers/NativePropagator.js"
+import { ExtractorChain } from "../src/services/ExtractorChain.js"
+import type { Propagator } from "../src/services/Propagator.js"
+import type { Expected } from "./events.js"
+import * as Timing from "./timing.js"
+import type { Tracer } from "./tracer.js"
+
+/** The propagator layers measured. */
+export type PropagatorName = "native" | "dd-trace"
+
+/** How one extraction is run (see the module comment). */
+export type Mode = "handler" | "runSync" | "runPromise"
+
+/** The modes, in report order. */
+export const modes: ReadonlyArray<Mode> = ["handler", "runSync", "runPromise"]
+
+/** One built chain. */
+export interface Ours {
+  readonly propagator: PropagatorName
+  /** A timed batch of extractions of one event in the given mode. */
+  readonly batch: (mode: Mode, event: unknown, context: unknown) => Timing.Batch
+  /** One extraction, converted for the sanity check. */
+  readonly extract: (event: unknown, context: unknown) => Expected | undefined
+  readonly dispose: () => Promise<void>
+}
+
+const propagatorLayer = (name: PropagatorName, tracer: Tracer): Layer.Layer<Propagator> =>
+  name === "native" ? NativePropagator.layer() : DdTracePropagator.layer(tracer)
+
+/** Builds the default chain over one propagator layer and resolves the chain service once. */
+export const make = async (name: PropagatorName, tracer: Tracer): Promise<Ours> => {
+  const runtime = ManagedRuntime.make(DefaultChain.layer.pipe(Layer.provide(propagatorLayer(name, tracer))))
+  const chain = await runtime.runPromise(ExtractorChain)
+  const batch = (mode: Mode, event: unknown, context: unknown): Timing.Batch => {
+    switch (mode) {
+      case "runSync":
+        return Timing.syncBatch(() => runtime.runSync(chain.extract(event, context)))
+      case "runPromise":
+        return Timing.asyncBatch(() => runtime.runPromise(chain.extract(event, context)))
+      case "handler":
+        return (iterations) => {
+          let remaining = iterations
+          let last: unknown
+          const loop = Effect.whileLoop({
+            while: () => remaining-- > 0,
+            body: () => chain.extract(event, context),
+            step: (result) => {
+              last = result
+            }
+          })
+          const start = process.hrtime.bigint()
+          runtime.runSync(loop)
+          const elapsed = Number(process.hrtime.bigint() - start)
+          Timing.keep(last)
+          return Promise.resolve(elapsed)
+        }
+    }
+  }
+  return {
+    propagator: name,
+    batch,
+    extract: (event, context) => {
+      const result = runtime.runSync(chain.extract(event, context))
+      if (Option.isNone(result.context)) return undefined
+      const found = result.context.value
+      return {
+        traceId: found.traceId,
+        parentId: found.parentId,
+        samplingPriority: Option.getOrElse(found.samplingPriority, () => Number.NaN)
+      }
+    },
+    dispose: () => runtime.dispose()
+  }
+}
