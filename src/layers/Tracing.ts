@@ -1,0 +1,293 @@
+/**
+ * Effect tracing on top of extracted contexts: a {@link TraceContext.TraceContext} becomes a `Tracer.ExternalSpan`
+ * (hex ids for W3C / OpenTelemetry, `sampled` from the sampling priority), and {@link withExtractedParent} makes
+ * every `Effect.withSpan` inside a handler continue the upstream trace. Batch sources become span links.
+ *
+ * The Datadog extras that hex ids cannot carry (sampling priority, origin, `_dd.p.*` tags, the decimal ids) ride
+ * in the external span's `context`:
+ * - {@link DatadogSpanContext} holds the whole extracted context, so nothing is lost;
+ * - `@effect/opentelemetry`'s `OtelTraceFlags` and `OtelTraceState` tags are filled too (same keys, no import),
+ *   so the OpenTelemetry bridge keeps an upstream "drop" decision and dd-trace's OpenTelemetry provider recovers
+ *   the priority and origin from the `dd` tracestate member.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import { dual } from "effect/Function"
+import * as Option from "effect/Option"
+import * as Tracer from "effect/Tracer"
+import type { ExtractionResult } from "../domain/ExtractionResult.js"
+import type { ExtractorName } from "../domain/ExtractorName.js"
+import * as Ids from "../domain/Ids.js"
+import * as TraceContext from "../domain/TraceContext.js"
+import { CurrentExtraction } from "../services/CurrentExtraction.js"
+import * as ExtractorChain from "../services/ExtractorChain.js"
+
+/**
+ * The full Datadog context behind an external span built by {@link externalSpan}.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export class DatadogSpanContext extends Context.Tag("effect-datadog-lambda/DatadogSpanContext")<
+  DatadogSpanContext,
+  TraceContext.TraceContext
+>() {}
+
+/**
+ * The W3C trace flags `@effect/opentelemetry` reads from an external span's context (same tag key, so this library
+ * does not import `@effect/opentelemetry`).
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const OtelTraceFlags = Context.GenericTag<"OtelTraceFlags", number>(
+  "@effect/opentelemetry/Tracer/OtelTraceFlags"
+)
+
+/**
+ * The structural shape of an OpenTelemetry `TraceState`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TraceState {
+  set(key: string, value: string): TraceState
+  unset(key: string): TraceState
+  get(key: string): string | undefined
+  serialize(): string
+}
+
+/**
+ * The W3C trace state `@effect/opentelemetry` reads from an external span's context.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const OtelTraceState = Context.GenericTag<"OtelTraceState", TraceState>(
+  "@effect/opentelemetry/Tracer/OtelTraceState"
+)
+
+class ListTraceState implements TraceState {
+  constructor(private readonly entries: ReadonlyArray<readonly [string, string]>) {}
+  set(key: string, value: string): TraceState {
+    return new ListTraceState([[key, value], ...this.entries.filter(([k]) => k !== key)])
+  }
+  unset(key: string): TraceState {
+    return new ListTraceState(this.entries.filter(([k]) => k !== key))
+  }
+  get(key: string): string | undefined {
+    return this.entries.find(([k]) => k === key)?.[1]
+  }
+  serialize(): string {
+    return this.entries.map(([k, v]) => `${k}=${v}`).join(",")
+  }
+}
+
+const ORIGIN_OR_TAG_VALUE_FILTER = /[^\x20-\x2B\x2D-\x3A\x3C-\x7D]/g
+const TAG_KEY_FILTER = /[^\x21-\x2B\x2D-\x3C\x3E-\x7E]/g
+const MAX_DD_MEMBER_LENGTH = 256
+
+/**
+ * The `dd` member of a W3C `tracestate` for a context, encoded as dd-trace encodes it: `s:<priority>`,
+ * `o:<origin>` and `t.<name>:<value>` for each `_dd.p.*` tag except `_dd.p.tid` (the trace id carries it).
+ * `undefined` when there is nothing to say or the member would exceed 256 characters.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const ddTraceStateMember = (context: TraceContext.TraceContext): string | undefined => {
+  const parts: Array<string> = []
+  if (Option.isSome(context.samplingPriority)) parts.push(`s:${context.samplingPriority.value}`)
+  if (Option.isSome(context.origin)) {
+    parts.push(`o:${context.origin.value.replace(ORIGIN_OR_TAG_VALUE_FILTER, "_").replaceAll("=", "~")}`)
+  }
+  for (const key in context.tags) {
+    if (!key.startsWith("_dd.p.") || key === "_dd.p.tid") continue
+    const name = key.slice(6).replace(TAG_KEY_FILTER, "_")
+    parts.push(`t.${name}:${context.tags[key].replace(ORIGIN_OR_TAG_VALUE_FILTER, "_").replaceAll("=", "~")}`)
+  }
+  if (parts.length === 0) return undefined
+  const member = parts.join(";")
+  return member.length + 3 > MAX_DD_MEMBER_LENGTH ? undefined : member
+}
+
+/**
+ * The parent span for a Datadog context: 32-hex trace id (with `_dd.p.tid` as the upper half), 16-hex span id,
+ * `sampled` from the sampling priority (`true` when the upstream made no decision), and the extras in `context`.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const externalSpan = (context: TraceContext.TraceContext): Tracer.ExternalSpan => {
+  const decision = TraceContext.isSampled(context)
+  // Typed as `Context<never>` (what `ExternalSpan` holds): the tags added below are optional extras.
+  let spanContext: Context.Context<never> = Context.make(DatadogSpanContext, context)
+  if (decision !== undefined) spanContext = Context.add(spanContext, OtelTraceFlags, decision ? 1 : 0)
+  const member = ddTraceStateMember(context)
+  if (member !== undefined) spanContext = Context.add(spanContext, OtelTraceState, new ListTraceState([["dd", member]]))
+  return Tracer.externalSpan({
+    traceId: context.w3cTraceId,
+    spanId: context.w3cParentId,
+    sampled: decision ?? true,
+    context: spanContext
+  })
+}
+
+/**
+ * The Datadog context an external span was built from, when it was built by {@link externalSpan}.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const datadogContext = (span: Tracer.AnySpan): Option.Option<TraceContext.TraceContext> =>
+  Context.getOption(span.context, DatadogSpanContext)
+
+/**
+ * The nearest ancestor (or the span itself) carrying a {@link DatadogSpanContext}: the upstream context a span
+ * descends from.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const upstreamContext = (span: Tracer.AnySpan): Option.Option<TraceContext.TraceContext> => {
+  let current: Tracer.AnySpan | undefined = span
+  for (let depth = 0; current !== undefined && depth < 1024; depth++) {
+    const found = datadogContext(current)
+    if (Option.isSome(found)) return found
+    current = current._tag === "Span" ? Option.getOrUndefined(current.parent) : undefined
+  }
+  return Option.none()
+}
+
+/**
+ * The span attribute that overrides the sampling priority written for a span (dd-trace honours the same tag):
+ * `2` keeps the trace, `-1` drops it.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const SAMPLING_PRIORITY_ATTRIBUTE = "sampling.priority"
+
+const priorityOverride = (span: Tracer.AnySpan): number | undefined => {
+  if (span._tag !== "Span") return undefined
+  const value = span.attributes.get(SAMPLING_PRIORITY_ATTRIBUTE)
+  const priority = typeof value === "string" ? Number(value) : value
+  return typeof priority === "number" && Number.isSafeInteger(priority) ? priority : undefined
+}
+
+/**
+ * The Datadog context to propagate *from* a live span (the inject side): the span's own ids in decimal (the upper
+ * half of a 128-bit trace id as `_dd.p.tid`), the origin and `_dd.p.*` tags of its upstream context, and a
+ * sampling priority taken from, in order: the span's `sampling.priority` attribute, the upstream priority, the
+ * span's `sampled` flag (`1` or `0`). The `source` is the upstream context's extractor, or `custom` for a span
+ * with no extracted ancestor. `None` when the span's ids are not 32/16 lower-case hex.
+ *
+ * Effect's built-in tracer marks every span sampled; the upstream priority is what carries an upstream "drop".
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const spanContext = (span: Tracer.AnySpan): Option.Option<TraceContext.TraceContext> => {
+  const ids = Ids.fromW3cTraceId(span.traceId)
+  if (ids === undefined || !Ids.isHex16(span.spanId) || span.spanId === "0000000000000000") return Option.none()
+  const upstream = Option.getOrUndefined(upstreamContext(span))
+  const priority = priorityOverride(span) ?? Option.getOrUndefined(upstream?.samplingPriority ?? Option.none()) ??
+    (span.sampled ? 1 : 0)
+  return Option.some(TraceContext.make({
+    traceId: ids.traceId,
+    traceIdHigh: ids.traceIdHigh,
+    parentId: Ids.hexToDecimal(span.spanId),
+    samplingPriority: priority,
+    origin: upstream === undefined ? undefined : Option.getOrUndefined(upstream.origin),
+    tags: upstream?.tags,
+    source: upstream?.source ?? ("custom" satisfies ExtractorName)
+  }))
+}
+
+/**
+ * The Datadog context of the current span, for injection into outgoing calls or checkpoints.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const currentSpanContext: Effect.Effect<Option.Option<TraceContext.TraceContext>> = Effect.map(
+  Effect.option(Effect.currentSpan),
+  Option.flatMap(spanContext)
+)
+
+/**
+ * The span links for a result's batch contexts (every context except the parent), one per context.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const links = (result: ExtractionResult): ReadonlyArray<Tracer.SpanLink> =>
+  result.links.map((link) => ({
+    _tag: "SpanLink",
+    span: externalSpan(link),
+    attributes: { "datadog.source": link.source }
+  }))
+
+const applyExtraction = <A, E, R>(
+  self: Effect.Effect<A, E, R>,
+  result: ExtractionResult
+): Effect.Effect<A, E, Exclude<R, CurrentExtraction>> => {
+  let effect = Effect.provideService(self, CurrentExtraction, result)
+  const spanLinks = links(result)
+  // Each wrapper appends when it runs, outermost first: wrap in reverse to keep the batch order.
+  for (let i = spanLinks.length - 1; i >= 0; i--) {
+    effect = Effect.linkSpans(effect, spanLinks[i].span, spanLinks[i].attributes)
+  }
+  return Option.isSome(result.context) ? Effect.withParentSpan(effect, externalSpan(result.context.value)) : effect
+}
+
+/**
+ * Runs an effect under an extraction result: its spans are children of the extracted context (or roots when
+ * there is none), linked to every batch context (`Effect.linkSpans`), and {@link CurrentExtraction} is provided.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const withExtraction: {
+  (
+    result: ExtractionResult
+  ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, Exclude<R, CurrentExtraction>>
+  <A, E, R>(self: Effect.Effect<A, E, R>, result: ExtractionResult): Effect.Effect<A, E, Exclude<R, CurrentExtraction>>
+} = dual(2, <A, E, R>(self: Effect.Effect<A, E, R>, result: ExtractionResult) => applyExtraction(self, result))
+
+/**
+ * Extracts the upstream context of an invocation with the {@link ExtractorChain.ExtractorChain} in the context
+ * and runs an effect under it (see {@link withExtraction}): every `Effect.withSpan` inside continues the
+ * upstream trace.
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import * as Tracing from "effect-datadog-lambda/Tracing"
+ *
+ * const handler = (event: unknown, context: unknown) =>
+ *   Effect.withSpan(Effect.log("hello"), "work").pipe(Tracing.withExtractedParent(event, context))
+ * ```
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const withExtractedParent: {
+  <A, E, R>(
+    self: Effect.Effect<A, E, R>,
+    event: unknown,
+    lambdaContext?: unknown
+  ): Effect.Effect<A, E, Exclude<R, CurrentExtraction> | ExtractorChain.ExtractorChain>
+  (
+    event: unknown,
+    lambdaContext?: unknown
+  ): <A, E, R>(
+    self: Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E, Exclude<R, CurrentExtraction> | ExtractorChain.ExtractorChain>
+} = dual(
+  (args) => Effect.isEffect(args[0]),
+  <A, E, R>(self: Effect.Effect<A, E, R>, event: unknown, lambdaContext?: unknown) =>
+    Effect.flatMap(ExtractorChain.extract(event, lambdaContext), (result) => applyExtraction(self, result))
+)

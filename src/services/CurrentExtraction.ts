@@ -1,0 +1,39 @@
+/**
+ * The extraction result of the invocation being handled, provided to handler effects by the Lambda integrations
+ * (`LambdaTracing.withExtraction`, `DurableTracing`) and by `Tracing.withExtractedParent`.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import type { ExtractionResult } from "../domain/ExtractionResult.js"
+import type { TraceContext } from "../domain/TraceContext.js"
+
+/**
+ * @since 0.1.0
+ * @category services
+ */
+export class CurrentExtraction extends Context.Tag("effect-datadog-lambda/CurrentExtraction")<
+  CurrentExtraction,
+  ExtractionResult
+>() {}
+
+/**
+ * The current invocation's extraction result, when a Lambda integration provided one.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const get: Effect.Effect<Option.Option<ExtractionResult>> = Effect.serviceOption(CurrentExtraction)
+
+/**
+ * The upstream context of the current invocation (`None` when nothing was extracted or no integration runs).
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const context: Effect.Effect<Option.Option<TraceContext>> = Effect.map(
+  get,
+  Option.flatMap((result) => result.context)
+)
