@@ -1,0 +1,42 @@
+/**
+ * An API Gateway handler on `@effect-aws/lambda` whose spans continue the caller's Datadog trace.
+ *
+ * The one line that matters is `LambdaTracing.withExtraction(app, ...)`; the layer supplies the extractor chain
+ * (here the native propagator, configured from `DD_TRACE_PROPAGATION_STYLE_EXTRACT`). Add your tracer to the layer
+ * (for example `@effect/opentelemetry`'s `Tracer.layerGlobal` over dd-trace's OpenTelemetry provider) to export
+ * the spans.
+ */
+import { LambdaHandler } from "@effect-aws/lambda"
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as DefaultChain from "../src/layers/DefaultChain.js"
+import * as LambdaTracing from "../src/layers/LambdaTracing.js"
+import * as Tracing from "../src/layers/Tracing.js"
+import * as CurrentExtraction from "../src/services/CurrentExtraction.js"
+
+const greet = (name: string) =>
+  Effect.gen(function*() {
+    // A child of the caller's span: same trace id.
+    const span = yield* Effect.currentSpan
+    // The Datadog headers to pass downstream (this span as the parent).
+    const downstream = yield* Tracing.currentSpanContext
+    const upstream = yield* CurrentExtraction.context
+    return {
+      greeting: `hello ${name}`,
+      traceId: span.traceId,
+      extractedFrom: Option.getOrNull(Option.map(upstream, (context) => context.source)),
+      downstreamParentId: Option.getOrNull(Option.map(downstream, (context) => context.parentId))
+    }
+  }).pipe(Effect.withSpan("greet"))
+
+const app = (event: APIGatewayProxyEvent): Effect.Effect<APIGatewayProxyResult> =>
+  greet(event.queryStringParameters?.name ?? "world").pipe(
+    Effect.map((body) => ({ statusCode: 200, body: JSON.stringify(body) })),
+    Effect.orDie
+  )
+
+export const handler = LambdaHandler.make({
+  handler: LambdaTracing.withExtraction(app, { spanName: "aws.lambda" }),
+  layer: DefaultChain.layerNative
+})

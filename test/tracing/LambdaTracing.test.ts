@@ -1,0 +1,67 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import type * as Tracer from "effect/Tracer"
+import * as TraceContext from "../../src/domain/TraceContext.js"
+import * as LambdaTracing from "../../src/layers/LambdaTracing.js"
+import * as CurrentExtraction from "../../src/services/CurrentExtraction.js"
+import * as ExtractorChain from "../../src/services/ExtractorChain.js"
+import * as TraceExtractor from "../../src/services/TraceExtractor.js"
+
+const upstream = TraceContext.make({ traceId: "42", parentId: "43", samplingPriority: 1, source: "custom" })
+
+const chain = ExtractorChain.make([
+  TraceExtractor.make(
+    "custom",
+    (event) =>
+      Effect.succeed(
+        (event as { readonly traced: boolean }).traced ? TraceExtractor.found(upstream) : TraceExtractor.none
+      )
+  )
+])
+
+const handler = (_event: { readonly traced: boolean }, _context: { readonly awsRequestId: string }) =>
+  Effect.zip(Effect.withSpan(Effect.currentSpan, "handler-work"), CurrentExtraction.context)
+
+const parent = (span: Tracer.AnySpan): Tracer.AnySpan => {
+  assert.strictEqual(span._tag, "Span")
+  return Option.getOrThrow((span as Tracer.Span).parent)
+}
+
+describe("LambdaTracing.withExtraction", () => {
+  it.effect("parents the handler's spans on the extracted context", () =>
+    Effect.gen(function*() {
+      const [span, seen] = yield* LambdaTracing.withExtraction(handler)({ traced: true }, { awsRequestId: "1" }).pipe(
+        Effect.provideService(ExtractorChain.ExtractorChain, chain)
+      )
+      assert.strictEqual(span.traceId, upstream.w3cTraceId)
+      assert.strictEqual(parent(span).spanId, upstream.w3cParentId)
+      assert.deepStrictEqual(seen, Option.some(upstream))
+    }))
+
+  it.effect("optionally wraps the invocation in a server span under the upstream", () =>
+    Effect.gen(function*() {
+      const wrapped = LambdaTracing.withExtraction(handler, { spanName: "aws.lambda" })
+      const [span] = yield* wrapped({ traced: true }, { awsRequestId: "1" }).pipe(
+        Effect.provideService(ExtractorChain.ExtractorChain, chain)
+      )
+      const invocation = parent(span) as Tracer.Span
+      assert.strictEqual(invocation.name, "aws.lambda")
+      assert.strictEqual(invocation.kind, "server")
+      assert.strictEqual(invocation.attributes.get("datadog.extractor"), "custom")
+      assert.strictEqual(parent(invocation).spanId, upstream.w3cParentId)
+    }))
+
+  it.effect("runs untraced events as new traces and keeps the handler's failures", () =>
+    Effect.gen(function*() {
+      const [span, seen] = yield* LambdaTracing.withExtraction(handler)({ traced: false }, { awsRequestId: "1" }).pipe(
+        Effect.provideService(ExtractorChain.ExtractorChain, chain)
+      )
+      assert.isTrue(Option.isNone(span.parent))
+      assert.isTrue(Option.isNone(seen))
+      const failing = LambdaTracing.withExtraction((_: unknown, __: unknown) => Effect.fail("boom" as const))
+      const exit = yield* Effect.exit(failing({}, {}).pipe(Effect.provideService(ExtractorChain.ExtractorChain, chain)))
+      assert.deepStrictEqual(exit, Exit.fail("boom"))
+    }))
+})
