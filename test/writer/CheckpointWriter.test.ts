@@ -1,0 +1,137 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as TestClock from "effect/TestClock"
+import type * as CheckpointPlan from "../../src/domain/CheckpointPlan.js"
+import * as TraceContext from "../../src/domain/TraceContext.js"
+import * as CheckpointWriter from "../../src/services/CheckpointWriter.js"
+
+// Failure injection only: the happy path against the real checkpoint server is in test/integration.
+const recording = () => {
+  const calls: Array<{ readonly token: string; readonly updates: ReadonlyArray<CheckpointPlan.Update> }> = []
+  const transport: CheckpointWriter.Transport = {
+    checkpoint: async (params) => {
+      calls.push({ token: params.CheckpointToken, updates: params.Updates })
+      return { CheckpointToken: "next" }
+    }
+  }
+  return { calls, transport }
+}
+
+const context = TraceContext.make({
+  traceId: "1311693406324658740",
+  traceIdHigh: "6a5f3e2100000000",
+  parentId: "48059",
+  samplingPriority: 1,
+  tags: { "_dd.p.dm": "-0" },
+  source: "custom"
+})
+
+const request = (transport: CheckpointWriter.Transport, fields: Partial<CheckpointWriter.SaveRequest> = {}) => ({
+  executionArn: "arn:aws:lambda:us-east-1:123456789012:function:demo:$LATEST/durable-execution/run/1",
+  checkpointToken: "token-7",
+  operations: [],
+  context,
+  transport,
+  ...fields
+})
+
+describe("CheckpointWriter", () => {
+  it.effect("writes _datadog_0 as START + SUCCEED with the latest token", () =>
+    Effect.gen(function*() {
+      const { calls, transport } = recording()
+      const outcome = yield* CheckpointWriter.make().save(request(transport))
+      assert.deepStrictEqual(outcome, { _tag: "Written", name: "_datadog_0", number: 0, anchor: "current" })
+      assert.lengthOf(calls, 1)
+      assert.strictEqual(calls[0].token, "token-7")
+      assert.deepStrictEqual(calls[0].updates.map((u) => [u.Action, u.Name]), [["START", "_datadog_0"], [
+        "SUCCEED",
+        "_datadog_0"
+      ]])
+      assert.strictEqual(
+        calls[0].updates[1].Payload,
+        `{"x-datadog-trace-id":"1311693406324658740","x-datadog-parent-id":"48059",` +
+          `"x-datadog-sampling-priority":"1","x-datadog-tags":"_dd.p.dm=-0,_dd.p.tid=6a5f3e2100000000"}`
+      )
+    }))
+
+  it.effect("makes no call when nothing but the parent changed", () =>
+    Effect.gen(function*() {
+      const { calls, transport } = recording()
+      const prior = {
+        Name: "_datadog_0",
+        StepDetails: {
+          Result: `{"x-datadog-trace-id":"1311693406324658740","x-datadog-parent-id":"1",` +
+            `"x-datadog-sampling-priority":"1","x-datadog-tags":"_dd.p.dm=-0,_dd.p.tid=6a5f3e2100000000"}`
+        }
+      }
+      const outcome = yield* CheckpointWriter.make().save(request(transport, { operations: [prior] }))
+      assert.deepStrictEqual(outcome, { _tag: "Skipped", reason: "Unchanged" })
+      assert.lengthOf(calls, 0)
+    }))
+
+  it.effect("does nothing when disabled", () =>
+    Effect.gen(function*() {
+      const { calls, transport } = recording()
+      const outcome = yield* CheckpointWriter.make({ enabled: false }).save(request(transport))
+      assert.deepStrictEqual(outcome, { _tag: "Skipped", reason: "Disabled" })
+      assert.lengthOf(calls, 0)
+    }))
+
+  it.effect("swallows a rejected or throwing checkpoint call", () =>
+    Effect.gen(function*() {
+      const writer = CheckpointWriter.make()
+      const rejected = yield* writer.save(request({ checkpoint: () => Promise.reject(new Error("429")) }))
+      const thrown = yield* writer.save(request({
+        checkpoint: () => {
+          throw new Error("sync")
+        }
+      }))
+      assert.deepStrictEqual(rejected, { _tag: "Failed", reason: "CheckpointFailed" })
+      assert.deepStrictEqual(thrown, { _tag: "Failed", reason: "CheckpointFailed" })
+    }))
+
+  it.effect("gives up after the timeout", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(
+        CheckpointWriter.make({ timeout: "200 millis" }).save(request({ checkpoint: () => new Promise(() => {}) }))
+      )
+      yield* TestClock.adjust("199 millis")
+      assert.isNull(fiber.unsafePoll())
+      yield* TestClock.adjust("1 millis")
+      assert.deepStrictEqual(yield* Fiber.join(fiber), { _tag: "Failed", reason: "Timeout" })
+    }))
+
+  it.effect("never runs past the invocation's deadline minus the margin", () =>
+    Effect.gen(function*() {
+      const { calls, transport } = recording()
+      const writer = CheckpointWriter.make({ deadlineMarginMillis: 500 })
+      const late = yield* writer.save(request(transport, { remainingTimeMillis: 400 }))
+      assert.deepStrictEqual(late, { _tag: "Skipped", reason: "NoTime" })
+      assert.lengthOf(calls, 0)
+      const fiber = yield* Effect.fork(writer.save(request({ checkpoint: () => new Promise(() => {}) }, {
+        remainingTimeMillis: 600
+      })))
+      yield* TestClock.adjust("100 millis")
+      assert.deepStrictEqual(yield* Fiber.join(fiber), { _tag: "Failed", reason: "Timeout" })
+    }))
+
+  it.effect("reads DD_DURABLE_CROSS_INVOCATION_TRACING_ENABLED", () =>
+    Effect.gen(function*() {
+      const { calls, transport } = recording()
+      const off = yield* CheckpointWriter.CheckpointWriter.pipe(
+        Effect.provide(CheckpointWriter.layerConfig),
+        Effect.withConfigProvider(
+          ConfigProvider.fromMap(new Map([["DD_DURABLE_CROSS_INVOCATION_TRACING_ENABLED", "false"]]))
+        )
+      )
+      const on = yield* CheckpointWriter.CheckpointWriter.pipe(
+        Effect.provide(CheckpointWriter.layerConfig),
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map()))
+      )
+      assert.deepStrictEqual(yield* off.save(request(transport)), { _tag: "Skipped", reason: "Disabled" })
+      assert.strictEqual((yield* on.save(request(transport)))._tag, "Written")
+      assert.lengthOf(calls, 1)
+    }))
+})
