@@ -8,15 +8,21 @@
  *   afresh; the fiber's start-up is paid once per batch, as the handler pays it once per invocation anyway.
  * - `runSync`: `runtime.runSync(chain.extract(event, context))` per call, a fresh fiber each time.
  * - `runPromise`: `await runtime.runPromise(chain.extract(event, context))` per call.
+ *
+ * The library is loaded from `src` (through tsx), or from compiled ES modules when `BENCH_LIB` names them:
+ * `BENCH_LIB=dist` for `dist/esm` (after `npm run build`), or a directory such as `.bench-out/esm` (see
+ * bench/build-lib.ts). Profiles of compiled files name functions and lines; tsx's output does not.
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
-import * as DdTracePropagator from "../src/layers/DdTracePropagator.js"
-import * as DefaultChain from "../src/layers/DefaultChain.js"
-import * as NativePropagator from "../src/layers/NativePropagator.js"
-import { ExtractorChain } from "../src/services/ExtractorChain.js"
+import * as path from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
+import type * as DdTracePropagator from "../src/layers/DdTracePropagator.js"
+import type * as DefaultChain from "../src/layers/DefaultChain.js"
+import type * as NativePropagator from "../src/layers/NativePropagator.js"
+import type * as ExtractorChain from "../src/services/ExtractorChain.js"
 import type { Propagator } from "../src/services/Propagator.js"
 import type { Expected } from "./events.js"
 import * as Timing from "./timing.js"
@@ -41,13 +47,43 @@ export interface Ours {
   readonly dispose: () => Promise<void>
 }
 
-const propagatorLayer = (name: PropagatorName, tracer: Tracer): Layer.Layer<Propagator> =>
-  name === "native" ? NativePropagator.layer() : DdTracePropagator.layer(tracer)
+interface Library {
+  readonly DdTracePropagator: typeof DdTracePropagator
+  readonly DefaultChain: typeof DefaultChain
+  readonly NativePropagator: typeof NativePropagator
+  readonly ExtractorChain: typeof ExtractorChain
+}
+
+/** Where the library is loaded from: `src`, or a directory of compiled ES modules. */
+export const librarySource: string = process.env.BENCH_LIB === undefined || process.env.BENCH_LIB === ""
+  ? "src"
+  : process.env.BENCH_LIB === "dist"
+  ? "dist/esm"
+  : process.env.BENCH_LIB
+
+const load = async (): Promise<Library> => {
+  const root = librarySource === "src"
+    ? "../src"
+    : pathToFileURL(path.resolve(fileURLToPath(new URL("..", import.meta.url)), librarySource)).href
+  const [ddTrace, defaultChain, native, chain] = await Promise.all([
+    import(`${root}/layers/DdTracePropagator.js`),
+    import(`${root}/layers/DefaultChain.js`),
+    import(`${root}/layers/NativePropagator.js`),
+    import(`${root}/services/ExtractorChain.js`)
+  ])
+  return { DdTracePropagator: ddTrace, DefaultChain: defaultChain, NativePropagator: native, ExtractorChain: chain }
+}
+
+const propagatorLayer = (library: Library, name: PropagatorName, tracer: Tracer): Layer.Layer<Propagator> =>
+  name === "native" ? library.NativePropagator.layer() : library.DdTracePropagator.layer(tracer)
 
 /** Builds the default chain over one propagator layer and resolves the chain service once. */
 export const make = async (name: PropagatorName, tracer: Tracer): Promise<Ours> => {
-  const runtime = ManagedRuntime.make(DefaultChain.layer.pipe(Layer.provide(propagatorLayer(name, tracer))))
-  const chain = await runtime.runPromise(ExtractorChain)
+  const library = await load()
+  const runtime = ManagedRuntime.make(
+    library.DefaultChain.layer.pipe(Layer.provide(propagatorLayer(library, name, tracer)))
+  )
+  const chain = await runtime.runPromise(library.ExtractorChain.ExtractorChain)
   const batch = (mode: Mode, event: unknown, context: unknown): Timing.Batch => {
     switch (mode) {
       case "runSync":
