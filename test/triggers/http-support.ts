@@ -174,6 +174,8 @@ export const reference = {
     toIds(new HTTPEventTraceExtractor(tracerWrapper, decodeAuthorizerContext).extract(structuredClone(event))),
   appSync: (event: unknown): Ids | null =>
     toIds(new AppSyncEventTraceExtractor(tracerWrapper).extract(structuredClone(event))),
+  /** The reference on the object itself, to show that it mutates it. */
+  appSyncMutating: (event: unknown): Ids | null => toIds(new AppSyncEventTraceExtractor(tracerWrapper).extract(event)),
   lambdaContext: (context: unknown): Ids | null =>
     toIds(new LambdaContextTraceExtractor(tracerWrapper).extract(structuredClone(context))),
   stepFunctions: (event: unknown): Ids | null =>

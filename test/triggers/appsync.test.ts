@@ -1,0 +1,84 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as NativePropagator from "../../src/layers/NativePropagator.js"
+import * as AppSyncExtractor from "../../src/services/AppSyncExtractor.js"
+import * as HttpExtractor from "../../src/services/HttpExtractor.js"
+import { anyEvent, assertTotal, fixture, idsOf, mutationsOf, propagators, reference, run } from "./http-support.js"
+
+// The fixture's request.headers carry these Datadog headers.
+const expected = {
+  traceId: "2906431215632425476",
+  parentId: "6411276470186138361",
+  samplingPriority: 1,
+  traceIdHigh: "6734e7c300000000"
+}
+
+describe("AppSyncExtractor", () => {
+  for (const [propagatorName, propagatorLayer] of propagators) {
+    it.effect(`appsync.json over the ${propagatorName} propagator, without touching the event`, () =>
+      Effect.gen(function*() {
+        const extractor = yield* AppSyncExtractor.make
+        const { accepted, result, unchanged } = yield* run(extractor, fixture("appsync.json"))
+        assert.isTrue(accepted)
+        assert.isTrue(unchanged)
+        const context = Option.getOrThrow(Either.getOrThrow(result).context)
+        assert.deepStrictEqual(idsOf(context), expected)
+        assert.strictEqual(context.source, "appsync")
+      }).pipe(Effect.provide(propagatorLayer)))
+  }
+
+  it("datadog-lambda-js finds the same ids, but mutates the event (copies request.headers to event.headers)", () => {
+    const event = fixture("appsync.json") as Record<string, unknown>
+    const ids = reference.appSync(event)
+    assert.deepStrictEqual([ids?.traceId, ids?.parentId], [expected.traceId, expected.parentId])
+    // The reference helper runs on a copy; show the mutation on another copy.
+    const copy = structuredClone(event) as { headers?: unknown; request: { headers: unknown } }
+    reference.appSyncMutating(copy)
+    assert.strictEqual(copy.headers, copy.request.headers)
+  })
+
+  it.effect("no request.headers object: none, with a note", () =>
+    Effect.gen(function*() {
+      const extractor = yield* AppSyncExtractor.make
+      const event = fixture("appsync.json") as { request: Record<string, unknown> }
+      for (const headers of [undefined, null, "x", ["a"]]) {
+        event.request["headers"] = headers
+        const extracted = yield* extractor.extract(event, undefined)
+        assert.isTrue(Option.isNone(extracted.context))
+        assert.deepStrictEqual(extracted.notes, ["no request.headers object"])
+      }
+    }).pipe(Effect.provide(NativePropagator.layer())))
+
+  it("the guard needs info.selectionSetGraphQL; the HTTP guard does not take AppSync events", () => {
+    const extractor = Effect.runSync(AppSyncExtractor.make.pipe(Effect.provide(NativePropagator.layer())))
+    const guard = (event: unknown) => extractor.accepts!(event, undefined)
+    assert.isTrue(guard(fixture("appsync.json")))
+    for (const event of [null, {}, { info: {} }, { info: null }, { info: "x" }, { request: { headers: {} } }]) {
+      assert.isFalse(guard(event))
+    }
+    assert.isFalse(HttpExtractor.accepts(fixture("appsync.json")))
+  })
+
+  it.effect("bounds the header walk on a huge request.headers", () =>
+    Effect.gen(function*() {
+      const extractor = yield* AppSyncExtractor.make
+      const event = fixture("appsync.json") as { request: { headers: Record<string, string> } }
+      const headers: Record<string, string> = {}
+      for (let i = 0; i < 200_000; i++) headers[`x-junk-${i}`] = "v"
+      event.request.headers = { ...headers, ...event.request.headers }
+      const start = performance.now()
+      const extracted = yield* extractor.extract(event, undefined)
+      assert.isBelow(performance.now() - start, 500)
+      assert.isTrue(Option.isNone(extracted.context), "the context sits after the first 256 keys")
+    }).pipe(Effect.provide(NativePropagator.layer())))
+
+  for (const [propagatorName, propagatorLayer] of propagators) {
+    it(`never throws, never dies, never mutates (${propagatorName}, property)`, () => {
+      const extractor = Effect.runSync(AppSyncExtractor.make.pipe(Effect.provide(propagatorLayer)))
+      assertTotal(extractor, anyEvent)
+      assertTotal(extractor, mutationsOf(fixture("appsync.json")), { numRuns: 200 })
+    })
+  }
+})

@@ -1,0 +1,178 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as fc from "fast-check"
+import * as XRayHeader from "../../src/domain/XRayHeader.js"
+import * as XRayExtractor from "../../src/services/XRayExtractor.js"
+import { idsOf, reference } from "./http-support.js"
+
+const SPEC_HEADER = "Root=1-5e272390-8c398be037738dc042009320;Parent=94ae789b969f1cc5;Sampled=1"
+
+const withEnv = (value: string | undefined) =>
+  Effect.withConfigProvider(
+    ConfigProvider.fromMap(new Map(value === undefined ? [] : [[XRayExtractor.ENV, value]]))
+  )
+
+const extract = (value: string | undefined) =>
+  Effect.either(XRayExtractor.extractor.extract({}, undefined)).pipe(withEnv(value))
+
+/** A Datadog-padded root for a decimal trace id, built the way dd-trace-java writes it. */
+const padded = (traceId: string, parentId: string, rest = ";Sampled=1") =>
+  `Root=1-65f1a2b3-00000000${BigInt(traceId).toString(16).padStart(16, "0")};Parent=${
+    BigInt(parentId).toString(16).padStart(16, "0")
+  }${rest}`
+
+describe("XRayExtractor", () => {
+  it.effect("spec vector: trace 3995693151288333088, parent 10713633173203262661; Sampled not trusted", () =>
+    Effect.gen(function*() {
+      const extracted = Either.getOrThrow(yield* extract(SPEC_HEADER))
+      const context = Option.getOrThrow(extracted.context)
+      // datadog-lambda-js would add priority 2 (USER_KEEP) from Sampled=1; X-Ray's decision is not Datadog's.
+      assert.deepStrictEqual(idsOf(context), { traceId: "3995693151288333088", parentId: "10713633173203262661" })
+      assert.strictEqual(context.source, "xray")
+      assert.match(extracted.notes[0]!, /not used as a Datadog decision/)
+    }))
+
+  it("the reference computes the same ids (and would set priority 2 from Sampled=1)", () => {
+    assert.deepStrictEqual(reference.xrayFallback(SPEC_HEADER), {
+      traceId: "3995693151288333088",
+      parentId: "10713633173203262661",
+      sampled: "1"
+    })
+  })
+
+  it.effect("the header is read on every invocation (Lambda changes it per request)", () =>
+    Effect.gen(function*() {
+      const first = Either.getOrThrow(yield* extract(SPEC_HEADER))
+      const second = Either.getOrThrow(
+        yield* extract("Root=1-5e272390-000000000000000000000001;Parent=0000000000000002;Sampled=0")
+      )
+      assert.notStrictEqual(
+        Option.getOrThrow(first.context).traceId,
+        Option.getOrThrow(second.context).traceId
+      )
+    }))
+
+  it.effect("a Datadog-padded root gives Datadog's ids and its Sampled is trusted", () =>
+    Effect.gen(function*() {
+      const header = padded("5821803790426892636", "1162296484209398213")
+      const context = Option.getOrThrow(Either.getOrThrow(yield* extract(header)).context)
+      assert.deepStrictEqual(idsOf(context), {
+        traceId: "5821803790426892636",
+        parentId: "1162296484209398213",
+        samplingPriority: 1
+      })
+      const ref = reference.xrayDatadog(header)
+      assert.deepStrictEqual([ref?.traceId, ref?.parentId, ref?.samplingPriority], [
+        "5821803790426892636",
+        "1162296484209398213",
+        1
+      ])
+      const dropped = yield* extract(padded("5821803790426892636", "1162296484209398213", ";Sampled=0"))
+      assert.deepStrictEqual(Option.getOrThrow(Either.getOrThrow(dropped).context).samplingPriority, Option.some(0))
+      const undecided = yield* extract(padded("5821803790426892636", "1162296484209398213", ""))
+      assert.isTrue(Option.isNone(Option.getOrThrow(Either.getOrThrow(undecided).context).samplingPriority))
+    }))
+
+  it.effect("unset or blank: none with a note", () =>
+    Effect.gen(function*() {
+      for (const value of [undefined, "", "  "]) {
+        const extracted = Either.getOrThrow(yield* extract(value))
+        assert.isTrue(Option.isNone(extracted.context))
+        assert.deepStrictEqual(extracted.notes, [`${XRayExtractor.ENV} is not set`])
+      }
+    }))
+
+  it.effect("malformed headers are a typed MalformedCarrier failure whose detail holds no header value", () =>
+    Effect.gen(function*() {
+      for (
+        const value of [
+          "Root=1-5e272390-8c398be037738dc042009320;Sampled=1",
+          "Root=1-5e272390-8c398be037738dc04200932;Parent=94ae789b969f1cc5",
+          "Root=1-5e272390-8c398be037738dc042009320;Parent=94ae789b969f1cc",
+          "Root=2-5e272390-8c398be037738dc042009320;Parent=94ae789b969f1cc5",
+          "Root=1-5e272390-8c398be037738dc042009320;Parent=0000000000000000",
+          "Root=1-5e272390-000000000000000000000000;Parent=94ae789b969f1cc5",
+          "secret-token-value",
+          "Root=1-5e272390-8c398be037738dc042009320;Parent=94ae789b969f1cc5;" + "x".repeat(5000)
+        ]
+      ) {
+        const result = yield* extract(value)
+        assert.isTrue(Either.isLeft(result), value.slice(0, 80))
+        const error = Option.getOrThrow(Either.getLeft(result))
+        assert.strictEqual(error.reason, "MalformedCarrier")
+        assert.notInclude(error.detail, "secret")
+        assert.notInclude(error.detail, "8c398be0")
+      }
+    }))
+})
+
+describe("XRayHeader.parse", () => {
+  it("reads fields in any order, ignores extra fields and spaces, lower-cases hex", () => {
+    assert.deepStrictEqual(
+      XRayHeader.parse(
+        "Self=1-67891234-12456789abcdef012345678;Sampled=?; Parent=94AE789B969F1CC5 ;Lineage=a87bd80c:1|68fd508a:5;Root=1-5E272390-8C398BE037738DC042009320"
+      ),
+      { root: "1-5e272390-8c398be037738dc042009320", parent: "94ae789b969f1cc5", sampled: undefined }
+    )
+  })
+
+  it("keeps _dd.origin written next to a Datadog-padded root", () => {
+    const context = XRayHeader.fromDatadogPadded(
+      "Root=1-65f1a2b3-00000000000000000000002a;Parent=000000000000002b;Sampled=1;_dd.origin=synthetics",
+      "sqs"
+    )
+    assert.deepStrictEqual(context?.origin, Option.some("synthetics"))
+    assert.strictEqual(context?.source, "sqs")
+  })
+
+  it("fromDatadogPadded ignores headers Datadog did not write", () => {
+    assert.isUndefined(XRayHeader.fromDatadogPadded(SPEC_HEADER, "sqs"))
+  })
+
+  it("agrees with datadog-lambda-js's conversions on random well-formed headers (property)", () => {
+    const hex = (length: number) =>
+      fc.array(fc.constantFrom(..."0123456789abcdef"), { minLength: length, maxLength: length }).map((cs) =>
+        cs.join("")
+      )
+    fc.assert(
+      fc.property(hex(8), hex(24), hex(16), fc.constantFrom("0", "1"), (epoch, id, parent, sampled) => {
+        const header = `Root=1-${epoch}-${id};Parent=${parent};Sampled=${sampled}`
+        const ours = XRayHeader.toFallbackContext(header, "xray")
+        const theirs = reference.xrayFallback(header)!
+        if (ours === undefined) return theirs.traceId === "0" || theirs.parentId === "0"
+        return ours.traceId === theirs.traceId && ours.parentId === theirs.parentId
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it("never throws on any string (property)", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.constantFrom(SPEC_HEADER)), (header) => {
+        XRayHeader.parse(header)
+        XRayHeader.toFallbackContext(header, "xray")
+        XRayHeader.fromDatadogPadded(header, "xray")
+        return true
+      }),
+      { numRuns: 1000 }
+    )
+  })
+
+  it.effect("the extractor never dies on any configured value (property)", () =>
+    Effect.gen(function*() {
+      for (const value of fc.sample(fc.oneof(fc.string(), fc.string({ unit: "binary" })), 300)) {
+        const exit = yield* Effect.exit(XRayExtractor.extractor.extract({}, undefined).pipe(withEnv(value)))
+        assert.isTrue(exit._tag === "Success" || exit.cause._tag === "Fail")
+      }
+    }))
+
+  it("bounds the work on a huge header", () => {
+    const huge = SPEC_HEADER + ";" + "k=v;".repeat(1_000_000)
+    const start = performance.now()
+    assert.isUndefined(XRayHeader.parse(huge))
+    assert.isBelow(performance.now() - start, 20)
+  })
+})
