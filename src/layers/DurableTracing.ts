@@ -1,0 +1,463 @@
+/**
+ * Datadog tracing for AWS Lambda durable functions (`@aws/durable-execution-sdk-js`), in one line:
+ *
+ * - {@link withDurableExecution} is a drop-in for the SDK's `withDurableExecution` (same handler, same config);
+ * - {@link make} takes an Effect handler and a layer, like `@effect-aws/lambda`'s `LambdaHandler.make`.
+ *
+ * On every invocation the wrapper sees the raw envelope, runs the extractor chain on it (custom extractor, then
+ * the newest `_datadog_{N}` checkpoint, then the original input payload, then the triggers), and runs the SDK
+ * inside an invocation span (`aws.durable.execute`, kind `server`) that continues the extracted trace. Effect
+ * handlers get that span as their parent and {@link CurrentExtraction}; promise handlers can read
+ * {@link currentInvocation}.
+ *
+ * When the invocation suspends (the SDK returns `PENDING`), the {@link CheckpointWriter.CheckpointWriter} saves the
+ * invocation span's context as a `_datadog_{N}` checkpoint, so the next invocation continues the same trace under
+ * the first invocation's span (the anchor). How it writes outside user code without breaking replay:
+ *
+ * - the wrapper hands the SDK a transport that forwards to the real one (`config.durableExecutionClient`, else
+ *   the SDK's `DurableExecutionApiClient`; or the test runner's client carried by the event) and observes every
+ *   response: it keeps the latest checkpoint token and any `_datadog_{N}` operations (from every page the SDK
+ *   fetches and every checkpoint delta);
+ * - after the SDK has drained its own checkpoint queue and returned `PENDING`, the wrapper sends one
+ *   `CheckpointDurableExecution` call with the latest token (START + SUCCEED of a STEP, dd-trace-js's shape and
+ *   deterministic id). The SDK never asks for that operation id, so replay is unaffected.
+ *
+ * The writer is off when `DD_DURABLE_CROSS_INVOCATION_TRACING_ENABLED=false`, and skipped for an invocation in
+ * which dd-trace's own durable integration writes: that is detected as dd-trace's plugin listening on its
+ * `apm:aws-durable-execution-sdk-js:terminate` channel (it subscribes only when the flag is on) *and* the SDK
+ * copy that ran this invocation being instrumented (its orchestrion `withDurableExecution` start event fired for
+ * this event). Both are needed: the plugin can be enabled while the SDK was loaded uninstrumented (CommonJS, or
+ * imported before dd-trace), in which case nobody else would write.
+ *
+ * The SDK is imported lazily on the first invocation, so importing this module never requires it.
+ *
+ * @since 0.1.0
+ */
+import type {
+  DurableContext,
+  DurableExecutionClient,
+  DurableExecutionConfig,
+  DurableExecutionHandler,
+  DurableExecutionInvocationOutput,
+  DurableLambdaHandler
+} from "@aws/durable-execution-sdk-js"
+import * as Cause from "effect/Cause"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Option from "effect/Option"
+import type * as Tracer from "effect/Tracer"
+import { AsyncLocalStorage } from "node:async_hooks"
+import * as DiagnosticsChannel from "node:diagnostics_channel"
+import { isRecord } from "../domain/Carrier.js"
+import * as CheckpointName from "../domain/CheckpointName.js"
+import type { ExtractionResult } from "../domain/ExtractionResult.js"
+import * as CheckpointWriter from "../services/CheckpointWriter.js"
+import { CurrentExtraction } from "../services/CurrentExtraction.js"
+import * as ExtractorChain from "../services/ExtractorChain.js"
+import * as DefaultChain from "./DefaultChain.js"
+import * as Tracing from "./Tracing.js"
+
+/**
+ * What a running invocation knows about its trace.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Invocation {
+  readonly executionArn: string
+  /** What the extractor chain found on this invocation's envelope. */
+  readonly extraction: ExtractionResult
+  /** The invocation span: the parent of the handler's spans, and the context the checkpoint saves. */
+  readonly span: Tracer.Span
+}
+
+interface State {
+  readonly executionArn: string
+  readonly transport: DurableExecutionClient | undefined
+  token: string
+  readonly checkpoints: Map<string, unknown>
+  /** Effect handler fibers still running; interrupted when the SDK suspends (their spans then end). */
+  readonly fibers: Set<Fiber.RuntimeFiber<unknown, unknown>>
+  invocation: Invocation | undefined
+}
+
+const storage = new AsyncLocalStorage<State>()
+
+/**
+ * The running invocation, inside a handler wrapped by this module (`undefined` elsewhere).
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const currentInvocation = (): Invocation | undefined => storage.getStore()?.invocation
+
+/**
+ * Options shared by {@link withDurableExecution} and {@link make}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Name of the invocation span (default `aws.durable.execute`, as dd-trace's durable integration). */
+  readonly spanName?: string | undefined
+}
+
+/**
+ * The default invocation span name.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const DEFAULT_SPAN_NAME = "aws.durable.execute"
+
+// ---------------------------------------------------------------------------------------------------------------
+// Observing the SDK's transport
+// ---------------------------------------------------------------------------------------------------------------
+
+const MAX_OBSERVED_CHECKPOINTS = 1024
+
+const observeOperations = (state: State, operations: unknown): void => {
+  if (!Array.isArray(operations)) return
+  for (const operation of operations) {
+    if (!isRecord(operation) || CheckpointName.parse(operation.Name) === undefined) continue
+    const key = typeof operation.Id === "string" ? operation.Id : String(operation.Name)
+    if (state.checkpoints.size < MAX_OBSERVED_CHECKPOINTS || state.checkpoints.has(key)) {
+      state.checkpoints.set(key, operation)
+    }
+  }
+}
+
+const stateFor = (executionArn: unknown): State | undefined => {
+  const state = storage.getStore()
+  return state !== undefined && state.executionArn === executionArn ? state : undefined
+}
+
+// Forwards every call unchanged; only reads the responses (never throws from the observation).
+const observing = (client: DurableExecutionClient): DurableExecutionClient => ({
+  getExecutionState: async (params, logger) => {
+    const response = await client.getExecutionState(params, logger)
+    const state = stateFor(params.DurableExecutionArn)
+    if (state !== undefined) observeOperations(state, response?.Operations)
+    return response
+  },
+  checkpoint: async (params, logger) => {
+    const response = await client.checkpoint(params, logger)
+    const state = stateFor(params.DurableExecutionArn)
+    if (state !== undefined) {
+      if (typeof response?.CheckpointToken === "string") state.token = response.CheckpointToken
+      observeOperations(state, response?.NewExecutionState?.Operations)
+    }
+    return response
+  }
+})
+
+const isClient = (value: unknown): value is DurableExecutionClient =>
+  isRecord(value) && typeof value.checkpoint === "function" && typeof value.getExecutionState === "function"
+
+// A harness (the SDK's local test runner) injects its transport through the event, and that transport wins over
+// the config. The SDK recognises such an event by its class; the copy keeps the class and swaps the client.
+const withObservedClient = (event: object, client: DurableExecutionClient): object => {
+  const copy = Object.create(Object.getPrototypeOf(event)) as Record<string, unknown>
+  Object.assign(copy, event)
+  copy.durableExecutionClient = observing(client)
+  return copy
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// dd-trace's own durable checkpoint writer
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * The diagnostics channel dd-trace's durable plugin subscribes to when its checkpoint writer is enabled.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const DD_TRACE_TERMINATE_CHANNEL = "apm:aws-durable-execution-sdk-js:terminate"
+
+/**
+ * The start event dd-trace's orchestrion rewrite of the SDK publishes for every instrumented invocation.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const DD_TRACE_RUN_HANDLER_START_CHANNEL =
+  "tracing:orchestrion:@aws/durable-execution-sdk-js:withDurableExecution:start"
+
+const instrumentedEvents = new WeakSet<object>()
+let observingInstrumentation = false
+
+const observeInstrumentation = (): void => {
+  if (observingInstrumentation) return
+  observingInstrumentation = true
+  DiagnosticsChannel.subscribe(DD_TRACE_RUN_HANDLER_START_CHANNEL, (message) => {
+    const event = isRecord(message) ? (message.arguments as ArrayLike<unknown> | undefined)?.[0] : undefined
+    if (typeof event === "object" && event !== null) instrumentedEvents.add(event)
+  })
+}
+
+/**
+ * `true` when dd-trace's durable integration wrote (or will write) the checkpoint of the invocation that ran on
+ * `sdkEvent`: its plugin listens with cross-invocation tracing on, and the SDK that ran was instrumented.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const ddTraceWriterActive = (sdkEvent: object): boolean =>
+  DiagnosticsChannel.hasSubscribers(DD_TRACE_TERMINATE_CHANNEL) && instrumentedEvents.has(sdkEvent)
+
+// ---------------------------------------------------------------------------------------------------------------
+// The invocation
+// ---------------------------------------------------------------------------------------------------------------
+
+class SdkFailure {
+  constructor(readonly error: unknown) {}
+}
+
+interface LambdaContextLike {
+  readonly getRemainingTimeInMillis?: () => number
+}
+
+const remainingTime = (lambdaContext: unknown): number | undefined => {
+  const get = (lambdaContext as LambdaContextLike | undefined)?.getRemainingTimeInMillis
+  if (typeof get !== "function") return undefined
+  try {
+    const value = get.call(lambdaContext)
+    return typeof value === "number" ? value : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const outcomeLabel = (outcome: CheckpointWriter.Outcome): string =>
+  outcome._tag === "Written" ? outcome.name : outcome._tag === "Skipped" ? outcome.reason : `Failed.${outcome.reason}`
+
+const saveCheckpoint = (
+  state: State,
+  span: Tracer.Span,
+  sdkEvent: object,
+  lambdaContext: unknown
+): Effect.Effect<string, never, CheckpointWriter.CheckpointWriter> =>
+  Effect.gen(function*() {
+    if (ddTraceWriterActive(sdkEvent)) {
+      yield* Effect.logDebug("durable trace checkpoint left to dd-trace's durable integration")
+      return "dd-trace"
+    }
+    const context = Tracing.spanContext(span)
+    if (state.transport === undefined || Option.isNone(context)) return "NoContext"
+    const writer = yield* CheckpointWriter.CheckpointWriter
+    const outcome = yield* writer.save({
+      executionArn: state.executionArn,
+      checkpointToken: state.token,
+      operations: state.checkpoints.values(),
+      context: context.value,
+      transport: state.transport,
+      remainingTimeMillis: remainingTime(lambdaContext)
+    })
+    return outcomeLabel(outcome)
+  })
+
+// A suspended invocation leaves the handler waiting forever on an operation that resolves in a later invocation.
+// Interrupting its fiber ends its open spans (so they are exported) and frees it; the wait is bounded.
+const interruptSuspended = (state: State): Effect.Effect<void> =>
+  state.fibers.size === 0 ? Effect.void : Fiber.interruptAll(state.fibers).pipe(
+    Effect.timeoutOption(Duration.millis(200)),
+    Effect.asVoid
+  )
+
+const invocation = (
+  event: unknown,
+  lambdaContext: unknown,
+  run: (sdkEvent: unknown) => Promise<DurableExecutionInvocationOutput>,
+  configTransport: DurableExecutionClient,
+  spanName: string
+): Effect.Effect<
+  DurableExecutionInvocationOutput,
+  SdkFailure,
+  ExtractorChain.ExtractorChain | CheckpointWriter.CheckpointWriter
+> =>
+  Effect.gen(function*() {
+    // TODO(durable helper): page the envelope through `DurableState.layerFromClient(client)` for the checkpoint
+    // extractor once src/services/DurableState.ts exists (the writer already sees every page the SDK fetches).
+    const extraction = yield* ExtractorChain.extract(event, lambdaContext)
+    const envelope = isRecord(event) ? event : undefined
+    const executionArn = typeof envelope?.DurableExecutionArn === "string" ? envelope.DurableExecutionArn : undefined
+    if (envelope === undefined || executionArn === undefined) {
+      // Not a durable envelope: the SDK rejects it; nothing to trace or save.
+      return yield* Effect.tryPromise({ try: () => run(event), catch: (error) => new SdkFailure(error) })
+    }
+    const eventClient = envelope.durableExecutionClient
+    const sdkEvent = isClient(eventClient) ? withObservedClient(envelope, eventClient) : envelope
+    const state: State = {
+      executionArn,
+      transport: isClient(eventClient) ? eventClient : configTransport,
+      token: typeof envelope.CheckpointToken === "string" ? envelope.CheckpointToken : "",
+      checkpoints: new Map(),
+      fibers: new Set(),
+      invocation: undefined
+    }
+    const initial = envelope.InitialExecutionState
+    if (isRecord(initial)) observeOperations(state, initial.Operations)
+
+    const attributes: Record<string, unknown> = {
+      "aws.durable.execution_arn": executionArn,
+      "datadog.extractor": Option.getOrElse(Option.map(extraction.context, (c) => c.source), () => "none")
+    }
+    return yield* Effect.gen(function*() {
+      const span = yield* Effect.orDie(Effect.currentSpan)
+      state.invocation = { executionArn, extraction, span }
+      const output = yield* Effect.tryPromise({
+        try: () => storage.run(state, () => run(sdkEvent)),
+        catch: (error) => new SdkFailure(error)
+      })
+      yield* interruptSuspended(state)
+      const status = isRecord(output) && typeof output.Status === "string" ? output.Status : undefined
+      if (status !== undefined) span.attribute("aws.durable.invocation_status", status.toLowerCase())
+      if (status === "PENDING") {
+        span.attribute("aws.durable.trace_checkpoint", yield* saveCheckpoint(state, span, sdkEvent, lambdaContext))
+      }
+      return output
+    }).pipe(
+      Effect.withSpan(spanName, { kind: "server", attributes }),
+      Tracing.withExtraction(extraction)
+    )
+  })
+
+const noExtraction: ExtractionResult = { context: Option.none(), links: [], attempts: [] }
+
+const baseLayer = Layer.merge(DefaultChain.layerNative, CheckpointWriter.layerConfig)
+
+interface Lazy<A> {
+  (): Promise<A>
+}
+
+const lazy = <A>(make: () => Promise<A>): Lazy<A> => {
+  let value: Promise<A> | undefined
+  return () => {
+    if (value === undefined) {
+      value = make()
+      value.catch(() => {
+        value = undefined
+      })
+    }
+    return value
+  }
+}
+
+const makeHandler = <R, LE>(
+  sdkHandler: DurableExecutionHandler,
+  config: DurableExecutionConfig | undefined,
+  runtime: ManagedRuntime.ManagedRuntime<R | ExtractorChain.ExtractorChain | CheckpointWriter.CheckpointWriter, LE>,
+  options: Options
+): DurableLambdaHandler => {
+  const spanName = options.spanName ?? DEFAULT_SPAN_NAME
+  const load = lazy(async () => {
+    const sdk = await import("@aws/durable-execution-sdk-js")
+    const transport = config?.durableExecutionClient ?? new sdk.DurableExecutionApiClient(config?.client)
+    // A config with both `client` and `durableExecutionClient` is passed unchanged: the SDK reports it.
+    const sdkConfig: DurableExecutionConfig =
+      config?.client !== undefined && config.durableExecutionClient !== undefined
+        ? config
+        : { ...withoutClient(config), durableExecutionClient: observing(transport) }
+    return { handler: sdk.withDurableExecution(sdkHandler, sdkConfig), transport }
+  })
+  return async (event, lambdaContext) => {
+    observeInstrumentation()
+    const { handler, transport } = await load()
+    const exit = await runtime.runPromiseExit(
+      invocation(event, lambdaContext, (sdkEvent) => handler(sdkEvent as never, lambdaContext), transport, spanName)
+    )
+    if (Exit.isSuccess(exit)) return exit.value
+    const failure = Cause.failureOption(exit.cause)
+    if (Option.isSome(failure) && failure.value instanceof SdkFailure) throw failure.value.error
+    throw Cause.squash(exit.cause)
+  }
+}
+
+const withoutClient = (config: DurableExecutionConfig | undefined): DurableExecutionConfig => {
+  if (config === undefined) return {}
+  const { client: _client, ...rest } = config
+  return rest
+}
+
+/**
+ * A drop-in for the SDK's `withDurableExecution(handler, config)` that adds trace extraction, the invocation span
+ * and the checkpoint writer (see the module docs). `layer` may replace the extractor chain
+ * (e.g. `DefaultChain.layerDdTrace`), the {@link CheckpointWriter.CheckpointWriter}, or add a tracer (e.g.
+ * `@effect/opentelemetry`'s `Tracer.layerGlobal`); it is built once per cold start.
+ *
+ * @example
+ * ```ts
+ * import * as DurableTracing from "effect-datadog-lambda/DurableTracing"
+ *
+ * export const handler = DurableTracing.withDurableExecution(async (event, ctx) => {
+ *   const user = await ctx.step("fetch-user", async () => ({ id: "u-1" }))
+ *   await ctx.wait("pause", { seconds: 60 })
+ *   return user
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const withDurableExecution = <TEvent = any, TResult = any, LE = never>(
+  handler: DurableExecutionHandler<TEvent, TResult>,
+  config?: DurableExecutionConfig,
+  options: Options & { readonly layer?: Layer.Layer<never, LE, never> | undefined } = {}
+): DurableLambdaHandler => {
+  const layer = options.layer === undefined ? baseLayer : Layer.merge(baseLayer, options.layer)
+  return makeHandler(handler, config, ManagedRuntime.make(layer), options)
+}
+
+/**
+ * A durable Lambda handler from an Effect handler, like `@effect-aws/lambda`'s `LambdaHandler.make`. The handler
+ * runs under the invocation span with {@link CurrentExtraction} provided; its failures fail the durable execution
+ * (the SDK's `FAILED` output) with the failure itself as the error. The layer is built once per cold start and may
+ * also replace the extractor chain, the checkpoint writer, or install a tracer.
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import * as Layer from "effect/Layer"
+ * import * as DurableTracing from "effect-datadog-lambda/DurableTracing"
+ *
+ * export const handler = DurableTracing.make({
+ *   handler: (event: { readonly orderId: string }, ctx) =>
+ *     Effect.promise(() => ctx.step("charge", async () => event.orderId)).pipe(Effect.withSpan("charge")),
+ *   layer: Layer.empty
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = <TEvent, A, E, R, LE>(
+  options: Options & {
+    readonly handler: (
+      event: TEvent,
+      context: DurableContext
+    ) => Effect.Effect<A, E, R | CurrentExtraction | ExtractorChain.ExtractorChain | CheckpointWriter.CheckpointWriter>
+    readonly layer: Layer.Layer<R, LE>
+    readonly config?: DurableExecutionConfig | undefined
+  }
+): DurableLambdaHandler => {
+  const runtime = ManagedRuntime.make(Layer.merge(baseLayer, options.layer))
+  const sdkHandler: DurableExecutionHandler<TEvent, A> = async (event, durableContext) => {
+    const current = storage.getStore()?.invocation
+    const effect = options.handler(event, durableContext).pipe(
+      Effect.provideService(CurrentExtraction, current?.extraction ?? noExtraction)
+    )
+    const state = storage.getStore()
+    const fiber = runtime.runFork(current === undefined ? effect : Effect.withParentSpan(effect, current.span))
+    state?.fibers.add(fiber)
+    const exit = await new Promise<Exit.Exit<A, unknown>>((resolve) => fiber.addObserver(resolve))
+    state?.fibers.delete(fiber)
+    if (Exit.isSuccess(exit)) return exit.value
+    throw Cause.squash(exit.cause)
+  }
+  return makeHandler(sdkHandler, options.config, runtime, options)
+}
