@@ -59,7 +59,7 @@ const main = async (): Promise<void> => {
   const sides = ["peer", ...chains.map((chain) => `ours/${chain.propagator}`)]
   const times: Array<Array<number>> = sides.map(() => [])
   for (const count of counts) {
-    const testCase = Events.durable(count)
+    const testCase = Events.delivered(Events.durable(count))
     const subjects: Array<Timing.Batch> = [
       Timing.asyncBatch(() => peer.run(testCase.event, Events.lambdaContext)),
       ...chains.map((chain) => chain.batch("handler", testCase.event, Events.lambdaContext))
