@@ -9,6 +9,7 @@ import type {
 } from "@aws/durable-execution-sdk-js"
 import { assert, describe, it } from "@effect/vitest"
 import type { Context } from "aws-lambda"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as CheckpointPlan from "../../src/domain/CheckpointPlan.js"
@@ -118,6 +119,26 @@ describe("DurableTracing over the configured transport", () => {
     const error = await handler({ hello: "world" } as never, lambdaContext).then(() => undefined, (e: unknown) => e)
     assert.instanceOf(error, Error)
     assert.match((error as Error).message, /Unexpected payload provided to start the durable execution/)
+  })
+
+  it("fails the execution with an Effect handler's own failure", async () => {
+    class OutOfStock extends Data.TaggedError("OutOfStock")<{ readonly message: string }> {}
+    const { client } = recordingTransport()
+    const handler = DurableTracing.make({
+      handler: (_event: unknown, ctx: DurableContext) =>
+        Effect.promise(() => ctx.step("reserve", async () => "never re-run")).pipe(
+          Effect.zipRight(Effect.fail(new OutOfStock({ message: "sku-1 is out of stock" })))
+        ),
+      layer: Layer.empty,
+      config: { durableExecutionClient: client }
+    })
+    const output = await handler(structuredClone(envelope) as never, lambdaContext)
+    assert.strictEqual(output.Status, "FAILED")
+    assert.strictEqual(
+      (output as { readonly Error: { readonly ErrorMessage?: string } }).Error.ErrorMessage,
+      "sku-1 is out of stock"
+    )
+    assert.isUndefined(DurableTracing.currentInvocation())
   })
 
   it("does not write when the invocation completes", async () => {
