@@ -447,11 +447,11 @@ export const make = <TEvent, A, E, R, LE>(
 ): DurableLambdaHandler => {
   const runtime = ManagedRuntime.make(Layer.merge(baseLayer, options.layer))
   const sdkHandler: DurableExecutionHandler<TEvent, A> = async (event, durableContext) => {
-    const current = storage.getStore()?.invocation
+    const state = storage.getStore()
+    const current = state?.invocation
     const effect = options.handler(event, durableContext).pipe(
       Effect.provideService(CurrentExtraction, current?.extraction ?? noExtraction)
     )
-    const state = storage.getStore()
     const fiber = runtime.runFork(current === undefined ? effect : Effect.withParentSpan(effect, current.span))
     state?.fibers.add(fiber)
     const exit = await new Promise<Exit.Exit<A, unknown>>((resolve) => fiber.addObserver(resolve))
