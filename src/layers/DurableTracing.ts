@@ -303,6 +303,8 @@ const invocation = (
     const initial = envelope.InitialExecutionState
     if (isRecord(initial)) observeOperations(state, initial.Operations)
 
+    // TODO(durable helper): add `aws.durable.execution_name`, `aws.durable.execution_id` and
+    // `aws.durable.first_invocation` from src/domain/DurableMetadata.ts once it exists.
     const attributes: Record<string, unknown> = {
       "aws.durable.execution_arn": executionArn,
       "datadog.extractor": Option.getOrElse(Option.map(extraction.context, (c) => c.source), () => "none")
