@@ -33,8 +33,22 @@ export const MAX_TAGS_LENGTH = 512
 
 const TAG_KEY = /^_dd\.p\.[\x21-\x2B\x2D-\x7E]+$/
 const TAG_VALUE = /^[\x20-\x2B\x2D-\x7E]*$/
-const HEX16_ANY_CASE = /^[0-9A-Fa-f]{16}$/
 const INTEGER = /^[+-]?\d+/
+const TID = "_dd.p.tid"
+
+// dd-trace's `#extractTags`, keeping `_dd.p.tid` as received (dd-trace compares trace ids with it unchanged).
+const scanTags = (header: string | undefined, maxLength: number): Record<string, string> | undefined => {
+  if (header === undefined || header.length === 0 || maxLength === 0 || header.length > maxLength) return undefined
+  const tags: Record<string, string> = {}
+  for (const pair of header.split(",")) {
+    const separator = pair.indexOf("=")
+    const key = separator === -1 ? pair : pair.slice(0, separator)
+    const value = separator === -1 ? "" : pair.slice(separator + 1)
+    if (!TAG_KEY.test(key) || !TAG_VALUE.test(value)) return undefined
+    if (key !== TID || Ids.isHex16AnyCase(value)) tags[key] = value
+  }
+  return tags
+}
 
 /**
  * Parses `x-datadog-tags` the way dd-trace does: comma-separated `key=value` pairs, every key `_dd.p.*`, values
@@ -48,19 +62,9 @@ export const parseTags = (
   header: string | undefined,
   maxLength: number = MAX_TAGS_LENGTH
 ): Record<string, string> | undefined => {
-  if (header === undefined || header.length === 0 || maxLength === 0 || header.length > maxLength) return undefined
-  const tags: Record<string, string> = {}
-  for (const pair of header.split(",")) {
-    const separator = pair.indexOf("=")
-    const key = separator === -1 ? pair : pair.slice(0, separator)
-    const value = separator === -1 ? "" : pair.slice(separator + 1)
-    if (!TAG_KEY.test(key) || !TAG_VALUE.test(value)) return undefined
-    if (key === "_dd.p.tid") {
-      if (HEX16_ANY_CASE.test(value)) tags[key] = value.toLowerCase()
-    } else {
-      tags[key] = value
-    }
-  }
+  const tags = scanTags(header, maxLength)
+  const tid = tags?.[TID]
+  if (tid !== undefined) tags![TID] = tid.toLowerCase()
   return tags
 }
 
@@ -79,6 +83,53 @@ export const parsePriority = (value: string | undefined): number | undefined => 
 }
 
 /**
+ * The Datadog headers of a carrier, as dd-trace reads them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Parsed {
+  /** Canonical decimal trace id; `undefined` when the header is there but is not a non-zero 64-bit decimal. */
+  readonly traceId: string | undefined
+  /** Canonical decimal parent id; `undefined` when the header is there but is not a non-zero 64-bit decimal. */
+  readonly parentId: string | undefined
+  /** `Number.parseInt` of the header, as dd-trace keeps it (may exceed the safe-integer range). */
+  readonly samplingPriority: number | undefined
+  readonly origin: string | undefined
+  /** The `_dd.p.*` tags, `_dd.p.tid` lower-cased; `undefined` when absent, too long or invalid. */
+  readonly tags: Record<string, string> | undefined
+  /** `_dd.p.tid` as received (either case): dd-trace compares 128-bit trace ids with it unchanged. */
+  readonly rawTraceIdHigh: string | undefined
+}
+
+/**
+ * Reads the Datadog headers of a normalised carrier. `undefined` unless dd-trace would see a Datadog context:
+ * a non-empty trace id that is not all zeros and a non-empty parent id. Ids that dd-trace would coerce (junk,
+ * overflow, zero parent) come back as `undefined` fields: the context is there but unusable.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parse = (carrier: Carrier, maxTagsLength: number = MAX_TAGS_LENGTH): Parsed | undefined => {
+  const rawTraceId = carrier[headers.traceId]
+  const rawParentId = carrier[headers.parentId]
+  if (!rawTraceId || !rawParentId || Ids.isAllZeros(rawTraceId)) return undefined
+  const tags = scanTags(carrier[headers.tags], maxTagsLength)
+  const rawTraceIdHigh = tags?.[TID]
+  if (rawTraceIdHigh !== undefined) tags![TID] = rawTraceIdHigh.toLowerCase()
+  const priorityHeader = carrier[headers.samplingPriority]
+  const priority = priorityHeader === undefined ? Number.NaN : Number.parseInt(priorityHeader, 10)
+  return {
+    traceId: Ids.parseDecimalU64(rawTraceId),
+    parentId: Ids.parseDecimalU64(rawParentId),
+    samplingPriority: Number.isInteger(priority) ? priority : undefined,
+    origin: carrier[headers.origin],
+    tags,
+    rawTraceIdHigh
+  }
+}
+
+/**
  * Extracts a complete Datadog context (trace id and parent id) from a normalised carrier.
  *
  * @since 0.1.0
@@ -89,22 +140,18 @@ export const extract = (
   source: ExtractorName,
   options?: { readonly maxTagsLength?: number }
 ): TraceContext.TraceContext | undefined => {
-  const rawTraceId = carrier[headers.traceId]
-  const rawParentId = carrier[headers.parentId]
-  if (rawTraceId === undefined || rawParentId === undefined) return undefined
-  const traceId = Ids.parseDecimalU64(rawTraceId)
-  const parentId = Ids.parseDecimalU64(rawParentId)
-  if (traceId === undefined || parentId === undefined) return undefined
-  const tags = parseTags(carrier[headers.tags], options?.maxTagsLength)
-  const tid = tags?.["_dd.p.tid"]
+  const parsed = parse(carrier, options?.maxTagsLength)
+  if (parsed === undefined || parsed.traceId === undefined || parsed.parentId === undefined) return undefined
+  const tid = parsed.tags?.[TID]
+  const priority = parsed.samplingPriority
   return TraceContext.make({
-    traceId,
-    parentId,
+    traceId: parsed.traceId,
+    parentId: parsed.parentId,
     source,
-    traceIdHigh: tid !== undefined && tid !== "0000000000000000" ? tid : undefined,
-    samplingPriority: parsePriority(carrier[headers.samplingPriority]),
-    origin: carrier[headers.origin],
-    tags
+    traceIdHigh: tid !== undefined && tid !== Ids.ZERO_HEX16 ? tid : undefined,
+    samplingPriority: priority !== undefined && Number.isSafeInteger(priority) ? priority : undefined,
+    origin: parsed.origin,
+    tags: parsed.tags
   })
 }
 

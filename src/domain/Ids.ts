@@ -16,10 +16,19 @@
  */
 export const MAX_U64_DECIMAL = "18446744073709551615"
 
+/**
+ * Sixteen zeros: the all-zero 64-bit id in hex.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const ZERO_HEX16 = "0000000000000000"
+
 const DECIMAL = /^[0-9]+$/
 const HEX16 = /^[0-9a-f]{16}$/
+const HEX16_ANY_CASE = /^[0-9A-Fa-f]{16}$/
 const HEX32 = /^[0-9a-f]{32}$/
-const ZERO_HEX16 = "0000000000000000"
+const ALL_ZEROS = /^0+$/
 
 /**
  * `true` for a canonical (no leading zeros), non-zero decimal that fits in 64 unsigned bits.
@@ -53,6 +62,22 @@ export const parseDecimalU64 = (value: string): string | undefined => {
  * @category predicates
  */
 export const isHex16 = (value: string): boolean => HEX16.test(value)
+
+/**
+ * `true` for exactly 16 hex characters of either case (what dd-trace accepts for `_dd.p.tid`).
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isHex16AnyCase = (value: string): boolean => HEX16_ANY_CASE.test(value)
+
+/**
+ * `true` for a non-empty string of zeros only: dd-trace's test for an absent ("invalid segment") id.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isAllZeros = (value: string): boolean => ALL_ZEROS.test(value)
 
 /**
  * `true` for exactly 32 lower-case hex characters.
