@@ -20,9 +20,14 @@ import { Propagator } from "../services/Propagator.js"
  * @category models
  */
 export interface Options {
+  /** Styles tried in order (`DD_TRACE_PROPAGATION_STYLE_EXTRACT`); default `datadog, tracecontext, baggage`. */
   readonly extractStyles?: ReadonlyArray<PropagationStyle.Style> | undefined
+  /** `DD_TRACE_PROPAGATION_EXTRACT_FIRST`; default `false`. */
   readonly extractFirst?: boolean | undefined
+  /** `DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH`; default 512, 0 ignores `x-datadog-tags`. */
   readonly maxTagsLength?: number | undefined
+  /** What the `b3` style reads: `"multi"` (`x-b3-*`, dd-trace 5's default) or `"single"` (the `b3` header). */
+  readonly b3?: "multi" | "single" | undefined
 }
 
 /**
@@ -35,7 +40,8 @@ export const make = (options: Options = {}): Propagator["Type"] => {
   const resolved: NativeExtraction.Options = {
     styles: options.extractStyles ?? PropagationStyle.defaultExtract,
     extractFirst: options.extractFirst ?? false,
-    maxTagsLength: options.maxTagsLength ?? DatadogHeaders.MAX_TAGS_LENGTH
+    maxTagsLength: options.maxTagsLength ?? DatadogHeaders.MAX_TAGS_LENGTH,
+    b3: options.b3 ?? "multi"
   }
   return Propagator.of({
     extract: (carrier, source) =>
@@ -57,32 +63,51 @@ export const make = (options: Options = {}): Propagator["Type"] => {
  */
 export const layer = (options: Options = {}): Layer.Layer<Propagator> => Layer.succeed(Propagator, make(options))
 
+const optional = <A>(config: Config.Config<A>, name: string): Effect.Effect<Option.Option<A>> =>
+  Effect.catchAll(
+    Config.option(config),
+    (error) => Effect.as(Effect.logDebug(`ignoring invalid ${name}`, error), Option.none<A>())
+  )
+
 /**
- * Reads the options from configuration, with dd-trace's names and defaults:
- * `DD_TRACE_PROPAGATION_STYLE_EXTRACT` (else `DD_TRACE_PROPAGATION_STYLE`, default
- * `datadog,tracecontext,baggage`), `DD_TRACE_PROPAGATION_EXTRACT_FIRST` (default false) and
- * `DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH` (default 512).
+ * Reads the options from configuration, with dd-trace 5's names and defaults:
+ *
+ * - styles: `DD_TRACE_PROPAGATION_STYLE_EXTRACT`, else `DD_TRACE_PROPAGATION_STYLE`, else `OTEL_PROPAGATORS`
+ *   (default `datadog,tracecontext,baggage`). As in dd-trace 5, `b3` means the `x-b3-*` headers unless the list
+ *   came through `OTEL_PROPAGATORS` (`DD_TRACE_PROPAGATION_STYLE` unset), where it means the single `b3` header.
+ * - `DD_TRACE_PROPAGATION_EXTRACT_FIRST` (default false), `DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH` (default 512).
+ *
+ * An invalid value falls back to that setting's default (logged at debug level); building never fails.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerConfig: Layer.Layer<Propagator, never> = Layer.effect(
+export const layerConfig: Layer.Layer<Propagator> = Layer.effect(
   Propagator,
   Effect.gen(function*() {
-    const styles = yield* Config.string("DD_TRACE_PROPAGATION_STYLE_EXTRACT").pipe(
-      Config.orElse(() => Config.string("DD_TRACE_PROPAGATION_STYLE")),
-      Config.option
+    const extract = yield* optional(
+      Config.string("DD_TRACE_PROPAGATION_STYLE_EXTRACT"),
+      "DD_TRACE_PROPAGATION_STYLE_EXTRACT"
     )
-    const extractFirst = yield* Config.boolean("DD_TRACE_PROPAGATION_EXTRACT_FIRST").pipe(
-      Config.withDefault(false)
+    const both = yield* optional(Config.string("DD_TRACE_PROPAGATION_STYLE"), "DD_TRACE_PROPAGATION_STYLE")
+    const otel = yield* optional(Config.string("OTEL_PROPAGATORS"), "OTEL_PROPAGATORS")
+    const extractFirst = yield* optional(
+      Config.boolean("DD_TRACE_PROPAGATION_EXTRACT_FIRST"),
+      "DD_TRACE_PROPAGATION_EXTRACT_FIRST"
     )
-    const maxTagsLength = yield* Config.integer("DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH").pipe(
-      Config.withDefault(DatadogHeaders.MAX_TAGS_LENGTH)
+    const maxTagsLength = yield* optional(
+      Config.integer("DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH").pipe(Config.validate({
+        message: "a non-negative integer",
+        validation: (length) => length >= 0
+      })),
+      "DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH"
     )
+    const styles = Option.orElse(extract, () => Option.orElse(both, () => otel))
     return make({
       extractStyles: PropagationStyle.parse(Option.getOrUndefined(styles)),
-      extractFirst,
-      maxTagsLength
+      extractFirst: Option.getOrUndefined(extractFirst),
+      maxTagsLength: Option.getOrUndefined(maxTagsLength),
+      b3: Option.isNone(both) && Option.isSome(otel) ? "single" : "multi"
     })
-  }).pipe(Effect.orElseSucceed(() => make()))
+  })
 )
