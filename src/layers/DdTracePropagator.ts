@@ -52,35 +52,45 @@ export const isInitialised = (tracer: DdTracer): boolean => {
   return typeof inner === "object" && inner !== null && "_service" in inner
 }
 
+const readIds = (value: DdSpanContext): readonly [string, string] | undefined => {
+  try {
+    return [value.toTraceId(), value.toSpanId()]
+  } catch {
+    // dd-trace's context for a sampling-only B3 header has no span id: `toSpanId()` throws.
+    return undefined
+  }
+}
+
 /**
  * Converts a dd-trace span context to a {@link TraceContext.TraceContext}; `undefined` when it lacks a valid
- * trace id or parent id.
+ * trace id or parent id. Keeps the `_dd.p.*` trace tags (`_dd.p.tid` lower-cased) and `_dd.parent_id`. Never
+ * throws.
  *
  * @since 0.1.0
  * @category conversions
  */
 export const fromSpanContext = (value: unknown, source: ExtractorName): TraceContext.TraceContext | undefined => {
   if (!isSpanContext(value)) return undefined
-  const traceId = value.toTraceId()
-  const parentId = value.toSpanId()
-  if (!Ids.isDecimalU64(traceId) || !Ids.isDecimalU64(parentId)) return undefined
+  const ids = readIds(value)
+  if (ids === undefined || !Ids.isDecimalU64(ids[0]) || !Ids.isDecimalU64(ids[1])) return undefined
   const tags: Record<string, string> = {}
   const rawTags = value._trace?.tags
-  if (rawTags !== undefined) {
+  if (typeof rawTags === "object" && rawTags !== null) {
     for (const key in rawTags) {
       const tag = rawTags[key]
-      if (key.startsWith("_dd.p.") && typeof tag === "string") tags[key] = key === "_dd.p.tid" ? tag.toLowerCase() : tag
+      if (typeof tag !== "string" || !(key.startsWith("_dd.p.") || key === "_dd.parent_id")) continue
+      tags[key] = key === "_dd.p.tid" ? tag.toLowerCase() : tag
     }
   }
   const tid = tags["_dd.p.tid"]
   const priority = value._sampling?.priority
   const origin = value._trace?.origin
   return TraceContext.make({
-    traceId,
-    parentId,
+    traceId: ids[0],
+    parentId: ids[1],
     source,
-    traceIdHigh: tid !== undefined && Ids.isHex16(tid) && tid !== "0000000000000000" ? tid : undefined,
-    samplingPriority: typeof priority === "number" && Number.isInteger(priority) ? priority : undefined,
+    traceIdHigh: tid !== undefined && Ids.isHex16(tid) && tid !== Ids.ZERO_HEX16 ? tid : undefined,
+    samplingPriority: typeof priority === "number" && Number.isSafeInteger(priority) ? priority : undefined,
     origin: typeof origin === "string" ? origin : undefined,
     tags
   })
