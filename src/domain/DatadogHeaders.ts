@@ -155,9 +155,35 @@ export const extract = (
   })
 }
 
+// dd-trace's `#injectTags`, in the context's tag order, except that `_dd.p.tid` always comes from `traceIdHigh`
+// and an invalid tag is skipped alone (dd-trace drops the whole header, losing the 128-bit id with it).
+const injectTags = (context: TraceContext.TraceContext): string | undefined => {
+  const high = Option.getOrUndefined(context.traceIdHigh)
+  const tid = high === undefined ? "" : `${TID}=${high}`
+  let header = ""
+  let tidWritten = false
+  for (const key in context.tags) {
+    if (key === TID) {
+      if (tid === "" || tidWritten) continue
+      header += (header === "" ? "" : ",") + tid
+      tidWritten = true
+      continue
+    }
+    const value = context.tags[key]
+    if (!value || !key.startsWith("_dd.p.") || !TAG_KEY.test(key) || !TAG_VALUE.test(value)) continue
+    header += `${header === "" ? "" : ","}${key}=${value}`
+  }
+  if (!tidWritten && tid !== "") header += (header === "" ? "" : ",") + tid
+  // Over the limit, dd-trace readers drop every tag: keep the one that matters, the 128-bit upper half.
+  if (header.length > MAX_TAGS_LENGTH) header = tid
+  return header === "" ? undefined : header
+}
+
 /**
- * Writes a context as Datadog-style headers, in dd-trace's order: trace id, parent id, sampling priority,
- * origin, tags. `_dd.p.tid` is written from `traceIdHigh`.
+ * Writes a context as Datadog-style headers: trace id, parent id, sampling priority, origin, tags (the order of
+ * the Python tracer's Datadog injection; dd-trace-js writes the origin before the priority). Tags are the
+ * non-empty `_dd.p.*` tags in the context's order, with `_dd.p.tid` from `traceIdHigh` (appended when the tags
+ * do not list it); invalid tags are skipped, and over 512 characters only `_dd.p.tid` is kept.
  *
  * @since 0.1.0
  * @category encoding
@@ -169,11 +195,7 @@ export const inject = (context: TraceContext.TraceContext): Record<string, strin
   }
   if (Option.isSome(context.samplingPriority)) out[headers.samplingPriority] = String(context.samplingPriority.value)
   if (Option.isSome(context.origin)) out[headers.origin] = context.origin.value
-  const tags: Array<string> = []
-  for (const key in context.tags) {
-    if (key !== "_dd.p.tid" && key.startsWith("_dd.p.")) tags.push(`${key}=${context.tags[key]}`)
-  }
-  if (Option.isSome(context.traceIdHigh)) tags.push(`_dd.p.tid=${context.traceIdHigh.value}`)
-  if (tags.length > 0) out[headers.tags] = tags.join(",")
+  const tags = injectTags(context)
+  if (tags !== undefined) out[headers.tags] = tags
   return out
 }
