@@ -125,6 +125,31 @@ const mergeSampling = (w3c: Candidate, selected: Candidate): void => {
   setTag(selected, "_dd.p.dm", w3c.tags?.["_dd.p.dm"])
 }
 
+// The Datadog and W3C headers of one carrier, each parsed at most once (several rules read them).
+class Headers {
+  private datadog: DatadogHeaders.Parsed | undefined
+  private datadogRead = false
+  private w3c: Candidate | undefined
+  private w3cRead = false
+  constructor(readonly carrier: Carrier, readonly maxTagsLength: number) {}
+
+  readDatadog(): DatadogHeaders.Parsed | undefined {
+    if (!this.datadogRead) {
+      this.datadog = DatadogHeaders.parse(this.carrier, this.maxTagsLength)
+      this.datadogRead = true
+    }
+    return this.datadog
+  }
+
+  readW3c(): Candidate | undefined {
+    if (!this.w3cRead) {
+      this.w3c = fromW3c(W3cTraceContext.parse(this.carrier))
+      this.w3cRead = true
+    }
+    return this.w3c
+  }
+}
+
 /**
  * Extracts a complete context, trying styles in order with dd-trace's precedence and merge rules.
  *
@@ -136,39 +161,22 @@ export const extract = (
   options: Options,
   source: ExtractorName
 ): TraceContext.TraceContext | undefined => {
+  const headers = new Headers(carrier, options.maxTagsLength)
   let context: Candidate | undefined
-  let datadog: DatadogHeaders.Parsed | undefined
-  let datadogRead = false
-  let w3c: Candidate | undefined
-  let w3cRead = false
-  const readDatadog = () => {
-    if (!datadogRead) {
-      datadog = DatadogHeaders.parse(carrier, options.maxTagsLength)
-      datadogRead = true
-    }
-    return datadog
-  }
-  const readW3c = () => {
-    if (!w3cRead) {
-      w3c = fromW3c(W3cTraceContext.parse(carrier))
-      w3cRead = true
-    }
-    return w3c
-  }
   for (const style of options.styles) {
     let extracted: Candidate | undefined
     switch (style) {
       case "datadog": {
-        extracted = fromDatadog(readDatadog())
+        extracted = fromDatadog(headers.readDatadog())
         if (extracted !== undefined && !options.extractFirst) {
-          const traceContext = readW3c()
+          const traceContext = headers.readW3c()
           const selected = context !== undefined && context !== traceContext ? context : extracted
           if (traceContext !== undefined && sameTraceId(selected, traceContext)) mergeSampling(traceContext, selected)
         }
         break
       }
       case "tracecontext":
-        extracted = readW3c()
+        extracted = headers.readW3c()
         break
       case "b3":
         extracted = fromB3(options.b3 === "single" ? B3Headers.parseSingle(carrier) : B3Headers.parseMulti(carrier))
@@ -187,7 +195,7 @@ export const extract = (
       context = extracted
       if (options.extractFirst) break
     } else if (style === "tracecontext") {
-      resolveConflicts(extracted, context, readDatadog)
+      resolveConflicts(extracted, context, headers)
     }
   }
   return context === undefined ? undefined : toTraceContext(context, source)
@@ -197,7 +205,7 @@ export const extract = (
 const resolveConflicts = (
   traceContext: Candidate,
   first: Candidate,
-  readDatadog: () => DatadogHeaders.Parsed | undefined
+  headers: Headers
 ): void => {
   if (first.key === undefined || first.key !== traceContext.key) return
   mergeSampling(traceContext, first)
@@ -206,7 +214,7 @@ const resolveConflicts = (
   if (upstreamParent !== undefined) {
     setTag(first, "_dd.parent_id", upstreamParent)
   } else {
-    const datadog = readDatadog()
+    const datadog = headers.readDatadog()
     // dd-trace coerces unusable parent ids; the ones it turns into zero are the ones we can mirror.
     if (datadog !== undefined) {
       setTag(
