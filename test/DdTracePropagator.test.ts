@@ -241,6 +241,13 @@ describe("DdTracePropagator", () => {
         found: 1
       },
       {
+        name: "DD_TRACE_PROPAGATION_STYLE_EXTRACT= (blank: no styles)",
+        args: ["env"],
+        env: { DD_TRACE_PROPAGATION_STYLE_EXTRACT: "" },
+        native: fromEnv({ DD_TRACE_PROPAGATION_STYLE_EXTRACT: "" }),
+        found: 0
+      },
+      {
         name: "OTEL_PROPAGATORS=b3 (the single b3 header)",
         args: ["env"],
         env: { OTEL_PROPAGATORS: "b3" },

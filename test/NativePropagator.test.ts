@@ -76,9 +76,11 @@ describe("NativePropagator.layerConfig", () => {
     assert.deepStrictEqual(extractWith(layer, sameTrace), found("10", "12", 0))
   })
 
-  it("none: nothing is extracted", () => {
-    const layer = configured({ DD_TRACE_PROPAGATION_STYLE_EXTRACT: "none" })
-    for (const carrier of [datadog, w3c, sameTrace, b3Multi, b3Single]) assert.isNull(extractWith(layer, carrier))
+  it("none, or a blank list (as dd-trace reads it): nothing is extracted", () => {
+    for (const styles of ["none", "", " , "]) {
+      const layer = configured({ DD_TRACE_PROPAGATION_STYLE_EXTRACT: styles })
+      for (const carrier of [datadog, w3c, sameTrace, b3Multi, b3Single]) assert.isNull(extractWith(layer, carrier))
+    }
   })
 
   it("extract-first: the first style found wins with no W3C merge", () => {

@@ -31,14 +31,15 @@ const KNOWN: ReadonlySet<string> = new Set<Style>([
 export const defaultExtract: ReadonlyArray<Style> = ["datadog", "tracecontext", "baggage"]
 
 /**
- * Parses a comma-separated style list: trimmed, lower-cased, unknown names and duplicates dropped. An absent or
- * blank value gives the default.
+ * Parses a comma-separated style list as dd-trace reads `DD_TRACE_PROPAGATION_STYLE_EXTRACT`: names trimmed and
+ * lower-cased, empty, unknown and repeated names dropped. An absent value gives the default; a blank one gives no
+ * styles at all (dd-trace then extracts nothing).
  *
  * @since 0.1.0
  * @category parsing
  */
 export const parse = (value: string | undefined): ReadonlyArray<Style> => {
-  if (value === undefined || value.trim() === "") return defaultExtract
+  if (value === undefined) return defaultExtract
   const styles: Array<Style> = []
   for (const part of value.split(",")) {
     const name = part.trim().toLowerCase()
