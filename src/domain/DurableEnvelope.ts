@@ -1,0 +1,233 @@
+/**
+ * Schemas of the durable execution invocation envelope and its operations (the wire model of
+ * `@aws/durable-execution-sdk-js` and the Lambda durable API).
+ *
+ * The extractors never decode a whole envelope: they scan the operations cheaply (`DurableOperations`) and decode
+ * only the operations they use with {@link decodeOperation}. {@link decodeEnvelope} is for tools and tests.
+ *
+ * @since 0.1.0
+ */
+import type * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import * as DurableArn from "./DurableArn.js"
+
+const ISO_DATE_PREFIX = /^\d{4}-\d{2}-\d{2}/
+
+const toValidDate = (value: number | string | Date): Date | undefined => {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value
+  if (typeof value === "string" && !ISO_DATE_PREFIX.test(value)) return undefined
+  if (typeof value === "number" && !Number.isFinite(value)) return undefined
+  const date = new Date(value)
+  return Number.isNaN(date.getTime()) ? undefined : date
+}
+
+/**
+ * A timestamp in any form it arrives in, decoded to a valid `Date`: epoch milliseconds (the real service's
+ * invocation event), an ISO-8601 string (the local test runner's events once JSON-serialised; the Python
+ * emulator's `YYYY-MM-DD HH:MM:SS.ffffff+00:00` too), or a `Date` (the local runner in-process, and
+ * `@aws-sdk/client-lambda` responses). Numeric strings and invalid dates are rejected. Encodes to epoch ms.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Timestamp: Schema.Schema<Date, number | string | Date> = Schema.transformOrFail(
+  Schema.Union(Schema.Number, Schema.String, Schema.DateFromSelf),
+  Schema.ValidDateFromSelf,
+  {
+    strict: true,
+    decode: (value, _, ast) => {
+      const date = toValidDate(value)
+      return date === undefined
+        ? ParseResult.fail(new ParseResult.Type(ast, value, "an epoch-ms number, an ISO-8601 string or a valid Date"))
+        : ParseResult.succeed(date)
+    },
+    encode: (date) => ParseResult.succeed(date.getTime())
+  }
+).annotations({ identifier: "Timestamp" })
+
+const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { nullable: true })
+
+/**
+ * A JSON string, or an object that was already decoded (Datadog's tests pass checkpoint payloads as objects).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PayloadValue = Schema.Union(Schema.String, Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const StepDetails = Schema.Struct({
+  Attempt: optional(Schema.Number),
+  NextAttemptTimestamp: optional(Timestamp),
+  Result: optional(PayloadValue),
+  Error: Schema.optional(Schema.Unknown)
+})
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ExecutionDetails = Schema.Struct({
+  InputPayload: optional(Schema.String)
+})
+
+/**
+ * The operation types of the service (the field is decoded as an open string).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const OperationType = {
+  Execution: "EXECUTION",
+  Context: "CONTEXT",
+  Step: "STEP",
+  Wait: "WAIT",
+  Callback: "CALLBACK",
+  ChainedInvoke: "CHAINED_INVOKE"
+} as const
+
+/**
+ * The operation statuses of the service (the field is decoded as an open string).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const OperationStatus = {
+  Started: "STARTED",
+  Pending: "PENDING",
+  Ready: "READY",
+  Succeeded: "SUCCEEDED",
+  Failed: "FAILED",
+  Cancelled: "CANCELLED",
+  TimedOut: "TIMED_OUT",
+  Stopped: "STOPPED"
+} as const
+
+/**
+ * One operation of a durable execution. `Type`, `Status`, `SubType` are open strings (dd-trace writes `SubType`
+ * `"STEP"`, the SDK `"Step"`); every field is optional so partial test fixtures decode; `null` counts as absent.
+ * `Payload` (the write-side name) is kept because Datadog's JS reader reads it before `StepDetails.Result`. The
+ * other `*Details` members are kept opaque.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export class DurableOperation extends Schema.Class<DurableOperation>("effect-datadog-lambda/DurableOperation")({
+  Id: optional(Schema.String),
+  ParentId: optional(Schema.String),
+  Name: optional(Schema.String),
+  Type: optional(Schema.String),
+  SubType: optional(Schema.String),
+  Status: optional(Schema.String),
+  StartTimestamp: optional(Timestamp),
+  EndTimestamp: optional(Timestamp),
+  Payload: optional(PayloadValue),
+  StepDetails: optional(StepDetails),
+  ExecutionDetails: optional(ExecutionDetails),
+  ContextDetails: Schema.optional(Schema.Unknown),
+  WaitDetails: Schema.optional(Schema.Unknown),
+  CallbackDetails: Schema.optional(Schema.Unknown),
+  ChainedInvokeDetails: Schema.optional(Schema.Unknown)
+}) {}
+
+/**
+ * `Operations` as a list or as a map keyed by position (the form in Datadog's Python tests), normalised to one
+ * list. Map values keep JavaScript's key order: integer-like keys ascending, then the others in document order.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Operations = Schema.transform(
+  Schema.Union(
+    Schema.Array(DurableOperation),
+    Schema.Record({ key: Schema.String, value: DurableOperation })
+  ),
+  Schema.Array(Schema.typeSchema(DurableOperation)),
+  {
+    strict: true,
+    decode: (operations) => Array.isArray(operations) ? operations : Object.values(operations),
+    encode: (operations) => operations
+  }
+)
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const InitialExecutionState = Schema.Struct({
+  Operations: Schema.optionalWith(Operations, { default: () => [] }),
+  NextMarker: optional(Schema.String)
+})
+
+/**
+ * The invocation envelope of a durable function.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export class DurableEnvelope extends Schema.Class<DurableEnvelope>("effect-datadog-lambda/DurableEnvelope")({
+  DurableExecutionArn: Schema.String,
+  CheckpointToken: optional(Schema.String),
+  InitialExecutionState: InitialExecutionState,
+  UpdatedOperationIds: optional(Schema.Array(Schema.String))
+}) {
+  /**
+   * The marker of the next page of operations; `None` when this page is the last (`""` or absent).
+   *
+   * @since 0.1.0
+   */
+  get nextMarker(): Option.Option<string> {
+    const marker = this.InitialExecutionState.NextMarker
+    return marker === undefined || marker === "" ? Option.none() : Option.some(marker)
+  }
+
+  /**
+   * The execution name and id from the ARN; `None` when it is not a durable execution ARN.
+   *
+   * @since 0.1.0
+   */
+  get arn(): Option.Option<DurableArn.DurableArn> {
+    return Option.fromNullable(DurableArn.parse(this.DurableExecutionArn))
+  }
+}
+
+/**
+ * Decodes one operation.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeOperation: (
+  input: unknown
+) => Either.Either<DurableOperation, ParseResult.ParseError> = Schema.decodeUnknownEither(DurableOperation)
+
+/**
+ * Decodes a whole envelope (every operation). Not for the hot path.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeEnvelope: (
+  input: unknown
+) => Either.Either<DurableEnvelope, ParseResult.ParseError> = Schema.decodeUnknownEither(DurableEnvelope)
+
+/**
+ * The paths of the fields that failed to decode (`StartTimestamp, StepDetails.Result`), without their values,
+ * so the text is safe for attempt details.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const invalidFields = (error: ParseResult.ParseError): string => {
+  const paths = new Set<string>()
+  for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) {
+    paths.add(issue.path.length === 0 ? "(root)" : issue.path.map(String).join("."))
+    if (paths.size >= 5) break
+  }
+  return [...paths].join(", ")
+}

@@ -1,0 +1,267 @@
+/**
+ * Cheap, effect-free reading of a durable envelope: the detection guard, the envelope's outer shape, and one pass
+ * over the operations that finds the EXECUTION operation and the `_datadog_{N}` checkpoint candidates without
+ * decoding any operation.
+ *
+ * @since 0.1.0
+ */
+import * as Either from "effect/Either"
+import { isRecord } from "./Carrier.js"
+import * as CheckpointName from "./CheckpointName.js"
+
+/**
+ * Bounds on what is read from one envelope (or one page).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const limits = {
+  /**
+   * Operations read from one page. The service pages by size (a Lambda payload is at most 6 MiB, so a real page
+   * holds far fewer); more than this is treated as hostile input.
+   */
+  maxOperations: 100_000,
+  /** Longest `NextMarker` used. */
+  maxMarkerLength: 4096
+} as const
+
+/**
+ * A durable event: an object whose `DurableExecutionArn` is a string. This is the cheap guard every durable
+ * extractor runs first.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isDurableEvent = (event: unknown): event is { readonly DurableExecutionArn: string } =>
+  isRecord(event) && typeof event.DurableExecutionArn === "string"
+
+/**
+ * The outer shape of an envelope, read without decoding any operation.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Envelope {
+  readonly arn: string
+  /** `undefined` when absent or not a string (only paging needs it). */
+  readonly checkpointToken: string | undefined
+  /** The first page of operations, in order (a map form is turned into its values). */
+  readonly operations: ReadonlyArray<unknown>
+  /** The marker of the next page; `undefined` when this is the last page (`""`, absent). */
+  readonly nextMarker: string | undefined
+  /** Remarks for the attempt log (ignored fields). */
+  readonly notes: ReadonlyArray<string>
+}
+
+/**
+ * Why an envelope could not be read.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EnvelopeIssue {
+  readonly reason: "MalformedEvent" | "LimitExceeded"
+  readonly detail: string
+}
+
+const describe = (value: unknown): string =>
+  value === null
+    ? "null"
+    : Array.isArray(value)
+    ? "a list"
+    : typeof value === "object"
+    ? "an object"
+    : `a ${typeof value}`
+
+/**
+ * Normalises `Operations` (a list, or a map keyed by position) into a list. The list form is returned as is (no
+ * copy); absent means no operations, as in the SDK.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const operationList = (
+  operations: unknown,
+  field = "Operations"
+): Either.Either<ReadonlyArray<unknown>, EnvelopeIssue> => {
+  if (operations === undefined) return Either.right([])
+  if (Array.isArray(operations)) {
+    return operations.length > limits.maxOperations
+      ? Either.left({
+        reason: "LimitExceeded",
+        detail: `${field} holds ${operations.length} operations (limit ${limits.maxOperations})`
+      })
+      : Either.right(operations)
+  }
+  if (!isRecord(operations)) {
+    return Either.left({
+      reason: "MalformedEvent",
+      detail: `${field} is ${describe(operations)}, expected a list or a map`
+    })
+  }
+  const values: Array<unknown> = []
+  for (const key in operations) {
+    if (!Object.prototype.hasOwnProperty.call(operations, key)) continue
+    if (values.length >= limits.maxOperations) {
+      return Either.left({ reason: "LimitExceeded", detail: `${field} holds over ${limits.maxOperations} operations` })
+    }
+    values.push(operations[key])
+  }
+  return Either.right(values)
+}
+
+/**
+ * Reads a marker: a non-empty string within bounds, else `undefined` with a note when it was ignored.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const readMarker = (marker: unknown, notes: Array<string>, field = "NextMarker"): string | undefined => {
+  if (marker === undefined || marker === null || marker === "") return undefined
+  if (typeof marker !== "string") {
+    notes.push(`${field} ignored: it is ${describe(marker)}`)
+    return undefined
+  }
+  if (marker.length > limits.maxMarkerLength) {
+    notes.push(`${field} ignored: longer than ${limits.maxMarkerLength} characters`)
+    return undefined
+  }
+  return marker
+}
+
+/**
+ * Reads the outer shape of a durable event. Fails (with a detail safe to log) when `InitialExecutionState` is
+ * missing or not an object, or `Operations` is neither a list nor a map. `None`-like callers check
+ * {@link isDurableEvent} first.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const readEnvelope = (
+  event: { readonly DurableExecutionArn: string }
+): Either.Either<Envelope, EnvelopeIssue> => {
+  const raw = event as Readonly<Record<string, unknown>>
+  const state = raw.InitialExecutionState
+  if (!isRecord(state)) {
+    return Either.left({
+      reason: "MalformedEvent",
+      detail: state === undefined
+        ? "InitialExecutionState is missing"
+        : `InitialExecutionState is ${describe(state)}, expected an object`
+    })
+  }
+  return Either.map(operationList(state.Operations, "InitialExecutionState.Operations"), (operations) => {
+    const notes: Array<string> = []
+    const nextMarker = readMarker(state.NextMarker, notes)
+    const token = raw.CheckpointToken
+    return {
+      arn: event.DurableExecutionArn,
+      checkpointToken: typeof token === "string" ? token : undefined,
+      operations,
+      nextMarker,
+      notes
+    }
+  })
+}
+
+/**
+ * A `_datadog_{N}` operation found by the scan (not yet decoded).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Candidate {
+  readonly n: number
+  /** Position across every page read, for tie-breaking and messages. */
+  readonly index: number
+  readonly operation: Readonly<Record<string, unknown>>
+}
+
+/**
+ * What one pass over the operations found.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Scan {
+  readonly count: number
+  /** The first operation whose `Type` is `EXECUTION`, else the one whose `Id` is the ARN's execution id. */
+  readonly execution: Readonly<Record<string, unknown>> | undefined
+  /** `_datadog_{N}` operations in the order found. Use {@link byNewest} to rank them. */
+  readonly candidates: ReadonlyArray<Candidate>
+  /** The position of the first entry that is not an object, or -1. */
+  readonly malformedIndex: number
+  /** Whether any operation is something other than the EXECUTION operation (the invocation is a replay). */
+  readonly hasNonExecution: boolean
+}
+
+/**
+ * One pass over a list of operations. Reads only `Name`, `Type` and (when no EXECUTION `Type` is found) `Id` of
+ * each entry; decodes nothing. `offset` shifts the recorded positions (for later pages).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const scan = (
+  operations: ReadonlyArray<unknown>,
+  options?: { readonly executionId?: string | undefined; readonly offset?: number | undefined }
+): Scan => {
+  const offset = options?.offset ?? 0
+  const executionId = options?.executionId
+  const candidates: Array<Candidate> = []
+  let execution: Readonly<Record<string, unknown>> | undefined
+  let byId: Readonly<Record<string, unknown>> | undefined
+  let malformedIndex = -1
+  let hasNonExecution = false
+  for (let i = 0; i < operations.length; i++) {
+    const operation = operations[i]
+    if (typeof operation !== "object" || operation === null || Array.isArray(operation)) {
+      if (malformedIndex < 0) malformedIndex = offset + i
+      continue
+    }
+    const op = operation as Readonly<Record<string, unknown>>
+    const name = op.Name
+    if (typeof name === "string" && name.startsWith(CheckpointName.prefix)) {
+      const n = CheckpointName.parse(name)
+      if (n !== undefined) candidates.push({ n, index: offset + i, operation: op })
+    }
+    if (op.Type === "EXECUTION") {
+      if (execution === undefined) execution = op
+    } else {
+      hasNonExecution = true
+      if (executionId !== undefined && byId === undefined && op.Id === executionId) byId = op
+    }
+  }
+  return {
+    count: operations.length,
+    execution: execution ?? byId,
+    candidates,
+    malformedIndex,
+    hasNonExecution
+  }
+}
+
+/**
+ * Candidates ranked newest first: highest `N`, ties in document order.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const byNewest = (candidates: ReadonlyArray<Candidate>): ReadonlyArray<Candidate> =>
+  candidates.length <= 1 ? candidates : [...candidates].sort((a, b) => b.n - a.n || a.index - b.index)
+
+/**
+ * Finds the EXECUTION operation without scanning the whole list when it comes first (it always does on the
+ * real service): by `Type`, else by `Id` equal to the ARN's execution id.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const findExecution = (
+  operations: ReadonlyArray<unknown>,
+  executionId?: string
+): Readonly<Record<string, unknown>> | undefined => {
+  const first = operations[0]
+  if (isRecord(first) && first.Type === "EXECUTION") return first
+  return scan(operations, { executionId }).execution
+}
