@@ -2,11 +2,34 @@
  * Durable executions with no usable checkpoint: the context of the original event held in the EXECUTION
  * operation's `ExecutionDetails.InputPayload`.
  *
+ * The first invocation of a durable execution receives an envelope, not the event that started it; that event
+ * travels as a JSON string on the EXECUTION operation (found by `Type`, else by `Id` equal to the ARN's execution
+ * id; later pages are read through `DurableState` when the first page lacks it). The extractor parses it once
+ * (bounded) and looks, in order, for:
+ *
+ * 1. a top-level `_datadog` carrier (an app that invoked the durable function with a Datadog header map);
+ * 2. a top-level `headers` carrier;
+ * 3. any trigger shape (API Gateway, SQS, SNS, EventBridge, ...), by running the trigger extractors present in
+ *    the context on the original event, in chain order.
+ *
+ * The context is reported as `durable-input`; the notes say which part of the original event held it.
+ *
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import { isRecord } from "../domain/Carrier.js"
+import * as DurableArn from "../domain/DurableArn.js"
+import * as DurableEnvelope from "../domain/DurableEnvelope.js"
+import * as DurableOperations from "../domain/DurableOperations.js"
+import { ExtractionError, type ExtractorFailure } from "../domain/Errors.js"
+import type { Attempt } from "../domain/ExtractionResult.js"
+import * as TraceContext from "../domain/TraceContext.js"
+import * as DurableState from "./DurableState.js"
+import * as ExtractorChain from "./ExtractorChain.js"
 import { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 import * as Triggers from "./Triggers.js"
@@ -21,15 +44,155 @@ export class DurableInputExtractor extends Context.Tag("effect-datadog-lambda/Du
 >() {}
 
 /**
- * Builds the extractor over the trigger extractors present in the context.
+ * Longest `InputPayload` parsed: Lambda's synchronous invocation payload limit (6 MiB).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxInputPayloadLength = 6 * 1024 * 1024
+
+const NAME = "durable-input"
+
+const failure = (reason: ExtractionError["reason"], detail: string) =>
+  new ExtractionError({ extractor: NAME, reason, detail })
+
+interface Execution {
+  readonly operation: Readonly<Record<string, unknown>> | undefined
+  readonly notes: ReadonlyArray<string>
+}
+
+/** The EXECUTION operation: on the first page (always, on the real service), else on a later one. */
+const findExecution = (
+  envelope: DurableOperations.Envelope,
+  executionId: string | undefined,
+  state: Option.Option<DurableState.DurableState.Service>
+): Effect.Effect<Execution> => {
+  const onFirst = DurableOperations.findExecution(envelope.operations, executionId)
+  const marker = envelope.nextMarker
+  if (onFirst !== undefined || marker === undefined) {
+    return Effect.succeed({ operation: onFirst, notes: envelope.notes })
+  }
+  return Effect.flatMap(DurableState.resolve(state), (service) =>
+    Option.isNone(service)
+      ? Effect.succeed({
+        operation: undefined,
+        notes: [...envelope.notes, "NextMarker set: later pages not read (no DurableState service)"]
+      })
+      : Effect.map(
+        DurableState.readPages(
+          service.value,
+          { arn: envelope.arn, checkpointToken: envelope.checkpointToken, marker },
+          (page) => DurableOperations.findExecution(page, executionId) !== undefined
+        ),
+        (read) => {
+          let operation: Readonly<Record<string, unknown>> | undefined
+          for (const page of read.pages) {
+            operation = DurableOperations.findExecution(page, executionId)
+            if (operation !== undefined) break
+          }
+          return { operation, notes: [...envelope.notes, `read ${read.pages.length} later page(s)`, ...read.notes] }
+        }
+      ))
+}
+
+/** Parses the original event out of the EXECUTION operation. */
+const originalEvent = (
+  operation: Readonly<Record<string, unknown>>
+): Either.Either<unknown, ExtractionError> | undefined => {
+  const decoded = DurableEnvelope.decodeOperation(operation)
+  if (Either.isLeft(decoded)) {
+    return Either.left(
+      failure("MalformedEvent", `malformed EXECUTION operation (${DurableEnvelope.invalidFields(decoded.left)})`)
+    )
+  }
+  const payload = decoded.right.ExecutionDetails?.InputPayload
+  if (payload === undefined) return undefined
+  if (payload.length > maxInputPayloadLength) {
+    return Either.left(failure("LimitExceeded", `InputPayload longer than ${maxInputPayloadLength} characters`))
+  }
+  try {
+    return Either.right(JSON.parse(payload))
+  } catch {
+    return Either.left(failure("MalformedEvent", "InputPayload is not valid JSON"))
+  }
+}
+
+const describeAttempt = (attempt: Attempt) =>
+  attempt.reason === undefined ? `${attempt.extractor} ${attempt.outcome}` : `${attempt.extractor} ${attempt.reason}`
+
+const fromOriginal = (
+  propagator: Propagator["Type"],
+  triggers: ExtractorChain.ExtractorChain.Service,
+  original: Readonly<Record<string, unknown>>,
+  lambdaContext: unknown,
+  notes: Array<string>
+): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> =>
+  Effect.gen(function*() {
+    for (const key of ["_datadog", "headers"] as const) {
+      const carrier = original[key]
+      if (!isRecord(carrier)) continue
+      const context = yield* propagator.extract(carrier, NAME)
+      if (Option.isSome(context)) return TraceExtractor.found(context.value, { notes: [...notes, `from ${key}`] })
+      notes.push(`${key} holds no complete context`)
+    }
+    const result = yield* triggers.extract(original, lambdaContext)
+    const tried = result.attempts.filter((attempt) => attempt.outcome !== "none").map(describeAttempt)
+    if (Option.isNone(result.context)) {
+      return TraceExtractor.noneWith(...notes, tried.length === 0 ? "no trigger shape matched" : tried.join(", "))
+    }
+    const matched = result.context.value.source
+    return TraceExtractor.found(TraceContext.withSource(result.context.value, NAME), {
+      links: result.links,
+      notes: [...notes, `from the ${matched} trigger shape`]
+    })
+  })
+
+const extract = (
+  propagator: Propagator["Type"],
+  triggers: ExtractorChain.ExtractorChain.Service,
+  state: Option.Option<DurableState.DurableState.Service>,
+  event: unknown,
+  lambdaContext: unknown
+): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
+  if (!DurableOperations.isDurableEvent(event)) return Effect.succeed(TraceExtractor.none)
+  const envelope = DurableOperations.readEnvelope(event)
+  if (Either.isLeft(envelope)) return Effect.fail(failure(envelope.left.reason, envelope.left.detail))
+  const malformedIndex = DurableOperations.scan(envelope.right.operations).malformedIndex
+  if (malformedIndex >= 0) {
+    return Effect.fail(failure("MalformedEvent", `Operations[${malformedIndex}] is not an object`))
+  }
+  const executionId = DurableArn.executionId(envelope.right.arn)
+  return Effect.flatMap(findExecution(envelope.right, executionId, state), (execution) => {
+    const notes = [...execution.notes]
+    if (execution.operation === undefined) {
+      return Effect.succeed(TraceExtractor.noneWith(...notes, "no EXECUTION operation"))
+    }
+    const original = originalEvent(execution.operation)
+    if (original === undefined) return Effect.succeed(TraceExtractor.noneWith(...notes, "no InputPayload"))
+    if (Either.isLeft(original)) return Effect.fail(original.left)
+    if (!isRecord(original.right)) {
+      return Effect.succeed(TraceExtractor.noneWith(...notes, "the original event is not an object"))
+    }
+    return fromOriginal(propagator, triggers, original.right, lambdaContext, notes)
+  })
+}
+
+/**
+ * Builds the extractor over the trigger extractors present in the context (collected once, when the layer is
+ * built) and the optional `DurableState` service.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.gen(function*() {
-  yield* Propagator
-  yield* Triggers.collect
-  return TraceExtractor.make("durable-input", () => Effect.succeed(TraceExtractor.none))
+  const propagator = yield* Propagator
+  const triggers = ExtractorChain.make(yield* Triggers.collect)
+  const state = yield* Effect.serviceOption(DurableState.DurableState)
+  return TraceExtractor.make(
+    NAME,
+    (event, lambdaContext) => Effect.suspend(() => extract(propagator, triggers, state, event, lambdaContext)),
+    DurableOperations.isDurableEvent
+  )
 })
 
 /**

@@ -1,0 +1,340 @@
+/**
+ * Optional access to the later pages of a durable execution's state (`GetDurableExecutionState`). When an
+ * envelope's `NextMarker` is set, the newest `_datadog_{N}` checkpoint (or, rarely, the EXECUTION operation) may
+ * sit on a later page. With this service in context the durable extractors page through (bounded); without it
+ * they use the first page and say so in the attempts.
+ *
+ * Two ways to provide it: a layer built once ({@link layerFromClient}, {@link layerLambda}), or per invocation
+ * with {@link withClient} (for a client that only exists inside one invocation, such as the durable SDK's
+ * `durableExecutionClient`). The per-invocation one wins.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import { isRecord } from "../domain/Carrier.js"
+import * as DurableOperations from "../domain/DurableOperations.js"
+
+/**
+ * Reading a page of durable state failed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DurableStateError extends Schema.TaggedError<DurableStateError>(
+  "effect-datadog-lambda/DurableStateError"
+)("DurableStateError", {
+  reason: Schema.Literal("RequestFailed", "MalformedResponse", "Timeout", "Unavailable"),
+  detail: Schema.String,
+  cause: Schema.optional(Schema.Defect)
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `durable state: ${this.reason}: ${this.detail}`
+  }
+}
+
+/**
+ * The request of `GetDurableExecutionState` (the names of the API and of the durable SDK's client).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GetStateRequest {
+  readonly DurableExecutionArn: string
+  readonly CheckpointToken: string
+  readonly Marker: string
+  readonly MaxItems: number
+}
+
+/**
+ * The response of `GetDurableExecutionState`, untrusted: it is validated page by page.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GetStateResponse {
+  readonly Operations?: unknown
+  readonly NextMarker?: unknown
+}
+
+/**
+ * Any client with the durable SDK's `getExecutionState` method: the SDK's `durableExecutionClient`, its
+ * `DurableExecutionApiClient`, or a fake in tests.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ExecutionStateClient {
+  readonly getExecutionState: (request: GetStateRequest) => PromiseLike<GetStateResponse | unknown>
+}
+
+/**
+ * Bounds on paging. Extraction runs on every invocation, before the handler, so the defaults are tight.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Limits {
+  /** Pages fetched after the envelope's own page. Default 10. */
+  readonly maxPages: number
+  /** Operations read over all fetched pages. Default 10,000. */
+  readonly maxOperations: number
+  /** `MaxItems` of each request (the API allows 1..1000). Default 1000, as the SDK. */
+  readonly maxItems: number
+  /** Time allowed for each request. Default 2 seconds. */
+  readonly pageTimeout: Duration.DurationInput
+}
+
+/**
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultLimits: Limits = {
+  maxPages: 10,
+  maxOperations: 10_000,
+  maxItems: 1000,
+  pageTimeout: Duration.seconds(2)
+}
+
+/**
+ * @since 0.1.0
+ * @category services
+ */
+export class DurableState extends Context.Tag("effect-datadog-lambda/DurableState")<
+  DurableState,
+  DurableState.Service
+>() {}
+
+/**
+ * @since 0.1.0
+ * @category services
+ */
+export declare namespace DurableState {
+  /**
+   * @since 0.1.0
+   * @category services
+   */
+  export interface Service {
+    readonly limits: Limits
+    /** Fetches one page. */
+    readonly getExecutionState: (request: GetStateRequest) => Effect.Effect<GetStateResponse, DurableStateError>
+  }
+}
+
+const describeCause = (cause: unknown): string => {
+  const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text
+}
+
+/**
+ * Builds the service over a client.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromClient = (client: ExecutionStateClient, limits?: Partial<Limits>): DurableState.Service => {
+  const resolved: Limits = { ...defaultLimits, ...limits }
+  return DurableState.of({
+    limits: resolved,
+    getExecutionState: (request) =>
+      Effect.tryPromise({
+        try: () => Promise.resolve(client.getExecutionState(request)),
+        catch: (cause) => new DurableStateError({ reason: "RequestFailed", detail: describeCause(cause), cause })
+      }).pipe(
+        Effect.flatMap((response) =>
+          isRecord(response)
+            ? Effect.succeed(response as GetStateResponse)
+            : Effect.fail(
+              new DurableStateError({ reason: "MalformedResponse", detail: "the response is not an object" })
+            )
+        ),
+        Effect.timeoutFail({
+          duration: resolved.pageTimeout,
+          onTimeout: () =>
+            new DurableStateError({
+              reason: "Timeout",
+              detail: `no response within ${Duration.format(Duration.decode(resolved.pageTimeout))}`
+            })
+        })
+      )
+  })
+}
+
+/**
+ * The service over a client the app already has, built once.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerFromClient = (client: ExecutionStateClient, limits?: Partial<Limits>): Layer.Layer<DurableState> =>
+  Layer.succeed(DurableState, fromClient(client, limits))
+
+/**
+ * The part of `@aws-sdk/client-lambda`'s `LambdaClient` used by {@link layerLambda}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LambdaClientLike {
+  readonly send: (command: any) => Promise<unknown>
+}
+
+/**
+ * The service over `@aws-sdk/client-lambda`'s `GetDurableExecutionStateCommand`. The package is loaded (and,
+ * without `client`, a `LambdaClient` created with the environment's region and credentials) on the first page
+ * request, so cold starts that never page pay nothing. If the package is missing, page requests fail with
+ * `Unavailable` (recorded, never fatal).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerLambda = (
+  options?: { readonly client?: LambdaClientLike | undefined; readonly limits?: Partial<Limits> | undefined }
+): Layer.Layer<DurableState> => {
+  let loaded: Promise<ExecutionStateClient> | undefined
+  const load = (): Promise<ExecutionStateClient> =>
+    loaded ??= import("@aws-sdk/client-lambda").then((sdk) => {
+      const client: LambdaClientLike = options?.client ?? new sdk.LambdaClient({})
+      return {
+        getExecutionState: (request: GetStateRequest) => client.send(new sdk.GetDurableExecutionStateCommand(request))
+      }
+    })
+  const lazy: ExecutionStateClient = {
+    getExecutionState: (request) =>
+      load().then(
+        (client) => client.getExecutionState(request),
+        (cause) => {
+          loaded = undefined
+          throw new Error(`@aws-sdk/client-lambda could not be loaded: ${describeCause(cause)}`)
+        }
+      )
+  }
+  return layerFromClient(lazy, options?.limits)
+}
+
+/**
+ * The per-invocation override set by {@link withClient}.
+ *
+ * @since 0.1.0
+ * @category references
+ */
+export const currentOverride: FiberRef.FiberRef<Option.Option<DurableState.Service>> = FiberRef.unsafeMake(
+  Option.none<DurableState.Service>()
+)
+
+/**
+ * Runs an effect (typically one invocation's extraction) with a client that only exists for this invocation,
+ * for example `event.durableExecutionClient` of the durable SDK. It wins over any layer-provided service.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withClient =
+  (client: ExecutionStateClient, limits?: Partial<Limits>) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.locally(self, currentOverride, Option.some(fromClient(client, limits)))
+
+/**
+ * The service to use now: the per-invocation override, else the one given (captured from the context when the
+ * extractor was built).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const resolve = (
+  fallback: Option.Option<DurableState.Service>
+): Effect.Effect<Option.Option<DurableState.Service>> =>
+  Effect.map(FiberRef.get(currentOverride), (override) => Option.isSome(override) ? override : fallback)
+
+/**
+ * Where paging starts: the envelope's ARN, token and `NextMarker`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PagingStart {
+  readonly arn: string
+  readonly checkpointToken: string | undefined
+  readonly marker: string
+}
+
+/**
+ * What paging read: the operations of each fetched page (in order), whether the last page was reached, and
+ * notes on anything that stopped it early (errors are recorded here, never raised).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PagesRead {
+  readonly pages: ReadonlyArray<ReadonlyArray<unknown>>
+  readonly complete: boolean
+  readonly notes: ReadonlyArray<string>
+}
+
+/**
+ * Pages through `GetDurableExecutionState` from the envelope's `NextMarker`, within the service's limits. Stops
+ * early when `until` returns `true` for a page. Never fails: errors, bad pages, repeated markers and limits end
+ * the paging with a note.
+ *
+ * @since 0.1.0
+ * @category paging
+ */
+export const readPages = Effect.fn("DurableState.readPages")(function*(
+  service: DurableState.Service,
+  start: PagingStart,
+  until?: (operations: ReadonlyArray<unknown>) => boolean
+) {
+  const pages: Array<ReadonlyArray<unknown>> = []
+  const notes: Array<string> = []
+  if (start.checkpointToken === undefined) {
+    notes.push("NextMarker set but the envelope has no CheckpointToken: later pages not read")
+    return { pages, complete: false, notes } satisfies PagesRead
+  }
+  const { maxItems, maxOperations, maxPages } = service.limits
+  const seen = new Set<string>()
+  let marker: string | undefined = start.marker
+  let total = 0
+  while (marker !== undefined) {
+    if (pages.length >= maxPages) {
+      notes.push(`stopped after ${maxPages} pages (limit): later pages not read`)
+      break
+    }
+    if (seen.has(marker)) {
+      notes.push(`page ${pages.length + 2} repeated an earlier NextMarker: paging stopped`)
+      break
+    }
+    seen.add(marker)
+    const response = yield* Effect.either(service.getExecutionState({
+      DurableExecutionArn: start.arn,
+      CheckpointToken: start.checkpointToken,
+      Marker: marker,
+      MaxItems: maxItems
+    }))
+    if (response._tag === "Left") {
+      notes.push(`reading page ${pages.length + 2} failed (${response.left.reason}: ${response.left.detail})`)
+      break
+    }
+    const operations = DurableOperations.operationList(response.right.Operations, "Operations")
+    if (operations._tag === "Left") {
+      notes.push(`page ${pages.length + 2} unusable: ${operations.left.detail}`)
+      break
+    }
+    if (total + operations.right.length > maxOperations) {
+      notes.push(`stopped at ${total} operations from later pages (limit ${maxOperations})`)
+      break
+    }
+    total += operations.right.length
+    pages.push(operations.right)
+    marker = DurableOperations.readMarker(response.right.NextMarker, notes, `page ${pages.length + 1} NextMarker`)
+    if (marker !== undefined && until !== undefined && until(operations.right)) break
+  }
+  return { pages, complete: marker === undefined && notes.length === 0, notes } satisfies PagesRead
+})
