@@ -21,7 +21,21 @@ describe("DurableEnvelope.Timestamp", () => {
   })
 
   it("rejects numeric strings, invalid dates, non-finite numbers and other types", () => {
-    for (const input of ["1767356934930", "5", "not a date", "2026-13-45T99:99:99Z", NaN, Infinity, 9e15, new Date(NaN), null, true, {}]) {
+    for (
+      const input of [
+        "1767356934930",
+        "5",
+        "not a date",
+        "2026-13-45T99:99:99Z",
+        NaN,
+        Infinity,
+        9e15,
+        new Date(NaN),
+        null,
+        true,
+        {}
+      ]
+    ) {
       assert.isTrue(Either.isLeft(decodeTimestamp(input)), String(input))
     }
   })

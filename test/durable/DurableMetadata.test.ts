@@ -56,7 +56,9 @@ describe("DurableMetadata", () => {
       assert.deepStrictEqual(DurableMetadata.invocationStatus({ Status }), Option.some(Status))
       assert.deepStrictEqual(DurableMetadata.statusAttributes({ Status }), { "aws.durable.execution_status": Status })
     }
-    for (const result of [null, undefined, "SUCCEEDED", {}, { Status: "RETRY" }, { Status: "succeeded" }, { Status: 1 }]) {
+    for (
+      const result of [null, undefined, "SUCCEEDED", {}, { Status: "RETRY" }, { Status: "succeeded" }, { Status: 1 }]
+    ) {
       assert.isTrue(Option.isNone(DurableMetadata.invocationStatus(result)))
       assert.deepStrictEqual(DurableMetadata.statusAttributes(result), {})
     }
@@ -75,7 +77,10 @@ describe("DurableMetadata", () => {
             Option.getOrThrow(metadata.executionId),
             wire.InitialExecutionState.Operations[0].Id
           )
-          assert.deepStrictEqual(DurableMetadata.invocationStatus(invocation.output), Option.some(invocation.output.Status))
+          assert.deepStrictEqual(
+            DurableMetadata.invocationStatus(invocation.output),
+            Option.some(invocation.output.Status)
+          )
           count++
         })
       }

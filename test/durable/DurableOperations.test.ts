@@ -55,10 +55,7 @@ describe("DurableOperations", () => {
     ]
     for (const [state, detail] of cases) {
       const read = DurableOperations.readEnvelope({ DurableExecutionArn: ARN, InitialExecutionState: state })
-      assert.deepStrictEqual(Either.getLeft(read)._tag === "Some" ? Either.getLeft(read).value : undefined, {
-        reason: "MalformedEvent",
-        detail
-      })
+      assert.deepStrictEqual(Either.flip(read).pipe(Either.getOrUndefined), { reason: "MalformedEvent", detail })
     }
   })
 
@@ -69,7 +66,7 @@ describe("DurableOperations", () => {
   })
 
   it("scans once: EXECUTION by Type (not position), candidates, malformed entries, replay", () => {
-    const ops = [
+    const ops: ReadonlyArray<unknown> = [
       { Name: "_datadog_1", Type: "STEP" },
       { Type: "EXECUTION", Id: "e" },
       { Name: "_datadog_03", Type: "STEP" },
@@ -88,7 +85,7 @@ describe("DurableOperations", () => {
   })
 
   it("falls back to the operation whose Id is the ARN's execution id", () => {
-    const ops = [{ Name: "x", Type: "STEP", Id: "a" }, { Id: "exec-id" }]
+    const ops: ReadonlyArray<unknown> = [{ Name: "x", Type: "STEP", Id: "a" }, { Id: "exec-id" }]
     assert.strictEqual(DurableOperations.scan(ops, { executionId: "exec-id" }).execution, ops[1])
     assert.strictEqual(DurableOperations.findExecution(ops, "exec-id"), ops[1])
     assert.isUndefined(DurableOperations.findExecution(ops))
