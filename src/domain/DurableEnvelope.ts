@@ -227,7 +227,8 @@ export const invalidFields = (error: ParseResult.ParseError): string => {
   const paths = new Set<string>()
   for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) {
     paths.add(issue.path.length === 0 ? "(root)" : issue.path.map(String).join("."))
-    if (paths.size >= 5) break
   }
-  return [...paths].join(", ")
+  // A nullable member reports both the member and its inner field; keep the most specific paths.
+  const specific = [...paths].filter((path) => ![...paths].some((other) => other.startsWith(`${path}.`)))
+  return specific.slice(0, 5).join(", ")
 }
