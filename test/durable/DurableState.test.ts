@@ -1,0 +1,198 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type { ExtractionResult } from "../../src/domain/ExtractionResult.js"
+import * as NativePropagator from "../../src/layers/NativePropagator.js"
+import * as DurableState from "../../src/services/DurableState.js"
+import * as ExtractorChain from "../../src/services/ExtractorChain.js"
+import { checkpoint, durableChain, envelope, execution, headers, step } from "../support/durable/events.js"
+import { fakeTransport, withDates } from "../support/durable/pages.js"
+
+const good = (traceId: string) => headers(traceId, "2", { "x-datadog-sampling-priority": "1" })
+
+const chainWith = (state?: Layer.Layer<DurableState.DurableState>) =>
+  (state === undefined ? durableChain : durableChain.pipe(Layer.provide(state))).pipe(
+    Layer.provide(NativePropagator.layer())
+  )
+
+const run = (event: unknown, state?: Layer.Layer<DurableState.DurableState>) =>
+  ExtractorChain.extract(event, {}).pipe(Effect.provide(chainWith(state)))
+
+const found = (result: ExtractionResult) =>
+  Option.match(result.context, { onNone: () => undefined, onSome: (c) => [c.source, c.traceId] })
+
+const detailOf = (result: ExtractionResult, extractor = "durable-checkpoint") =>
+  result.attempts.find((a) => a.extractor === extractor)?.detail
+
+const firstPage = envelope([execution(), checkpoint(0, good("10"))], { NextMarker: "page-2" })
+
+const threePages = () =>
+  fakeTransport({
+    "page-2": { Operations: [step("a"), checkpoint(2, good("30"))].map(withDates), NextMarker: "page-3" },
+    "page-3": { Operations: [checkpoint(1, good("20")), step("b")], NextMarker: "" }
+  })
+
+describe("DurableState paging", () => {
+  it.effect("pages through to the newest checkpoint, whatever page it is on", () =>
+    Effect.gen(function*() {
+      const transport = threePages()
+      const result = yield* run(firstPage, DurableState.layerFromClient(transport))
+      assert.deepStrictEqual(found(result), ["durable-checkpoint", "30"])
+      assert.strictEqual(detailOf(result), "read 2 later page(s); used _datadog_2")
+      assert.deepStrictEqual(transport.requests, [
+        {
+          DurableExecutionArn: firstPage.DurableExecutionArn as string,
+          CheckpointToken: "dG9rZW4tMQ==",
+          Marker: "page-2",
+          MaxItems: 1000
+        },
+        {
+          DurableExecutionArn: firstPage.DurableExecutionArn as string,
+          CheckpointToken: "dG9rZW4tMQ==",
+          Marker: "page-3",
+          MaxItems: 1000
+        }
+      ])
+    }))
+
+  it.effect("without the service: the first page only, said in the attempts", () =>
+    Effect.gen(function*() {
+      const result = yield* run(firstPage)
+      assert.deepStrictEqual(found(result), ["durable-checkpoint", "10"])
+      assert.strictEqual(
+        detailOf(result),
+        "NextMarker set: later pages not read (no DurableState service); used _datadog_0"
+      )
+    }))
+
+  it.effect("a failing page keeps what was read before it; the error is noted, never fatal", () =>
+    Effect.gen(function*() {
+      const transport = fakeTransport({
+        "page-2": { Operations: [checkpoint(1, good("20"))], NextMarker: "page-3" },
+        "page-3": async () => {
+          throw new Error("ThrottlingException")
+        }
+      })
+      const result = yield* run(firstPage, DurableState.layerFromClient(transport))
+      assert.deepStrictEqual(found(result), ["durable-checkpoint", "20"])
+      assert.strictEqual(
+        detailOf(result),
+        "read 1 later page(s); reading page 3 failed (RequestFailed: Error: ThrottlingException); used _datadog_1"
+      )
+    }))
+
+  it.effect("malformed responses stop paging with a note", () =>
+    Effect.gen(function*() {
+      const cases: ReadonlyArray<readonly [() => Promise<unknown>, string]> = [
+        [async () => "nope", "reading page 2 failed (MalformedResponse: the response is not an object)"],
+        [async () => ({ Operations: 7 }), "page 2 unusable: Operations is a number, expected a list or a map"],
+        [async () => ({ Operations: [], NextMarker: 5 }), "page 2 NextMarker ignored: it is a number"]
+      ]
+      for (const [response, note] of cases) {
+        const result = yield* run(firstPage, DurableState.layerFromClient(fakeTransport({ "page-2": response })))
+        assert.deepStrictEqual(found(result), ["durable-checkpoint", "10"])
+        assert.include(detailOf(result), note)
+      }
+    }))
+
+  it.effect("bounded: max pages, repeated markers, max operations", () =>
+    Effect.gen(function*() {
+      let n = 2
+      const endless = DurableState.layerFromClient(
+        { getExecutionState: async () => ({ Operations: [step("x")], NextMarker: `page-${++n}` }) },
+        { maxPages: 3 }
+      )
+      assert.include(detailOf(yield* run(firstPage, endless)), "stopped after 3 pages (limit): later pages not read")
+
+      const loop = DurableState.layerFromClient(fakeTransport({ "page-2": { Operations: [], NextMarker: "page-2" } }))
+      assert.include(detailOf(yield* run(firstPage, loop)), "page 3 repeated an earlier NextMarker: paging stopped")
+
+      const big = DurableState.layerFromClient(
+        fakeTransport({ "page-2": { Operations: Array.from({ length: 50 }, () => step("x")), NextMarker: "" } }),
+        { maxOperations: 10 }
+      )
+      assert.include(detailOf(yield* run(firstPage, big)), "stopped at 0 operations from later pages (limit 10)")
+    }))
+
+  it.live("a page that never answers times out", () =>
+    Effect.gen(function*() {
+      const hang = DurableState.layerFromClient(
+        { getExecutionState: () => new Promise(() => {}) },
+        { pageTimeout: "50 millis" }
+      )
+      const result = yield* run(firstPage, hang)
+      assert.include(detailOf(result), "reading page 2 failed (Timeout: no response within 50ms)")
+    }))
+
+  it.effect("no CheckpointToken: pages cannot be requested", () =>
+    Effect.gen(function*() {
+      const transport = threePages()
+      const event = envelope([execution(), checkpoint(0, good("10"))], {
+        NextMarker: "page-2",
+        CheckpointToken: undefined
+      })
+      const result = yield* run(event, DurableState.layerFromClient(transport))
+      assert.include(detailOf(result), "NextMarker set but the envelope has no CheckpointToken: later pages not read")
+      assert.strictEqual(transport.requests.length, 0)
+    }))
+
+  it.effect("a per-invocation client (withClient) wins over the layer, and needs no layer", () =>
+    Effect.gen(function*() {
+      const perInvocation = threePages()
+      const layerTransport = threePages()
+      const result = yield* ExtractorChain.extract(firstPage, {}).pipe(
+        DurableState.withClient(perInvocation),
+        Effect.provide(chainWith(DurableState.layerFromClient(layerTransport)))
+      )
+      assert.deepStrictEqual(found(result), ["durable-checkpoint", "30"])
+      assert.strictEqual(perInvocation.requests.length, 2)
+      assert.strictEqual(layerTransport.requests.length, 0)
+
+      const noLayer = threePages()
+      const alone = yield* ExtractorChain.extract(firstPage, {}).pipe(
+        DurableState.withClient(noLayer),
+        Effect.provide(chainWith())
+      )
+      assert.deepStrictEqual(found(alone), ["durable-checkpoint", "30"])
+    }))
+
+  it.effect("the input extractor pages only until it finds the EXECUTION operation (empty first page)", () =>
+    Effect.gen(function*() {
+      const transport = fakeTransport({
+        "page-2": { Operations: [execution({ _datadog: good("70") })], NextMarker: "page-3" },
+        "page-3": { Operations: [step("a")], NextMarker: "" }
+      })
+      const event = envelope([], { NextMarker: "page-2" })
+      const result = yield* ExtractorChain.extract(event, {}).pipe(
+        DurableState.withClient(transport),
+        Effect.provide(chainWith())
+      )
+      // The checkpoint extractor read both pages; the input extractor stopped at page 2.
+      assert.deepStrictEqual(found(result), ["durable-input", "70"])
+      assert.deepStrictEqual(transport.requests.map((r) => r.Marker), ["page-2", "page-3", "page-2"])
+      assert.strictEqual(detailOf(result, "durable-input"), "read 1 later page(s); from _datadog")
+    }))
+
+  it.effect("layerLambda sends GetDurableExecutionStateCommand through the given client", () =>
+    Effect.gen(function*() {
+      const sent: Array<{ readonly name: string; readonly input: unknown }> = []
+      const client = {
+        send: async (command: { constructor: { name: string }; input: unknown }) => {
+          sent.push({ name: command.constructor.name, input: command.input })
+          return { Operations: [checkpoint(3, good("40"))], NextMarker: undefined }
+        }
+      }
+      const result = yield* run(firstPage, DurableState.layerLambda({ client }))
+      assert.deepStrictEqual(found(result), ["durable-checkpoint", "40"])
+      assert.deepStrictEqual(sent, [{
+        name: "GetDurableExecutionStateCommand",
+        input: {
+          DurableExecutionArn: firstPage.DurableExecutionArn,
+          CheckpointToken: "dG9rZW4tMQ==",
+          Marker: "page-2",
+          MaxItems: 1000
+        }
+      }])
+    }))
+})
