@@ -36,12 +36,10 @@ describe("paging against the real durable SDK", () => {
       const sdkTransport = transport()
       const ran: Array<string> = []
       const durable = withDurableExecution(async (event: { userId: string }, ctx) => {
-        const user = yield_(
-          await ctx.step("fetch-user", async () => {
-            ran.push("fetch-user")
-            return { id: event.userId, name: "Ada" }
-          })
-        )
+        const user = await ctx.step("fetch-user", async () => {
+          ran.push("fetch-user")
+          return { id: event.userId, name: "Ada" }
+        })
         await ctx.wait("pause", { seconds: 2 })
         return await ctx.step("greet", async () => {
           ran.push("greet")
