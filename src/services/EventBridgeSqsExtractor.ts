@@ -1,11 +1,21 @@
 /**
- * EventBridge events delivered through SQS.
+ * EventBridge events delivered to SQS: the SQS body is the event JSON and the carrier is its `detail._datadog`
+ * (a Step Functions context object there is recognised too). A body that an input transformer reduced to `detail`
+ * keeps `_datadog` at its top level; that is read as well (datadog-lambda-python issue #317).
+ *
+ * Only records whose body is such an object are read; when none is, the extractor returns `none` and the plain
+ * SQS extractor takes the batch. Bodies are parsed at most once per invocation (see `SqsMessage.parsedBody`) and
+ * only when they mention `"detail-type"` or `"_datadog"`.
  *
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as EventBridgeEvent from "../domain/EventBridgeEvent.js"
+import * as RecordBatch from "../domain/RecordBatch.js"
+import * as SqsMessage from "../domain/SqsMessage.js"
+import * as BatchExtraction from "./BatchExtraction.js"
 import { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 
@@ -19,13 +29,68 @@ export class EventBridgeSqsExtractor extends Context.Tag("effect-datadog-lambda/
 >() {}
 
 /**
+ * The cheap guard: an SQS batch (`Records[0].eventSource` is `aws:sqs`).
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const accepts = (event: unknown): boolean => SqsMessage.isSqsEvent(event)
+
+/**
+ * The candidates of one SQS record whose body is an EventBridge event or a transformed one (`undefined` when it is
+ * neither).
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const bodyCandidates = (
+  record: unknown,
+  budget: RecordBatch.Budget
+): ReadonlyArray<RecordBatch.Candidate> | undefined => {
+  if (!EventBridgeEvent.bodyMayBeEvent(record)) return undefined
+  const body = SqsMessage.parsedBody(record, budget)
+  if (
+    body === undefined ||
+    !(EventBridgeEvent.hasDetailType(body) || EventBridgeEvent.hasLiftedCarrier(body, true))
+  ) return undefined
+  return EventBridgeEvent.candidates(body, budget, { prefix: "body.", withStepFunctions: true })
+}
+
+/**
+ * Builds the extractor over a propagator.
+ *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.gen(function*() {
-  yield* Propagator
-  return TraceExtractor.make("eventbridge-sqs", () => Effect.succeed(TraceExtractor.none))
-})
+export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
+  TraceExtractor.make(
+    "eventbridge-sqs",
+    (event) =>
+      Effect.suspend(() => {
+        const records = RecordBatch.records(event)
+        if (records === undefined) return Effect.succeed(TraceExtractor.none)
+        let events = 0
+        const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budget) => {
+          const found = bodyCandidates(record, budget)
+          if (found === undefined) return RecordBatch.noCandidates
+          events++
+          return found
+        }
+        return Effect.flatMap(BatchExtraction.scan(propagator, "eventbridge-sqs", records, candidatesOf), (result) => {
+          const outcome = RecordBatch.outcome(result.scan, result.budget)
+          return events === 0 && outcome._tag === "Nothing"
+            ? Effect.succeed(TraceExtractor.noneWith(`no EventBridge event body in ${result.scan.scanned} records`))
+            : BatchExtraction.toExtracted("eventbridge-sqs", outcome)
+        })
+      }),
+    accepts
+  )
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.map(Propagator, makeWith)
 
 /**
  * @since 0.1.0

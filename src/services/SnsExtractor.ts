@@ -1,11 +1,20 @@
 /**
- * SNS message attributes (`_datadog`, String or Binary).
+ * SNS records: the `_datadog` message attribute (`Type` `String` → JSON; `Binary`, which dd-trace writes → base64
+ * JSON, decoded as UTF-8), or a Step Functions context object in it. When no record yields a context, a
+ * Datadog-padded `_X_AMZN_TRACE_ID` (dd-trace-java upstream) is used, as the reference does.
  *
  * @since 0.1.0
  */
+import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type { ExtractorFailure } from "../domain/Errors.js"
+import * as RecordBatch from "../domain/RecordBatch.js"
+import * as SnsMessage from "../domain/SnsMessage.js"
+import * as XRayHeader from "../domain/XRayHeader.js"
+import * as BatchExtraction from "./BatchExtraction.js"
 import { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 
@@ -18,13 +27,67 @@ export class SnsExtractor
 {}
 
 /**
+ * The cheap guard: `Records[0].Sns` is an object.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const accepts = (event: unknown): boolean => SnsMessage.isSnsEvent(event)
+
+/**
+ * The candidates of one SNS record: `Sns.MessageAttributes._datadog`.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budget) =>
+  RecordBatch.candidates(SnsMessage.recordCarrier(record, budget))
+
+const ENV = "_X_AMZN_TRACE_ID"
+
+const traceHeader = Config.option(Config.string(ENV)).pipe(Effect.orElseSucceed(() => Option.none<string>()))
+
+/**
+ * The function's own X-Ray header as a fallback, when Datadog padded it.
+ */
+const withEnvFallback = (outcome: RecordBatch.Outcome): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> =>
+  outcome._tag === "Found"
+    ? BatchExtraction.toExtracted("sns", outcome)
+    : Effect.flatMap(traceHeader, (header) => {
+      const context = Option.isSome(header) ? XRayHeader.fromDatadogPadded(header.value, "sns") : undefined
+      if (context === undefined) return BatchExtraction.toExtracted("sns", outcome)
+      const notes = outcome._tag === "Nothing"
+        ? outcome.notes
+        : [`ignored: ${outcome.detail}`]
+      return Effect.succeed(TraceExtractor.found(context, { notes: [`from ${ENV} (Datadog-padded)`, ...notes] }))
+    })
+
+/**
+ * Builds the extractor over a propagator.
+ *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.gen(function*() {
-  yield* Propagator
-  return TraceExtractor.make("sns", () => Effect.succeed(TraceExtractor.none))
-})
+export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
+  TraceExtractor.make(
+    "sns",
+    (event) =>
+      Effect.suspend(() => {
+        const records = RecordBatch.records(event)
+        if (records === undefined) return Effect.succeed(TraceExtractor.none)
+        return Effect.flatMap(
+          BatchExtraction.scan(propagator, "sns", records, candidatesOf),
+          (result) => withEnvFallback(RecordBatch.outcome(result.scan, result.budget))
+        )
+      }),
+    accepts
+  )
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.map(Propagator, makeWith)
 
 /**
  * @since 0.1.0

@@ -1,11 +1,21 @@
 /**
- * SNS notifications delivered through SQS.
+ * SNS notifications delivered to SQS (raw message delivery off): the SQS body is the notification JSON, whose
+ * `MessageAttributes._datadog` follows the SNS rules (`String` JSON, else base64 JSON). For such a record the SQS
+ * `messageAttributes._datadog` and a Datadog-padded `AWSTraceHeader` are the fallbacks.
+ *
+ * Only records whose body is a notification (`Type` `Notification` with a `TopicArn`) are read; when no record is
+ * one, the extractor returns `none` and the plain SQS extractor takes the batch. Bodies are parsed at most once per
+ * invocation (see `SqsMessage.parsedBody`) and only when they mention `"TopicArn"`.
  *
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as RecordBatch from "../domain/RecordBatch.js"
+import * as SnsMessage from "../domain/SnsMessage.js"
+import * as SqsMessage from "../domain/SqsMessage.js"
+import * as BatchExtraction from "./BatchExtraction.js"
 import { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 
@@ -18,13 +28,76 @@ export class SnsSqsExtractor
 {}
 
 /**
+ * The cheap guard: an SQS batch (`Records[0].eventSource` is `aws:sqs`).
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const accepts = (event: unknown): boolean => SqsMessage.isSqsEvent(event)
+
+/**
+ * The location of the carrier inside the body, for notes.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const BODY_LOCATION = "body.MessageAttributes._datadog"
+
+/**
+ * The candidates of one SQS record whose body is an SNS notification (`undefined` when it is not one): the
+ * notification's `_datadog`, the SQS `_datadog` attribute, a Datadog-padded `AWSTraceHeader`.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const notificationCandidates = (
+  record: unknown,
+  budget: RecordBatch.Budget
+): ReadonlyArray<RecordBatch.Candidate> | undefined => {
+  const attributes = SnsMessage.notificationAttributes(record, budget)
+  if (attributes === undefined) return undefined
+  return RecordBatch.candidates(
+    SnsMessage.datadogAttribute(attributes, BODY_LOCATION, budget),
+    SqsMessage.datadogAttribute(record, budget),
+    SqsMessage.awsTraceHeader(record, "sns-sqs")
+  )
+}
+
+/**
+ * Builds the extractor over a propagator.
+ *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.gen(function*() {
-  yield* Propagator
-  return TraceExtractor.make("sns-sqs", () => Effect.succeed(TraceExtractor.none))
-})
+export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
+  TraceExtractor.make(
+    "sns-sqs",
+    (event) =>
+      Effect.suspend(() => {
+        const records = RecordBatch.records(event)
+        if (records === undefined) return Effect.succeed(TraceExtractor.none)
+        let notifications = 0
+        const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budget) => {
+          const found = notificationCandidates(record, budget)
+          if (found === undefined) return RecordBatch.noCandidates
+          notifications++
+          return found
+        }
+        return Effect.flatMap(BatchExtraction.scan(propagator, "sns-sqs", records, candidatesOf), (result) => {
+          const outcome = RecordBatch.outcome(result.scan, result.budget)
+          return notifications === 0 && outcome._tag === "Nothing"
+            ? Effect.succeed(TraceExtractor.noneWith(`no SNS notification body in ${result.scan.scanned} records`))
+            : BatchExtraction.toExtracted("sns-sqs", outcome)
+        })
+      }),
+    accepts
+  )
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.map(Propagator, makeWith)
 
 /**
  * @since 0.1.0

@@ -1,0 +1,190 @@
+/**
+ * The batch scan shared by the message extractors (SQS, SNS, SNS→SQS, EventBridge, EventBridge→SQS, Kinesis,
+ * Kafka): records in order, each record's candidates in order, carriers through the {@link Propagator} (a Step
+ * Functions context object when the propagator finds no ids), the first context as parent and the others as span
+ * links (see `RecordBatch`).
+ *
+ * The loop is synchronous between propagator calls: a record without a carrier costs no effect.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import type { ExtractorFailure } from "../domain/Errors.js"
+import { ExtractionError } from "../domain/Errors.js"
+import type { ExtractorName } from "../domain/ExtractorName.js"
+import * as RecordBatch from "../domain/RecordBatch.js"
+import * as StepFunctionsContext from "../domain/StepFunctionsContext.js"
+import type { TraceContext } from "../domain/TraceContext.js"
+import type { Propagator } from "./Propagator.js"
+import * as TraceExtractor from "./TraceExtractor.js"
+
+/**
+ * The candidates of one record, read when the scan reaches it. Decoders take from `budget`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CandidatesOf = (
+  record: unknown,
+  index: number,
+  budget: RecordBatch.Budget
+) => ReadonlyArray<RecordBatch.Candidate>
+
+/**
+ * Options of a scan.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends RecordBatch.NoteStyle {
+  /** The batch size when `items` is already a bounded prefix of it (Kafka). */
+  readonly total?: number | undefined
+  readonly maxRecords?: number | undefined
+  readonly maxLinks?: number | undefined
+  readonly maxDecodedLength?: number | undefined
+}
+
+type MalformedCandidate = Extract<RecordBatch.Candidate, { readonly _tag: "Malformed" }>
+
+interface State {
+  readonly propagator: Propagator.Service
+  readonly source: ExtractorName
+  readonly items: ReadonlyArray<unknown>
+  readonly limit: number
+  readonly maxLinks: number
+  readonly candidatesOf: CandidatesOf
+  readonly scan: RecordBatch.Scan
+  readonly budget: RecordBatch.Budget
+  /** The record being read: whether it had a carrier, and its first malformed candidate. */
+  hadCarrier: boolean
+  malformed: MalformedCandidate | undefined
+}
+
+const finishRecord = (state: State, index: number): void => {
+  RecordBatch.addMiss(state.scan, index, state.hadCarrier, state.malformed)
+  state.hadCarrier = false
+  state.malformed = undefined
+}
+
+/** Resumes the scan at record `index`, candidate `position` of `candidates` (`undefined`: read them). */
+const scanFrom = (
+  state: State,
+  index: number,
+  position: number,
+  current: ReadonlyArray<RecordBatch.Candidate> | undefined
+): Effect.Effect<RecordBatch.Scan, ExtractorFailure> => {
+  let candidates = current
+  let at = position
+  for (; index < state.limit; index++) {
+    if (candidates === undefined) {
+      state.scan.scanned = index + 1
+      candidates = state.candidatesOf(state.items[index], index, state.budget)
+      at = 0
+    }
+    for (; at < candidates.length; at++) {
+      const candidate = candidates[at]!
+      if (candidate._tag === "Malformed") {
+        state.malformed ??= candidate
+        continue
+      }
+      if (candidate._tag === "Context") {
+        state.hadCarrier = false
+        state.malformed = undefined
+        if (!RecordBatch.addContext(state.scan, index, candidate.location, candidate.context, state.maxLinks)) {
+          return Effect.succeed(state.scan)
+        }
+        break
+      }
+      state.hadCarrier = true
+      const recordIndex = index
+      const next = at + 1
+      const remaining = candidates
+      return Effect.flatMap(
+        state.propagator.extract(candidate.carrier, state.source),
+        (found): Effect.Effect<RecordBatch.Scan, ExtractorFailure> => {
+          const context: TraceContext | undefined = Option.isSome(found)
+            ? found.value
+            : StepFunctionsContext.fromPayload(candidate.carrier, state.source)
+          if (context === undefined) return scanFrom(state, recordIndex, next, remaining)
+          state.hadCarrier = false
+          state.malformed = undefined
+          return RecordBatch.addContext(state.scan, recordIndex, candidate.location, context, state.maxLinks)
+            ? scanFrom(state, recordIndex + 1, 0, undefined)
+            : Effect.succeed(state.scan)
+        }
+      )
+    }
+    if (at >= candidates.length) finishRecord(state, index)
+    candidates = undefined
+  }
+  return Effect.succeed(state.scan)
+}
+
+/**
+ * Scans `items` and returns the scan and the budget it used. Propagator failures are passed on.
+ *
+ * @since 0.1.0
+ * @category extraction
+ */
+export const scan = (
+  propagator: Propagator.Service,
+  source: ExtractorName,
+  items: ReadonlyArray<unknown>,
+  candidatesOf: CandidatesOf,
+  options: Options = {}
+): Effect.Effect<{ readonly scan: RecordBatch.Scan; readonly budget: RecordBatch.Budget }, ExtractorFailure> =>
+  Effect.suspend(() => {
+    const state: State = {
+      propagator,
+      source,
+      items,
+      limit: Math.min(items.length, options.maxRecords ?? RecordBatch.limits.maxRecords),
+      maxLinks: options.maxLinks ?? RecordBatch.limits.maxLinks,
+      candidatesOf,
+      scan: RecordBatch.makeScan(Math.max(items.length, options.total ?? 0)),
+      budget: RecordBatch.makeBudget(options.maxDecodedLength),
+      hadCarrier: false,
+      malformed: undefined
+    }
+    return Effect.map(scanFrom(state, 0, 0, undefined), (scan) => ({ scan, budget: state.budget }))
+  })
+
+/**
+ * Turns a scan's outcome into the extractor result: the parent with its links, a typed `ExtractionError` when
+ * only malformed carriers were found, or `none` with notes.
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const toExtracted = (
+  source: ExtractorName,
+  outcome: RecordBatch.Outcome
+): Effect.Effect<TraceExtractor.Extracted, ExtractionError> => {
+  switch (outcome._tag) {
+    case "Found":
+      return Effect.succeed(TraceExtractor.found(outcome.context, { links: outcome.links, notes: outcome.notes }))
+    case "Malformed":
+      return Effect.fail(new ExtractionError({ extractor: source, reason: outcome.reason, detail: outcome.detail }))
+    case "Nothing":
+      return Effect.succeed(TraceExtractor.noneWith(...outcome.notes))
+  }
+}
+
+/**
+ * Scans `items` and returns the extractor result (see {@link scan} and {@link toExtracted}).
+ *
+ * @since 0.1.0
+ * @category extraction
+ */
+export const extract = (
+  propagator: Propagator.Service,
+  source: ExtractorName,
+  items: ReadonlyArray<unknown>,
+  candidatesOf: CandidatesOf,
+  options: Options = {}
+): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> =>
+  Effect.flatMap(
+    scan(propagator, source, items, candidatesOf, options),
+    (result) => toExtracted(source, RecordBatch.outcome(result.scan, result.budget, options))
+  )
