@@ -1,0 +1,151 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as NativePropagator from "../../src/layers/NativePropagator.js"
+import * as SnsExtractor from "../../src/services/SnsExtractor.js"
+import {
+  conformance,
+  fixture,
+  hexToDecimal,
+  type Ids,
+  idsOf,
+  propagators,
+  properties,
+  reference,
+  repeat,
+  type Row,
+  run,
+  timed,
+  withoutTid
+} from "./batch-support.js"
+
+// Ids as written in the fixtures' carriers.
+const SPEC: Ids = { traceId: "6966585609680374559", parentId: "4297634551783724228", samplingPriority: 1 }
+const BINARY: Ids = {
+  traceId: "5700693456819986228",
+  parentId: "3115683950739165064",
+  samplingPriority: 2,
+  traceIdHigh: "6b06a01500000000"
+}
+
+const rows: ReadonlyArray<Row> = [
+  { file: "sns.json", expected: SPEC, note: "from record 0: Sns.MessageAttributes._datadog" },
+  { file: "sns-binary.json", expected: BINARY },
+  { file: "sns-no-trace.json", expected: null }
+]
+
+const native = NativePropagator.layer()
+const makeNative = () => Effect.runSync(SnsExtractor.make.pipe(Effect.provide(native)))
+
+type SnsEvent = { Records: Array<{ Sns: { MessageAttributes: Record<string, unknown> } }> }
+const withAttribute = (attribute: unknown): SnsEvent => {
+  const event = fixture("sns-no-trace.json") as SnsEvent
+  event.Records[0]!.Sns.MessageAttributes["_datadog"] = attribute
+  return event
+}
+
+const withEnv = (value: string) =>
+  Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["_X_AMZN_TRACE_ID", value]])))
+
+describe("SnsExtractor", () => {
+  conformance("sns", SnsExtractor.make, rows)
+
+  it("datadog-lambda-js finds the same ids (String and Binary attributes)", () => {
+    assert.deepStrictEqual(reference("sns", fixture("sns.json")), SPEC)
+    assert.deepStrictEqual(reference("sns", fixture("sns-binary.json")), withoutTid(BINARY))
+    assert.isNull(reference("sns", fixture("sns-no-trace.json")))
+  })
+
+  for (const [propagatorName, propagatorLayer] of propagators) {
+    it.effect(`Step Functions → SNS: a v1 Lambda-root context object, tid carried unchanged (${propagatorName})`, () =>
+      Effect.gen(function*() {
+        const extractor = yield* SnsExtractor.make
+        const event = fixture("sns-step-functions.json")
+        const { result } = yield* run(extractor, event)
+        const context = Option.getOrThrow(Either.getOrThrow(result).context)
+        // The context object propagates this trace id and tid (x-datadog-trace-id / x-datadog-tags).
+        assert.strictEqual(context.traceId, "4035494016503348209")
+        assert.deepStrictEqual(Option.getOrThrow(context.traceIdHigh), "6b06a01500000000")
+        assert.deepStrictEqual(withoutTid(idsOf(context)), reference("sns", event))
+      }).pipe(Effect.provide(propagatorLayer)))
+  }
+
+  it.effect("Type String is JSON; any other Type is base64 JSON, decoded as UTF-8", () =>
+    Effect.gen(function*() {
+      const carrier = JSON.stringify({ "x-datadog-trace-id": "11", "x-datadog-parent-id": "12", note: "crème brûlée" })
+      const asString = yield* makeNative().extract(withAttribute({ Type: "String", Value: carrier }), {})
+      assert.strictEqual(Option.getOrThrow(asString.context).traceId, "11")
+      for (const Type of ["Binary", "Number", undefined]) {
+        const encoded = Buffer.from(carrier, "utf8").toString("base64")
+        const decoded = yield* makeNative().extract(withAttribute({ Type, Value: encoded }), {})
+        assert.strictEqual(Option.getOrThrow(decoded.context).parentId, "12")
+      }
+      // Base64 given as Type String is not JSON: malformed.
+      const wrong = yield* Effect.flip(
+        makeNative().extract(withAttribute({ Type: "String", Value: Buffer.from(carrier).toString("base64") }), {})
+      )
+      assert.strictEqual(wrong._tag === "ExtractionError" && wrong.reason, "MalformedCarrier")
+    }))
+
+  it.effect("an empty Value or no _datadog is nothing; a Value that is not a string is malformed", () =>
+    Effect.gen(function*() {
+      const empty = yield* makeNative().extract(withAttribute({ Type: "String", Value: "" }), {})
+      assert.isTrue(Option.isNone(empty.context))
+      for (const attribute of [{ Type: "String", Value: 5 }, "x", [1], { Type: "Binary" }]) {
+        const failure = yield* Effect.flip(makeNative().extract(withAttribute(attribute), {}))
+        assert.strictEqual(failure._tag === "ExtractionError" && failure.reason, "MalformedCarrier")
+      }
+    }))
+
+  it.effect("no carrier: a Datadog-padded _X_AMZN_TRACE_ID is used, an ordinary one is not", () =>
+    Effect.gen(function*() {
+      const header = "Root=1-674dad12-00000000075bcd15aa55aa55;Parent=00000000000003e8;Sampled=1"
+      const padded = yield* makeNative().extract(fixture("sns-no-trace.json"), {}).pipe(withEnv(header))
+      assert.deepStrictEqual(idsOf(Option.getOrThrow(padded.context)), {
+        traceId: hexToDecimal("075bcd15aa55aa55"),
+        parentId: hexToDecimal("00000000000003e8"),
+        samplingPriority: 1
+      })
+      assert.strictEqual(padded.notes[0], "from _X_AMZN_TRACE_ID (Datadog-padded)")
+      const plain = yield* makeNative().extract(fixture("sns-no-trace.json"), {}).pipe(
+        withEnv("Root=1-674dad12-3c5e1f0b8d2a4e6f7a9b0c1d;Parent=6d2f9a4e1b3c5d7e;Sampled=1")
+      )
+      assert.isTrue(Option.isNone(plain.context))
+      // The record's carrier wins over the environment.
+      const carried = yield* makeNative().extract(fixture("sns.json"), {}).pipe(withEnv(header))
+      assert.deepStrictEqual(idsOf(Option.getOrThrow(carried.context)), SPEC)
+      // A malformed carrier with a padded environment: found, the malformed carrier noted.
+      const malformed = yield* makeNative().extract(withAttribute({ Type: "String", Value: "{" }), {}).pipe(
+        withEnv(header)
+      )
+      assert.isTrue(Option.isSome(malformed.context))
+      assert.include(malformed.notes[1], "ignored: record 0: Sns.MessageAttributes._datadog")
+    }))
+
+  it("the guard needs Records[0].Sns to be an object", () => {
+    const extractor = makeNative()
+    const guard = (event: unknown) => extractor.accepts!(event, undefined)
+    assert.isTrue(guard(fixture("sns.json")))
+    for (const event of [null, {}, { Records: [{ Sns: "x" }] }, { Records: [] }, fixture("sqs.json")]) {
+      assert.isFalse(guard(event))
+    }
+  })
+
+  it.effect("bounds: 100,000 records are scanned up to 10,000; a huge Value is refused", () =>
+    Effect.gen(function*() {
+      const plain = (fixture("sns-no-trace.json") as SnsEvent).Records[0]
+      const [result, elapsed] = yield* timed(makeNative().extract({ Records: repeat(plain, 100_000) }, {}))
+      assert.isBelow(elapsed, 1500)
+      assert.include(result.notes, "scanned the first 10000 of 100000 records")
+      const huge = Buffer.from(JSON.stringify({ pad: "x".repeat(2_000_000) })).toString("base64")
+      const [failure, elapsedHuge] = yield* timed(
+        Effect.flip(makeNative().extract(withAttribute({ Type: "Binary", Value: huge }), {}))
+      )
+      assert.isBelow(elapsedHuge, 200)
+      assert.strictEqual(failure._tag === "ExtractionError" && failure.reason, "LimitExceeded")
+    }))
+
+  properties(SnsExtractor.make, [...rows.map((row) => row.file), "sns-step-functions.json"])
+})
