@@ -39,9 +39,10 @@ export const LOCATION = "kinesis.data._datadog"
 const MARKER = "\"_datadog\""
 
 /**
- * The candidate of a Kinesis record. `undefined` when there is no `kinesis.data` string, or its decoded text does
- * not mention `_datadog` (binary or JSON payloads without a carrier are never parsed); malformed when the text
- * mentions it but is not a JSON object with a `_datadog` object.
+ * The candidate of a Kinesis record. `undefined` when there is no `kinesis.data` string, its decoded text does not
+ * mention `_datadog` (binary or JSON payloads without a carrier are never parsed), or it is over its bound or the
+ * scan's budget (noted on the budget); malformed when the text mentions it but is not a JSON object with a
+ * `_datadog` object.
  *
  * @since 0.1.0
  * @category parsing
@@ -52,10 +53,9 @@ export const candidate = (record: unknown, budget: RecordBatch.Budget): RecordBa
   if (!isRecord(kinesis)) return undefined
   const data = kinesis["data"]
   if (typeof data !== "string" || data === "") return undefined
-  if (data.length > limits.maxDataLength) {
-    return RecordBatch.tooLarge(LOCATION, `kinesis.data is longer than ${limits.maxDataLength}`)
-  }
-  if (!RecordBatch.spend(budget, data.length)) return RecordBatch.tooLarge(LOCATION, "decode budget spent")
+  // The data may or may not hold a carrier: skipping it is noted on the scan, not reported as a broken carrier.
+  if (data.length > limits.maxDataLength) return RecordBatch.skipOversized(budget)
+  if (!RecordBatch.spend(budget, data.length)) return undefined
   const text = Encoded.decodeBase64(data, limits.maxDataLength)
   if (text === undefined || !text.includes(MARKER)) return undefined
   const payload = Encoded.parseJsonObject(text, Infinity)

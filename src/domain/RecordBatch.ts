@@ -134,13 +134,19 @@ export interface Budget {
   remaining: number
   /** Set when a decode was skipped because the budget was spent. */
   exhausted: boolean
+  /** Payloads (bodies, record data) not read because they are over their own size bound. */
+  oversized: number
 }
 
 /**
  * @since 0.1.0
  * @category constructors
  */
-export const makeBudget = (total: number = limits.maxDecodedLength): Budget => ({ remaining: total, exhausted: false })
+export const makeBudget = (total: number = limits.maxDecodedLength): Budget => ({
+  remaining: total,
+  exhausted: false,
+  oversized: 0
+})
 
 /**
  * Takes `length` characters from the budget; `false` (and the budget marked exhausted) when they are not left.
@@ -155,6 +161,17 @@ export const spend = (budget: Budget, length: number): boolean => {
   }
   budget.remaining -= length
   return true
+}
+
+/**
+ * Records that a payload was not read because it is over its size bound (it may or may not hold a carrier).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const skipOversized = (budget: Budget): undefined => {
+  budget.oversized++
+  return undefined
 }
 
 /**
@@ -319,6 +336,23 @@ const at = (style: NoteStyle, index: number, location: Location): string =>
   style.single === true ? location : `record ${index}: ${location}`
 
 /**
+ * Notes on the bounds a scan hit: the link cap, records not scanned, the decode budget, oversized payloads.
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const boundNotes = (scan: Scan, budget: Budget, style: NoteStyle = {}): Array<string> => {
+  const noun = style.noun ?? "records"
+  const notes: Array<string> = []
+  if (scan.capped) {
+    notes.push(`more than ${scan.links.length} other contexts: kept the first ${scan.links.length} links`)
+  } else if (scan.scanned < scan.total) notes.push(`scanned the first ${scan.scanned} of ${scan.total} ${noun}`)
+  if (budget.exhausted) notes.push("decode budget spent: larger payloads were skipped")
+  if (budget.oversized > 0) notes.push(`${budget.oversized} payloads over their size bound were not read`)
+  return notes
+}
+
+/**
  * Turns a finished scan into its {@link Outcome}, with notes on bounds (records not scanned, decode budget, link
  * cap) and on records whose carrier was malformed or held no context.
  *
@@ -327,11 +361,7 @@ const at = (style: NoteStyle, index: number, location: Location): string =>
  */
 export const outcome = (scan: Scan, budget: Budget, style: NoteStyle = {}): Outcome => {
   const noun = style.noun ?? "records"
-  const bounds: Array<string> = []
-  if (scan.capped) {
-    bounds.push(`more than ${scan.links.length} other contexts: kept the first ${scan.links.length} links`)
-  } else if (scan.scanned < scan.total) bounds.push(`scanned the first ${scan.scanned} of ${scan.total} ${noun}`)
-  if (budget.exhausted) bounds.push("decode budget spent: larger payloads were skipped")
+  const bounds = boundNotes(scan, budget, style)
   const malformed = scan.firstMalformed
   if (scan.parent !== undefined) {
     const notes = [`from ${at(style, scan.parent.index, scan.parent.location)}`]

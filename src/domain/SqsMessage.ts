@@ -177,7 +177,7 @@ export const awsTraceHeader = (record: unknown, source: ExtractorName): RecordBa
 export const bodyMentions = (record: unknown, needle: string): boolean => {
   if (!isRecord(record)) return false
   const body = record["body"]
-  return typeof body === "string" && body.length <= limits.maxBodyLength && body.includes(needle)
+  return typeof body === "string" && body.includes(needle)
 }
 
 interface ParsedBody {
@@ -191,7 +191,7 @@ const OBJECT_START = /^\s*\{/
 
 /**
  * The record's `body` parsed as a JSON object, or `undefined` (no string body, not a JSON object, over the bound,
- * or the budget is spent). Parsed at most once per record object and body text (see the module notes); the body
+ * or the budget is spent; the last two are noted on the budget). Parsed at most once per record object and body text (see the module notes); the body
  * length is taken from the budget on every call, so a scan's bound does not depend on what ran before it.
  *
  * @since 0.1.0
@@ -203,7 +203,8 @@ export const parsedBody = (
 ): Readonly<Record<string, unknown>> | undefined => {
   if (!isRecord(record)) return undefined
   const text = record["body"]
-  if (typeof text !== "string" || text.length > limits.maxBodyLength || !OBJECT_START.test(text)) return undefined
+  if (typeof text !== "string" || !OBJECT_START.test(text)) return undefined
+  if (text.length > limits.maxBodyLength) return RecordBatch.skipOversized(budget)
   if (!RecordBatch.spend(budget, text.length)) return undefined
   const cached = bodies.get(record)
   if (cached !== undefined && cached.text === text) return cached.value

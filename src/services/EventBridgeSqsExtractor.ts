@@ -79,7 +79,10 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
         return Effect.flatMap(BatchExtraction.scan(propagator, "eventbridge-sqs", records, candidatesOf), (result) => {
           const outcome = RecordBatch.outcome(result.scan, result.budget)
           return events === 0 && outcome._tag === "Nothing"
-            ? Effect.succeed(TraceExtractor.noneWith(`no EventBridge event body in ${result.scan.scanned} records`))
+            ? Effect.succeed(TraceExtractor.noneWith(
+              `no EventBridge event body in ${result.scan.scanned} records`,
+              ...RecordBatch.boundNotes(result.scan, result.budget)
+            ))
             : BatchExtraction.toExtracted("eventbridge-sqs", outcome)
         })
       }),

@@ -86,7 +86,10 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
         return Effect.flatMap(BatchExtraction.scan(propagator, "sns-sqs", records, candidatesOf), (result) => {
           const outcome = RecordBatch.outcome(result.scan, result.budget)
           return notifications === 0 && outcome._tag === "Nothing"
-            ? Effect.succeed(TraceExtractor.noneWith(`no SNS notification body in ${result.scan.scanned} records`))
+            ? Effect.succeed(TraceExtractor.noneWith(
+              `no SNS notification body in ${result.scan.scanned} records`,
+              ...RecordBatch.boundNotes(result.scan, result.budget)
+            ))
             : BatchExtraction.toExtracted("sns-sqs", outcome)
         })
       }),
