@@ -1,0 +1,139 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as NativePropagator from "../../src/layers/NativePropagator.js"
+import * as EventBridgeExtractor from "../../src/services/EventBridgeExtractor.js"
+import * as StepFunctionsExtractor from "../../src/services/StepFunctionsExtractor.js"
+import {
+  conformance,
+  ddTraceIds,
+  fixture,
+  type Ids,
+  idsOf,
+  propagators,
+  properties,
+  reference,
+  type Row,
+  run,
+  timed,
+  withoutTid
+} from "./batch-support.js"
+
+const TID = "6b06a01500000000"
+// Ids as written in the fixtures' carriers.
+const SPEC: Ids = { traceId: "5827606813695714842", parentId: "4726693487091824375", samplingPriority: 1 }
+const JAVA: Ids = {
+  traceId: "9146967482855508420",
+  parentId: "6500954677284539114",
+  samplingPriority: 1,
+  traceIdHigh: TID
+}
+const LIFTED: Ids = {
+  traceId: "1063723200171180135",
+  parentId: "519591001614277039",
+  samplingPriority: 1,
+  traceIdHigh: TID
+}
+
+const rows: ReadonlyArray<Row> = [
+  { file: "eventbridge.json", expected: SPEC, note: "from detail._datadog" },
+  { file: "eventbridge-java.json", expected: JAVA },
+  { file: "eventbridge-lifted.json", expected: LIFTED, note: "from _datadog (top level, input transformer)" },
+  { file: "eventbridge-scheduled.json", expected: null }
+]
+
+const native = NativePropagator.layer()
+const makeNative = () => Effect.runSync(EventBridgeExtractor.make.pipe(Effect.provide(native)))
+
+describe("EventBridgeExtractor", () => {
+  conformance("eventbridge", EventBridgeExtractor.make, rows)
+
+  it("datadog-lambda-js agrees on detail._datadog, and misses the input-transformer shape", () => {
+    assert.deepStrictEqual(reference("eventBridge", fixture("eventbridge.json")), SPEC)
+    assert.deepStrictEqual(reference("eventBridge", fixture("eventbridge-java.json")), withoutTid(JAVA))
+    assert.isNull(reference("eventBridge", fixture("eventbridge-lifted.json")))
+    // dd-trace itself reads the lifted carrier as we do.
+    const lifted = fixture("eventbridge-lifted.json") as { _datadog: Record<string, string> }
+    assert.deepStrictEqual(ddTraceIds(lifted._datadog), LIFTED)
+  })
+
+  for (const [propagatorName, propagatorLayer] of propagators) {
+    it.effect(`Step Functions → EventBridge: a nested context object in detail._datadog (${propagatorName})`, () =>
+      Effect.gen(function*() {
+        const event = fixture("eventbridge-step-functions.json")
+        const { result } = yield* run(yield* EventBridgeExtractor.make, event)
+        const context = Option.getOrThrow(Either.getOrThrow(result).context)
+        assert.deepStrictEqual(withoutTid(idsOf(context)), reference("eventBridge", event))
+      }).pipe(Effect.provide(propagatorLayer)))
+  }
+
+  it.effect("a top-level Step Functions context object is left to the Step Functions extractor", () =>
+    Effect.gen(function*() {
+      const sfn = fixture("step-functions-lambda-root.json")
+      assert.isFalse(makeNative().accepts!(sfn, undefined))
+      assert.isTrue(StepFunctionsExtractor.accepts(sfn))
+      // With detail-type present the detail carrier is read; the top-level context object is still not.
+      const extracted = yield* makeNative().extract({ ...(sfn as object), "detail-type": "x", detail: {} }, {})
+      assert.isTrue(Option.isNone(extracted.context))
+    }))
+
+  it.effect("detail._datadog as JSON text is accepted; other non-object values are malformed", () =>
+    Effect.gen(function*() {
+      const event = fixture("eventbridge.json") as { detail: Record<string, unknown> }
+      const text = JSON.stringify(event.detail["_datadog"])
+      const fromText = yield* makeNative().extract({ ...event, detail: { _datadog: text } }, {})
+      assert.deepStrictEqual(idsOf(Option.getOrThrow(fromText.context)), SPEC)
+      for (const value of [1, true, ["x"], "not json"]) {
+        const failure = yield* Effect.flip(makeNative().extract({ ...event, detail: { _datadog: value } }, {}))
+        assert.strictEqual(failure._tag === "ExtractionError" && failure.reason, "MalformedCarrier")
+        assert.include(failure.detail, "detail._datadog")
+      }
+    }))
+
+  it.effect("detail._datadog wins over a lifted one; a lifted one is used when detail has none", () =>
+    Effect.gen(function*() {
+      const event = fixture("eventbridge.json") as Record<string, unknown>
+      const lifted = (fixture("eventbridge-lifted.json") as { _datadog: unknown })._datadog
+      const both = yield* makeNative().extract({ ...event, _datadog: lifted }, {})
+      assert.deepStrictEqual(idsOf(Option.getOrThrow(both.context)), SPEC)
+      const onlyLifted = yield* makeNative().extract({ ...event, detail: {}, _datadog: lifted }, {})
+      assert.deepStrictEqual(idsOf(Option.getOrThrow(onlyLifted.context)), LIFTED)
+    }))
+
+  it("the guard: detail-type (any value, as the reference), or a top-level _datadog header map", () => {
+    const guard = (event: unknown) => makeNative().accepts!(event, undefined)
+    for (const file of ["eventbridge.json", "eventbridge-lifted.json", "eventbridge-scheduled.json"]) {
+      assert.isTrue(guard(fixture(file)), file)
+    }
+    for (
+      const event of [null, [], {}, { detail: {} }, { _datadog: "x" }, fixture("sqs.json"), fixture("apigw-v1.json")]
+    ) {
+      assert.isFalse(guard(event))
+    }
+  })
+
+  it.effect("bounds: a carrier with 100,000 keys and a multi-megabyte detail are bounded", () =>
+    Effect.gen(function*() {
+      const event = fixture("eventbridge.json") as { detail: Record<string, unknown> }
+      const carrier: Record<string, string> = {}
+      for (let i = 0; i < 100_000; i++) carrier[`x-junk-${i}`] = "v"
+      const [extracted, elapsed] = yield* timed(
+        makeNative().extract({
+          ...event,
+          detail: { pad: "x".repeat(5_000_000), _datadog: { ...carrier, ...(event.detail["_datadog"] as object) } }
+        }, {})
+      )
+      assert.isBelow(elapsed, 500)
+      assert.isTrue(Option.isNone(extracted.context), "the ids sit after the carrier's first 256 keys")
+      const [tooLong] = yield* timed(Effect.flip(
+        makeNative().extract({
+          ...event,
+          detail: { _datadog: JSON.stringify({ pad: "x".repeat(2_000_000) }) }
+        }, {})
+      ))
+      assert.strictEqual(tooLong._tag === "ExtractionError" && tooLong.reason, "LimitExceeded")
+    }))
+
+  properties(EventBridgeExtractor.make, [...rows.map((row) => row.file), "eventbridge-step-functions.json"])
+})
