@@ -112,8 +112,8 @@ export const LOCATION = "headers"
 
 /**
  * The candidate of a Kafka record: its propagation headers as a carrier (the first occurrence of a name wins, as
- * names are compared without case by the propagator). `undefined` when the record has none; malformed when every
- * propagation header it has is not a byte array.
+ * names are compared without case by the propagator). `undefined` when the record has none; malformed when no
+ * propagation header it has is a byte array within the bound.
  *
  * @since 0.1.0
  * @category parsing
@@ -136,7 +136,7 @@ export const candidate = (record: unknown, budget: RecordBatch.Budget): RecordBa
       const lower = name.toLowerCase()
       if (Object.prototype.hasOwnProperty.call(carrier, lower)) continue
       const raw = entry[name]
-      if (Array.isArray(raw) && !RecordBatch.spend(budget, raw.length)) {
+      if (Array.isArray(raw) && raw.length <= limits.maxHeaderBytes && !RecordBatch.spend(budget, raw.length)) {
         return kept > 0
           ? RecordBatch.carrier(LOCATION, carrier)
           : RecordBatch.tooLarge(LOCATION, "decode budget spent")
@@ -151,5 +151,7 @@ export const candidate = (record: unknown, budget: RecordBatch.Budget): RecordBa
     }
   }
   if (kept > 0) return RecordBatch.carrier(LOCATION, carrier)
-  return invalid > 0 ? RecordBatch.malformed(LOCATION, "trace header values are not byte arrays") : undefined
+  return invalid > 0
+    ? RecordBatch.malformed(LOCATION, `trace header values are not byte arrays of at most ${limits.maxHeaderBytes}`)
+    : undefined
 }
