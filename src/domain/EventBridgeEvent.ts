@@ -120,11 +120,20 @@ export const candidates = (
 }
 
 /**
- * The cheap test before parsing an SQS body as an EventBridge event (`detail-type`) or a transformed one
- * (`_datadog`).
+ * The substrings an SQS body must contain to be parsed as an EventBridge event (`detail-type`) or a transformed
+ * one (`_datadog`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const BODY_MARKERS: ReadonlyArray<string> = ["\"detail-type\"", "\"_datadog\""]
+
+/**
+ * The cheap test before parsing an SQS body as an EventBridge event or a transformed one (see
+ * {@link BODY_MARKERS}).
  *
  * @since 0.1.0
  * @category predicates
  */
 export const bodyMayBeEvent = (record: unknown): boolean =>
-  SqsMessage.bodyMentions(record, "\"detail-type\"") || SqsMessage.bodyMentions(record, "\"_datadog\"")
+  BODY_MARKERS.some((marker) => SqsMessage.bodyMentions(record, marker))

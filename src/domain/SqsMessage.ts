@@ -180,6 +180,27 @@ export const bodyMentions = (record: unknown, needle: string): boolean => {
   return typeof body === "string" && body.includes(needle)
 }
 
+/**
+ * `true` when any of the first `maxRecords` records has a string `body` containing one of `needles`: the guard of
+ * the extractors that read bodies (a substring search, no decoding).
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const anyBodyMentions = (
+  event: unknown,
+  needles: ReadonlyArray<string>,
+  maxRecords: number = RecordBatch.limits.maxRecords
+): boolean => {
+  const records = RecordBatch.records(event)
+  if (records === undefined) return false
+  const count = Math.min(records.length, maxRecords)
+  for (let i = 0; i < count; i++) {
+    for (const needle of needles) if (bodyMentions(records[i], needle)) return true
+  }
+  return false
+}
+
 interface ParsedBody {
   readonly text: string
   readonly value: Readonly<Record<string, unknown>> | undefined

@@ -47,7 +47,16 @@ export interface Options extends RecordBatch.NoteStyle {
 
 type MalformedCandidate = Extract<RecordBatch.Candidate, { readonly _tag: "Malformed" }>
 
-interface State {
+/**
+ * What a scan ends with: its state and budget in, the extractor's effect out.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Finish<A, E> = (scan: RecordBatch.Scan, budget: RecordBatch.Budget) => Effect.Effect<A, E>
+
+interface State<A, E> {
+  readonly finish: Finish<A, E>
   readonly propagator: Propagator.Service
   readonly source: ExtractorName
   readonly items: ReadonlyArray<unknown>
@@ -61,19 +70,19 @@ interface State {
   malformed: MalformedCandidate | undefined
 }
 
-const finishRecord = (state: State, index: number): void => {
+const finishRecord = (state: State<unknown, unknown>, index: number): void => {
   RecordBatch.addMiss(state.scan, index, state.hadCarrier, state.malformed)
   state.hadCarrier = false
   state.malformed = undefined
 }
 
 /** Resumes the scan at record `index`, candidate `position` of `candidates` (`undefined`: read them). */
-const scanFrom = (
-  state: State,
+const scanFrom = <A, E>(
+  state: State<A, E>,
   index: number,
   position: number,
   current: ReadonlyArray<RecordBatch.Candidate> | undefined
-): Effect.Effect<RecordBatch.Scan, ExtractorFailure> => {
+): Effect.Effect<A, E | ExtractorFailure> => {
   let candidates = current
   let at = position
   for (; index < state.limit; index++) {
@@ -92,7 +101,7 @@ const scanFrom = (
         state.hadCarrier = false
         state.malformed = undefined
         if (!RecordBatch.addContext(state.scan, index, candidate.location, candidate.context, state.maxLinks)) {
-          return Effect.succeed(state.scan)
+          return state.finish(state.scan, state.budget)
         }
         break
       }
@@ -102,7 +111,7 @@ const scanFrom = (
       const remaining = candidates
       return Effect.flatMap(
         state.propagator.extract(candidate.carrier, state.source),
-        (found): Effect.Effect<RecordBatch.Scan, ExtractorFailure> => {
+        (found): Effect.Effect<A, E | ExtractorFailure> => {
           const context: TraceContext | undefined = Option.isSome(found)
             ? found.value
             : StepFunctionsContext.fromPayload(candidate.carrier, state.source)
@@ -111,15 +120,51 @@ const scanFrom = (
           state.malformed = undefined
           return RecordBatch.addContext(state.scan, recordIndex, candidate.location, context, state.maxLinks)
             ? scanFrom(state, recordIndex + 1, 0, undefined)
-            : Effect.succeed(state.scan)
+            : state.finish(state.scan, state.budget)
         }
       )
     }
-    if (at >= candidates.length) finishRecord(state, index)
+    if (at >= candidates.length) finishRecord(state as State<unknown, unknown>, index)
     candidates = undefined
   }
-  return Effect.succeed(state.scan)
+  return state.finish(state.scan, state.budget)
 }
+
+/**
+ * Scans `items` and ends with `finish`. Synchronous between propagator calls, so a batch without carriers costs a
+ * single effect. Propagator failures are passed on.
+ *
+ * @since 0.1.0
+ * @category extraction
+ */
+export const run = <A, E>(
+  propagator: Propagator.Service,
+  source: ExtractorName,
+  items: ReadonlyArray<unknown>,
+  candidatesOf: CandidatesOf,
+  options: Options,
+  finish: Finish<A, E>
+): Effect.Effect<A, E | ExtractorFailure> =>
+  Effect.suspend(() =>
+    scanFrom<A, E>(
+      {
+        finish,
+        propagator,
+        source,
+        items,
+        limit: Math.min(items.length, options.maxRecords ?? RecordBatch.limits.maxRecords),
+        maxLinks: options.maxLinks ?? RecordBatch.limits.maxLinks,
+        candidatesOf,
+        scan: RecordBatch.makeScan(Math.max(items.length, options.total ?? 0)),
+        budget: RecordBatch.makeBudget(options.maxDecodedLength),
+        hadCarrier: false,
+        malformed: undefined
+      },
+      0,
+      0,
+      undefined
+    )
+  )
 
 /**
  * Scans `items` and returns the scan and the budget it used. Propagator failures are passed on.
@@ -134,21 +179,7 @@ export const scan = (
   candidatesOf: CandidatesOf,
   options: Options = {}
 ): Effect.Effect<{ readonly scan: RecordBatch.Scan; readonly budget: RecordBatch.Budget }, ExtractorFailure> =>
-  Effect.suspend(() => {
-    const state: State = {
-      propagator,
-      source,
-      items,
-      limit: Math.min(items.length, options.maxRecords ?? RecordBatch.limits.maxRecords),
-      maxLinks: options.maxLinks ?? RecordBatch.limits.maxLinks,
-      candidatesOf,
-      scan: RecordBatch.makeScan(Math.max(items.length, options.total ?? 0)),
-      budget: RecordBatch.makeBudget(options.maxDecodedLength),
-      hadCarrier: false,
-      malformed: undefined
-    }
-    return Effect.map(scanFrom(state, 0, 0, undefined), (scan) => ({ scan, budget: state.budget }))
-  })
+  run(propagator, source, items, candidatesOf, options, (scan, budget) => Effect.succeed({ scan, budget }))
 
 /**
  * Turns a scan's outcome into the extractor result: the parent with its links, a typed `ExtractionError` when
@@ -184,7 +215,11 @@ export const extract = (
   candidatesOf: CandidatesOf,
   options: Options = {}
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> =>
-  Effect.flatMap(
-    scan(propagator, source, items, candidatesOf, options),
-    (result) => toExtracted(source, RecordBatch.outcome(result.scan, result.budget, options))
+  run(
+    propagator,
+    source,
+    items,
+    candidatesOf,
+    options,
+    (scan, budget) => toExtracted(source, RecordBatch.outcome(scan, budget, options))
   )

@@ -29,12 +29,15 @@ export class EventBridgeSqsExtractor extends Context.Tag("effect-datadog-lambda/
 >() {}
 
 /**
- * The cheap guard: an SQS batch (`Records[0].eventSource` is `aws:sqs`).
+ * The cheap guard: an SQS batch (`Records[0].eventSource` is `aws:sqs`) with a body that mentions
+ * `"detail-type"` or `"_datadog"` (a substring search over the bodies, no parsing), so plain SQS batches never run
+ * this extractor.
  *
  * @since 0.1.0
  * @category predicates
  */
-export const accepts = (event: unknown): boolean => SqsMessage.isSqsEvent(event)
+export const accepts = (event: unknown): boolean =>
+  SqsMessage.isSqsEvent(event) && SqsMessage.anyBodyMentions(event, EventBridgeEvent.BODY_MARKERS)
 
 /**
  * The candidates of one SQS record whose body is an EventBridge event or a transformed one (`undefined` when it is
@@ -76,12 +79,12 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
           events++
           return found
         }
-        return Effect.flatMap(BatchExtraction.scan(propagator, "eventbridge-sqs", records, candidatesOf), (result) => {
-          const outcome = RecordBatch.outcome(result.scan, result.budget)
+        return BatchExtraction.run(propagator, "eventbridge-sqs", records, candidatesOf, {}, (scan, budget) => {
+          const outcome = RecordBatch.outcome(scan, budget)
           return events === 0 && outcome._tag === "Nothing"
             ? Effect.succeed(TraceExtractor.noneWith(
-              `no EventBridge event body in ${result.scan.scanned} records`,
-              ...RecordBatch.boundNotes(result.scan, result.budget)
+              `no EventBridge event body in ${scan.scanned} records`,
+              ...RecordBatch.boundNotes(scan, budget)
             ))
             : BatchExtraction.toExtracted("eventbridge-sqs", outcome)
         })

@@ -51,6 +51,7 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
     "kafka",
     (event) =>
       Effect.suspend(() => {
+        // The record list is gathered when the effect runs (bounded), not when it is built.
         const { items, total } = KafkaEvent.records(event)
         return items.length === 0
           ? Effect.succeed(TraceExtractor.noneWith("no records"))

@@ -71,15 +71,19 @@ const withEnvFallback = (outcome: RecordBatch.Outcome): Effect.Effect<TraceExtra
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
   TraceExtractor.make(
     "sns",
-    (event) =>
-      Effect.suspend(() => {
-        const records = RecordBatch.records(event)
-        if (records === undefined) return Effect.succeed(TraceExtractor.none)
-        return Effect.flatMap(
-          BatchExtraction.scan(propagator, "sns", records, candidatesOf),
-          (result) => withEnvFallback(RecordBatch.outcome(result.scan, result.budget))
+    (event) => {
+      const records = RecordBatch.records(event)
+      return records === undefined
+        ? Effect.succeed(TraceExtractor.none)
+        : BatchExtraction.run(
+          propagator,
+          "sns",
+          records,
+          candidatesOf,
+          {},
+          (scan, budget) => withEnvFallback(RecordBatch.outcome(scan, budget))
         )
-      }),
+    },
     accepts
   )
 

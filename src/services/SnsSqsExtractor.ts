@@ -28,12 +28,16 @@ export class SnsSqsExtractor
 {}
 
 /**
- * The cheap guard: an SQS batch (`Records[0].eventSource` is `aws:sqs`).
+ * The cheap guard: an SQS batch (`Records[0].eventSource` is `aws:sqs`) with a body that mentions `"TopicArn"`
+ * (a substring search over the bodies, no parsing), so plain SQS batches never run this extractor.
  *
  * @since 0.1.0
  * @category predicates
  */
-export const accepts = (event: unknown): boolean => SqsMessage.isSqsEvent(event)
+export const accepts = (event: unknown): boolean =>
+  SqsMessage.isSqsEvent(event) && SqsMessage.anyBodyMentions(event, MARKERS)
+
+const MARKERS = [SnsMessage.NOTIFICATION_MARKER]
 
 /**
  * The location of the carrier inside the body, for notes.
@@ -83,12 +87,12 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
           notifications++
           return found
         }
-        return Effect.flatMap(BatchExtraction.scan(propagator, "sns-sqs", records, candidatesOf), (result) => {
-          const outcome = RecordBatch.outcome(result.scan, result.budget)
+        return BatchExtraction.run(propagator, "sns-sqs", records, candidatesOf, {}, (scan, budget) => {
+          const outcome = RecordBatch.outcome(scan, budget)
           return notifications === 0 && outcome._tag === "Nothing"
             ? Effect.succeed(TraceExtractor.noneWith(
-              `no SNS notification body in ${result.scan.scanned} records`,
-              ...RecordBatch.boundNotes(result.scan, result.budget)
+              `no SNS notification body in ${scan.scanned} records`,
+              ...RecordBatch.boundNotes(scan, budget)
             ))
             : BatchExtraction.toExtracted("sns-sqs", outcome)
         })

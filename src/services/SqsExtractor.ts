@@ -52,13 +52,12 @@ export const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budge
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
   TraceExtractor.make(
     "sqs",
-    (event) =>
-      Effect.suspend(() => {
-        const records = RecordBatch.records(event)
-        return records === undefined
-          ? Effect.succeed(TraceExtractor.none)
-          : BatchExtraction.extract(propagator, "sqs", records, candidatesOf)
-      }),
+    (event) => {
+      const records = RecordBatch.records(event)
+      return records === undefined
+        ? Effect.succeed(TraceExtractor.none)
+        : BatchExtraction.extract(propagator, "sqs", records, candidatesOf)
+    },
     accepts
   )
 

@@ -8,9 +8,10 @@ import * as TraceContext from "../../src/domain/TraceContext.js"
 import * as DefaultChain from "../../src/layers/DefaultChain.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import * as BatchExtraction from "../../src/services/BatchExtraction.js"
+import * as EventBridgeSqsExtractor from "../../src/services/EventBridgeSqsExtractor.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import { Propagator } from "../../src/services/Propagator.js"
-import * as SqsExtractor from "../../src/services/SqsExtractor.js"
+import * as SnsSqsExtractor from "../../src/services/SnsSqsExtractor.js"
 import { fixture, idsOf, propagators } from "./batch-support.js"
 
 const ctx = (traceId: string, parentId = "1") => TraceContext.make({ traceId, parentId, source: "sqs" })
@@ -264,16 +265,25 @@ describe("the default chain on message triggers", () => {
       }).pipe(Effect.provide(DefaultChain.layer), Effect.provide(propagatorLayer)))
   }
 
-  it.effect("the SQS extractor is the last SQS-family one: SNS→SQS and EventBridge→SQS say none first", () =>
+  it.effect("plain SQS bodies never run SNS→SQS or EventBridge→SQS: their guards search the bodies first", () =>
     Effect.gen(function*() {
       const chain = yield* ExtractorChain.ExtractorChain
-      const result = yield* chain.extract(fixture("sqs.json"), {})
-      const attempts = result.attempts.map((a) => [a.extractor, a.outcome, a.detail ?? ""])
-      assert.deepStrictEqual(attempts.filter(([name]) => ["sns-sqs", "eventbridge-sqs", "sqs"].includes(name!)), [
-        ["sns-sqs", "none", "no SNS notification body in 1 records"],
-        ["eventbridge-sqs", "none", "no EventBridge event body in 1 records"],
+      const family = ["sns-sqs", "eventbridge-sqs", "sqs"]
+      const attemptsOf = (result: ExtractionResult.ExtractionResult) =>
+        result.attempts.filter((a) => family.includes(a.extractor)).map((a) => [a.extractor, a.outcome, a.detail])
+      assert.deepStrictEqual(attemptsOf(yield* chain.extract(fixture("sqs.json"), {})), [
+        ["sns-sqs", "none", undefined],
+        ["eventbridge-sqs", "none", undefined],
         ["sqs", "found", "from record 0: messageAttributes._datadog"]
       ])
-      assert.isDefined(SqsExtractor.accepts)
+      assert.isFalse(SnsSqsExtractor.accepts(fixture("sqs.json")))
+      assert.isFalse(EventBridgeSqsExtractor.accepts(fixture("sqs.json")))
+      // A notification body without a carrier runs SNS→SQS, which says why it found nothing.
+      const bare = fixture("snssqs-batch.json") as { Records: Array<unknown> }
+      assert.deepStrictEqual(attemptsOf(yield* chain.extract({ Records: [bare.Records[0]] }, {})), [
+        ["sns-sqs", "none", "no carrier in 1 records"],
+        ["eventbridge-sqs", "none", undefined],
+        ["sqs", "none", "no carrier in 1 records"]
+      ])
     }).pipe(Effect.provide(DefaultChain.layer), Effect.provide(native)))
 })
