@@ -1,4 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { afterEach, vi } from "vitest"
@@ -264,6 +265,22 @@ describe("the default chain on message triggers", () => {
         assert.deepStrictEqual([attempt.outcome, attempt.reason], ["failed", "ExtractionError.MalformedCarrier"])
       }).pipe(Effect.provide(DefaultChain.layer), Effect.provide(propagatorLayer)))
   }
+
+  it.effect("a batch without a Datadog context falls through to X-Ray (the spec's vector)", () =>
+    Effect.gen(function*() {
+      const chain = yield* ExtractorChain.ExtractorChain
+      const result = yield* chain.extract(fixture("sqs-no-trace.json"), {}).pipe(
+        Effect.withConfigProvider(ConfigProvider.fromMap(
+          new Map([["_X_AMZN_TRACE_ID", "Root=1-5e272390-8c398be037738dc042009320;Parent=94ae789b969f1cc5;Sampled=1"]])
+        ))
+      )
+      const context = Option.getOrThrow(result.context)
+      assert.deepStrictEqual([context.source, context.traceId, context.parentId], [
+        "xray",
+        "3995693151288333088",
+        "10713633173203262661"
+      ])
+    }).pipe(Effect.provide(DefaultChain.layer), Effect.provide(native)))
 
   it.effect("plain SQS bodies never run SNS→SQS or EventBridge→SQS: their guards search the bodies first", () =>
     Effect.gen(function*() {

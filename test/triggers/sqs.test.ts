@@ -164,6 +164,16 @@ describe("SqsExtractor", () => {
       assert.deepStrictEqual(extracted.notes, ["no carrier in 1 records"])
     }))
 
+  it.effect("the spec's X-Ray vector as AWSTraceHeader is X-Ray's own header: not a Datadog context here", () =>
+    Effect.gen(function*() {
+      const event = sqsEvent(record({
+        attributes: { AWSTraceHeader: "Root=1-5e272390-8c398be037738dc042009320;Parent=94ae789b969f1cc5;Sampled=1" }
+      }))
+      const extracted = yield* makeNative().extract(event, {})
+      assert.isTrue(Option.isNone(extracted.context))
+      assert.isNull(reference("sqs", event))
+    }))
+
   it.effect("a malformed carrier is only a note when another record yields the context", () =>
     Effect.gen(function*() {
       const extracted = yield* makeNative().extract(fixture("sqs-batch-mixed.json"), {})
