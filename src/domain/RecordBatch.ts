@@ -60,6 +60,14 @@ export type Candidate =
   }
 
 /**
+ * The malformed variant of {@link Candidate}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Malformed = Extract<Candidate, { readonly _tag: "Malformed" }>
+
+/**
  * @since 0.1.0
  * @category constructors
  */
@@ -83,7 +91,7 @@ export const context = (location: Location, value: TraceContext): Candidate => (
  * @since 0.1.0
  * @category constructors
  */
-export const malformed = (location: Location, detail: string): Candidate => ({
+export const malformed = (location: Location, detail: string): Malformed => ({
   _tag: "Malformed",
   location,
   reason: "MalformedCarrier",
@@ -94,7 +102,7 @@ export const malformed = (location: Location, detail: string): Candidate => ({
  * @since 0.1.0
  * @category constructors
  */
-export const tooLarge = (location: Location, detail: string): Candidate => ({
+export const tooLarge = (location: Location, detail: string): Malformed => ({
   _tag: "Malformed",
   location,
   reason: "LimitExceeded",
@@ -221,9 +229,7 @@ export interface Scan {
   empty: number
   /** Records whose only finds were malformed, with the first of them. */
   malformedCount: number
-  firstMalformed:
-    | { readonly index: number; readonly candidate: Extract<Candidate, { readonly _tag: "Malformed" }> }
-    | undefined
+  firstMalformed: { readonly index: number; readonly candidate: Malformed } | undefined
 }
 
 /**
@@ -285,7 +291,7 @@ export const addMiss = (
   scan: Scan,
   index: number,
   hadCarrier: boolean,
-  malformed: Extract<Candidate, { readonly _tag: "Malformed" }> | undefined
+  malformed: Malformed | undefined
 ): void => {
   if (malformed !== undefined) {
     scan.malformedCount++

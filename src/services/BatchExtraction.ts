@@ -45,8 +45,6 @@ export interface Options extends RecordBatch.NoteStyle {
   readonly maxDecodedLength?: number | undefined
 }
 
-type MalformedCandidate = Extract<RecordBatch.Candidate, { readonly _tag: "Malformed" }>
-
 /**
  * What a scan ends with: its state and budget in, the extractor's effect out.
  *
@@ -67,10 +65,10 @@ interface State<A, E> {
   readonly budget: RecordBatch.Budget
   /** The record being read: whether it had a carrier, and its first malformed candidate. */
   hadCarrier: boolean
-  malformed: MalformedCandidate | undefined
+  malformed: RecordBatch.Malformed | undefined
 }
 
-const finishRecord = (state: State<unknown, unknown>, index: number): void => {
+const finishRecord = <A, E>(state: State<A, E>, index: number): void => {
   RecordBatch.addMiss(state.scan, index, state.hadCarrier, state.malformed)
   state.hadCarrier = false
   state.malformed = undefined
@@ -124,7 +122,7 @@ const scanFrom = <A, E>(
         }
       )
     }
-    if (at >= candidates.length) finishRecord(state as State<unknown, unknown>, index)
+    if (at >= candidates.length) finishRecord(state, index)
     candidates = undefined
   }
   return state.finish(state.scan, state.budget)

@@ -55,7 +55,7 @@ describe("RecordBatch (pure)", () => {
     RecordBatch.skipOversized(budget)
     const found = RecordBatch.makeScan(20_000)
     found.scanned = 10_000
-    RecordBatch.addMiss(found, 0, true, RecordBatch.malformed("m", "bad") as never)
+    RecordBatch.addMiss(found, 0, true, RecordBatch.malformed("m", "bad"))
     RecordBatch.addContext(found, 1, "where", ctx("5"))
     RecordBatch.addContext(found, 2, "where", ctx("6"))
     assert.deepStrictEqual(RecordBatch.outcome(found, budget), {
@@ -74,7 +74,7 @@ describe("RecordBatch (pure)", () => {
     const broken = RecordBatch.makeScan(2)
     broken.scanned = 2
     RecordBatch.addMiss(broken, 0, true, undefined)
-    RecordBatch.addMiss(broken, 1, false, RecordBatch.tooLarge("m", "too long") as never)
+    RecordBatch.addMiss(broken, 1, false, RecordBatch.tooLarge("m", "too long"))
     assert.deepStrictEqual(RecordBatch.outcome(broken, RecordBatch.makeBudget()), {
       _tag: "Malformed",
       reason: "LimitExceeded",
