@@ -1,6 +1,6 @@
 /**
- * Reading the carrier out of a `_datadog_{N}` checkpoint operation (pure). The operation is decoded with the
- * `DurableOperation` schema, must be a SUCCEEDED STEP when those fields are present, and its payload (`Payload`,
+ * Reading the carrier out of a `_datadog_{N}` checkpoint operation (pure). The operation is decoded with the narrow
+ * `CheckpointOperation` schema, must be a SUCCEEDED STEP when those fields are present, and its payload (`Payload`,
  * else `StepDetails.Result`) must be a JSON object, given as a JSON string or already as an object.
  *
  * @since 0.1.0
@@ -37,7 +37,7 @@ const short = (value: string): string => value.length <= 32 ? value : `${value.s
  * @category decoding
  */
 export const read = (operation: unknown): Either.Either<Readonly<Record<string, unknown>>, Problem> => {
-  const decoded = DurableEnvelope.decodeOperation(operation)
+  const decoded = DurableEnvelope.decodeCheckpointOperation(operation)
   if (Either.isLeft(decoded)) {
     return Either.left({
       kind: "MalformedOperation",

@@ -3,7 +3,9 @@
  * `@aws/durable-execution-sdk-js` and the Lambda durable API).
  *
  * The extractors never decode a whole envelope: they scan the operations cheaply (`DurableOperations`) and decode
- * only the operations they use with {@link decodeOperation}. {@link decodeEnvelope} is for tools and tests.
+ * only the operations they use, and only the fields they use ({@link CheckpointOperation},
+ * {@link ExecutionOperation}). {@link DurableOperation} and {@link decodeEnvelope} are the full model, for tools
+ * and tests.
  *
  * @since 0.1.0
  */
@@ -136,6 +138,34 @@ export class DurableOperation extends Schema.Class<DurableOperation>("effect-dat
 }) {}
 
 /**
+ * The fields of a `_datadog_{N}` checkpoint operation the checkpoint extractor uses. The extractors decode this
+ * narrow view (a third of the cost of {@link DurableOperation}), so a checkpoint is not rejected for a field it
+ * does not need.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CheckpointOperation = Schema.Struct({
+  Name: optional(Schema.String),
+  Type: optional(Schema.String),
+  Status: optional(Schema.String),
+  Payload: optional(PayloadValue),
+  StepDetails: optional(Schema.Struct({ Result: optional(PayloadValue) }))
+})
+
+/**
+ * The fields of the EXECUTION operation the input-payload extractor uses.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ExecutionOperation = Schema.Struct({
+  Id: optional(Schema.String),
+  Type: optional(Schema.String),
+  ExecutionDetails: optional(ExecutionDetails)
+})
+
+/**
  * `Operations` as a list or as a map keyed by position (the form in Datadog's Python tests), normalised to one
  * list. Map values keep JavaScript's key order: integer-like keys ascending, then the others in document order.
  *
@@ -205,6 +235,30 @@ export class DurableEnvelope extends Schema.Class<DurableEnvelope>("effect-datad
 export const decodeOperation: (
   input: unknown
 ) => Either.Either<DurableOperation, ParseResult.ParseError> = Schema.decodeUnknownEither(DurableOperation)
+
+/**
+ * Decodes the checkpoint view of an operation.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeCheckpointOperation: (
+  input: unknown
+) => Either.Either<typeof CheckpointOperation.Type, ParseResult.ParseError> = Schema.decodeUnknownEither(
+  CheckpointOperation
+)
+
+/**
+ * Decodes the EXECUTION view of an operation.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeExecutionOperation: (
+  input: unknown
+) => Either.Either<typeof ExecutionOperation.Type, ParseResult.ParseError> = Schema.decodeUnknownEither(
+  ExecutionOperation
+)
 
 /**
  * Decodes a whole envelope (every operation). Not for the hot path.

@@ -26,13 +26,21 @@ export const limits = {
 } as const
 
 /**
+ * An object whose `DurableExecutionArn` is a string; nothing else is known yet.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DurableEvent = Readonly<Record<string, unknown>> & { readonly DurableExecutionArn: string }
+
+/**
  * A durable event: an object whose `DurableExecutionArn` is a string. This is the cheap guard every durable
  * extractor runs first.
  *
  * @since 0.1.0
  * @category predicates
  */
-export const isDurableEvent = (event: unknown): event is { readonly DurableExecutionArn: string } =>
+export const isDurableEvent = (event: unknown): event is DurableEvent =>
   isRecord(event) && typeof event.DurableExecutionArn === "string"
 
 /**
@@ -137,11 +145,8 @@ export const readMarker = (marker: unknown, notes: Array<string>, field = "NextM
  * @since 0.1.0
  * @category constructors
  */
-export const readEnvelope = (
-  event: { readonly DurableExecutionArn: string }
-): Either.Either<Envelope, EnvelopeIssue> => {
-  const raw = event as Readonly<Record<string, unknown>>
-  const state = raw.InitialExecutionState
+export const readEnvelope = (event: DurableEvent): Either.Either<Envelope, EnvelopeIssue> => {
+  const state = event.InitialExecutionState
   if (!isRecord(state)) {
     return Either.left({
       reason: "MalformedEvent",
@@ -153,7 +158,7 @@ export const readEnvelope = (
   return Either.map(operationList(state.Operations, "InitialExecutionState.Operations"), (operations) => {
     const notes: Array<string> = []
     const nextMarker = readMarker(state.NextMarker, notes)
-    const token = raw.CheckpointToken
+    const token = event.CheckpointToken
     return {
       arn: event.DurableExecutionArn,
       checkpointToken: typeof token === "string" ? token : undefined,
@@ -195,6 +200,9 @@ export interface Scan {
   readonly hasNonExecution: boolean
 }
 
+const PREFIX = CheckpointName.prefix
+const UNDERSCORE = 95
+
 /**
  * One pass over a list of operations. Reads only `Name`, `Type` and (when no EXECUTION `Type` is found) `Id` of
  * each entry; decodes nothing. `offset` shifts the recorded positions (for later pages).
@@ -221,7 +229,8 @@ export const scan = (
     }
     const op = operation as Readonly<Record<string, unknown>>
     const name = op.Name
-    if (typeof name === "string" && name.startsWith(CheckpointName.prefix)) {
+    // The first-character test spares a `startsWith` call on almost every operation (10,000-operation pages).
+    if (typeof name === "string" && name.charCodeAt(0) === UNDERSCORE && name.startsWith(PREFIX)) {
       const n = CheckpointName.parse(name)
       if (n !== undefined) candidates.push({ n, index: offset + i, operation: op })
     }

@@ -99,7 +99,7 @@ const findExecution = (
 const originalEvent = (
   operation: Readonly<Record<string, unknown>>
 ): Either.Either<unknown, ExtractionError> | undefined => {
-  const decoded = DurableEnvelope.decodeOperation(operation)
+  const decoded = DurableEnvelope.decodeExecutionOperation(operation)
   if (Either.isLeft(decoded)) {
     return Either.left(
       failure("MalformedEvent", `malformed EXECUTION operation (${DurableEnvelope.invalidFields(decoded.left)})`)

@@ -69,7 +69,8 @@ describe("DurableCheckpointExtractor", () => {
         [checkpoint(2, { "x-datadog-trace-id": "999" }), "no complete Datadog context"],
         [checkpoint(2, good("5"), { Type: "WAIT" }), "a WAIT operation, not a STEP"],
         [checkpoint(2, good("5"), { Status: "FAILED" }), "status FAILED, not SUCCEEDED"],
-        [checkpoint(2, good("5"), { StartTimestamp: "yesterday" }), "malformed operation (StartTimestamp)"],
+        [checkpoint(2, good("5"), { StepDetails: "yesterday" }), "malformed operation (StepDetails)"],
+        [{ ...checkpoint(2, good("5")), Payload: 42 }, "malformed operation (Payload)"],
         [checkpoint(2, "x".repeat(70_000)), "payload longer than 65536 characters"]
       ]
       for (const [newest, why] of unusable) {
@@ -118,6 +119,16 @@ describe("DurableCheckpointExtractor", () => {
       assert.strictEqual(context.traceId, "5791109302893801913")
       assert.deepStrictEqual(context.traceIdHigh, Option.some("6b067c1000000000"))
       assert.isTrue(Option.isNone(context.samplingPriority))
+    }))
+
+  it.effect("decodes only the fields it uses: a checkpoint with an odd timestamp still counts", () =>
+    Effect.gen(function*() {
+      const op = checkpoint(0, good("61"), {
+        StartTimestamp: "yesterday",
+        StepDetails: { Attempt: "x", Result: JSON.stringify(good("61")) }
+      })
+      const result = yield* runNative(envelope([execution(), op]))
+      assert.deepStrictEqual(traceOf(result), ["durable-checkpoint", "61", "2"])
     }))
 
   it.effect("reads Payload before StepDetails.Result, as datadog-lambda-js does", () =>

@@ -147,9 +147,9 @@ describe("DurableInputExtractor", () => {
       const cases: ReadonlyArray<readonly [unknown, string, string]> = [
         [envelope([execution("{not json")]), "MalformedEvent", "InputPayload is not valid JSON"],
         [
-          envelope([{ ...execution(), StartTimestamp: "noon" }]),
+          envelope([{ ...execution(), ExecutionDetails: "noon" }]),
           "MalformedEvent",
-          "malformed EXECUTION operation (StartTimestamp)"
+          "malformed EXECUTION operation (ExecutionDetails)"
         ],
         [
           envelope([{ ...execution(), ExecutionDetails: { InputPayload: { a: 1 } } }]),
