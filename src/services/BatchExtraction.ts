@@ -1,8 +1,12 @@
 /**
  * The batch scan shared by the message extractors (SQS, SNS, SNS→SQS, EventBridge, EventBridge→SQS, Kinesis,
- * Kafka): records in order, each record's candidates in order, carriers through the {@link Propagator} (a Step
- * Functions context object when the propagator finds no ids), the first context as parent and the others as span
+ * Kafka): records in order, each record's candidates in order, the first context as parent and the others as span
  * links (see `RecordBatch`).
+ *
+ * A carrier that is a Step Functions context object (a state machine that published with `$$` as `_datadog`)
+ * gives its deterministic context without the propagator; any other carrier goes through the {@link Propagator}.
+ * datadog-lambda-js asks the propagator first; the two orders differ only for a context object that also holds
+ * complete propagation headers, and the state machine's own step is the truer parent there.
  *
  * The loop is synchronous between propagator calls: a record without a carrier costs no effect.
  *
@@ -74,6 +78,18 @@ const finishRecord = <A, E>(state: State<A, E>, index: number): void => {
   state.malformed = undefined
 }
 
+/** Records the context of a record; `false` once the link cap is passed. */
+const accept = <A, E>(
+  state: State<A, E>,
+  index: number,
+  location: RecordBatch.Location,
+  context: TraceContext
+): boolean => {
+  state.hadCarrier = false
+  state.malformed = undefined
+  return RecordBatch.addContext(state.scan, index, location, context, state.maxLinks)
+}
+
 /** Resumes the scan at record `index`, candidate `position` of `candidates` (`undefined`: read them). */
 const scanFrom = <A, E>(
   state: State<A, E>,
@@ -95,28 +111,25 @@ const scanFrom = <A, E>(
         state.malformed ??= candidate
         continue
       }
-      if (candidate._tag === "Context") {
-        state.hadCarrier = false
-        state.malformed = undefined
-        if (!RecordBatch.addContext(state.scan, index, candidate.location, candidate.context, state.maxLinks)) {
-          return state.finish(state.scan, state.budget)
-        }
+      const carrier = candidate._tag === "Carrier" ? candidate.carrier : undefined
+      // A context read without the propagator: a padded AWSTraceHeader, or a Step Functions context object.
+      const direct = candidate._tag === "Context"
+        ? candidate.context
+        : StepFunctionsContext.fromPayload(carrier, state.source)
+      if (direct !== undefined) {
+        if (!accept(state, index, candidate.location, direct)) return state.finish(state.scan, state.budget)
         break
       }
+      if (carrier === undefined) continue
       state.hadCarrier = true
       const recordIndex = index
       const next = at + 1
       const remaining = candidates
       return Effect.flatMap(
-        state.propagator.extract(candidate.carrier, state.source),
+        state.propagator.extract(carrier, state.source),
         (found): Effect.Effect<A, E | ExtractorFailure> => {
-          const context: TraceContext | undefined = Option.isSome(found)
-            ? found.value
-            : StepFunctionsContext.fromPayload(candidate.carrier, state.source)
-          if (context === undefined) return scanFrom(state, recordIndex, next, remaining)
-          state.hadCarrier = false
-          state.malformed = undefined
-          return RecordBatch.addContext(state.scan, recordIndex, candidate.location, context, state.maxLinks)
+          if (Option.isNone(found)) return scanFrom(state, recordIndex, next, remaining)
+          return accept(state, recordIndex, candidate.location, found.value)
             ? scanFrom(state, recordIndex + 1, 0, undefined)
             : state.finish(state.scan, state.budget)
         }

@@ -14,6 +14,9 @@ import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import { Propagator } from "../../src/services/Propagator.js"
 import * as SnsSqsExtractor from "../../src/services/SnsSqsExtractor.js"
 import { fixture, idsOf, propagators } from "./batch-support.js"
+import { reference as httpReference } from "./http-support.js"
+
+const referenceStepFunctions = httpReference.stepFunctions
 
 const ctx = (traceId: string, parentId = "1") => TraceContext.make({ traceId, parentId, source: "sqs" })
 
@@ -120,6 +123,18 @@ describe("BatchExtraction", () => {
       ]])
       assert.deepStrictEqual(idsOf(Option.getOrThrow(extracted.context)), { traceId: "8", parentId: "9" })
       assert.deepStrictEqual(extracted.notes, ["from record 0: third"])
+    }))
+
+  it.effect("a Step Functions context object is read before the propagator, even with complete headers", () =>
+    Effect.gen(function*() {
+      const contextObject = fixture("step-functions-legacy.json") as Record<string, unknown>
+      const withHeaders = { ...contextObject, "x-datadog-trace-id": "77", "x-datadog-parent-id": "78" }
+      const extracted = yield* runScan([[RecordBatch.carrier("c", withHeaders)]])
+      const expected = referenceStepFunctions(contextObject)!
+      assert.deepStrictEqual(
+        [Option.getOrThrow(extracted.context).traceId, Option.getOrThrow(extracted.context).parentId],
+        [expected.traceId, expected.parentId]
+      )
     }))
 
   it.effect("links are capped at 100 and the scan stops at the 101st distinct context, with a note", () =>
