@@ -61,7 +61,7 @@ export class DurableMetadata extends Schema.Class<DurableMetadata>("effect-datad
  */
 export const fromEvent = (event: unknown): Option.Option<DurableMetadata> => {
   if (!DurableOperations.isDurableEvent(event)) return Option.none()
-  const state = (event as Readonly<Record<string, unknown>>).InitialExecutionState
+  const state = event.InitialExecutionState
   if (!isRecord(state)) return Option.none()
   const operations = state.Operations
   let replay: boolean

@@ -44,12 +44,16 @@ try {
   const runner = new LocalDurableTestRunner({ handlerFunction: handler })
   const result = await runner.run({ payload: { userId: "u-123" } })
   process.stdout.write(
-    JSON.stringify({
-      scenario: "ddtrace-writer",
-      ddTraceVersion: createRequire(import.meta.url)("dd-trace/package.json").version,
-      status: result.getStatus(),
-      invocations
-    }, null, 2) + "\n"
+    JSON.stringify(
+      {
+        scenario: "ddtrace-writer",
+        ddTraceVersion: createRequire(import.meta.url)("dd-trace/package.json").version,
+        status: result.getStatus(),
+        invocations
+      },
+      null,
+      2
+    ) + "\n"
   )
 } finally {
   await LocalDurableTestRunner.teardownTestEnvironment()
