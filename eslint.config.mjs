@@ -2,7 +2,7 @@ import effectPlugin from "@effect/eslint-plugin"
 import tseslint from "typescript-eslint"
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "**/*.cjs"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", ".bench-out/**", "**/*.cjs"] },
   ...tseslint.configs.recommended,
   {
     plugins: { "@effect": effectPlugin },
@@ -32,7 +32,9 @@ export default tseslint.config(
   {
     files: ["src/**/*.ts"],
     rules: {
-      "@effect/no-import-from-barrel-package": ["error", { packageNames: ["effect", "@effect/platform", "@effect/cli"] }],
+      "@effect/no-import-from-barrel-package": ["error", {
+        packageNames: ["effect", "@effect/platform", "@effect/cli"]
+      }],
       "no-console": "error"
     }
   },
