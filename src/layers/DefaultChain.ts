@@ -88,6 +88,18 @@ export const layer: Layer.Layer<ExtractorChain.ExtractorChain, never, Propagator
   .pipe(Layer.provide(layerExtractors))
 
 /**
+ * The default chain with some extractors replaced: each extractor service that `overrides` provides takes the
+ * place of the built-in one, in the built-in's position. Tests use it to swap one extractor for a fake.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWith = <ROut, E, RIn>(
+  overrides: Layer.Layer<ROut, E, RIn>
+): Layer.Layer<ExtractorChain.ExtractorChain, E, Propagator | RIn> =>
+  ExtractorChain.layerFromServices(services).pipe(Layer.provide(Layer.merge(layerExtractors, overrides)))
+
+/**
  * The default chain with the native propagator configured from the environment.
  *
  * @since 0.1.0

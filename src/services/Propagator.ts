@@ -7,12 +7,13 @@
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
-import type * as Effect from "effect/Effect"
-import type * as Option from "effect/Option"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import type { Carrier } from "../domain/Carrier.js"
 import type { PropagatorError, TracerUnavailable } from "../domain/Errors.js"
 import type { ExtractorName } from "../domain/ExtractorName.js"
-import type { TraceContext } from "../domain/TraceContext.js"
+import * as TraceContext from "../domain/TraceContext.js"
 
 /**
  * @since 0.1.0
@@ -38,10 +39,33 @@ export declare namespace Propagator {
     readonly extract: (
       carrier: unknown,
       source: ExtractorName
-    ) => Effect.Effect<Option.Option<TraceContext>, PropagatorError | TracerUnavailable>
+    ) => Effect.Effect<Option.Option<TraceContext.TraceContext>, PropagatorError | TracerUnavailable>
     /**
      * Injects a context into Datadog-style headers (`x-datadog-*`).
      */
-    readonly inject: (context: TraceContext) => Effect.Effect<Carrier, PropagatorError | TracerUnavailable>
+    readonly inject: (context: TraceContext.TraceContext) => Effect.Effect<Carrier, PropagatorError | TracerUnavailable>
   }
 }
+
+const finds = (context: TraceContext.TraceContext | undefined) => (_carrier: unknown, source: ExtractorName) =>
+  Effect.succeed(context === undefined ? Option.none() : Option.some(TraceContext.withSource(context, source)))
+
+/**
+ * A propagator for tests: every carrier yields `context` (attributed to the calling extractor), or nothing when
+ * it is omitted; `overrides` replace either method. Use it to check the chain's wiring without real headers.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerTest = (
+  context?: TraceContext.TraceContext,
+  overrides: Partial<Propagator.Service> = {}
+): Layer.Layer<Propagator> =>
+  Layer.succeed(
+    Propagator,
+    Propagator.of({
+      extract: finds(context),
+      inject: () => Effect.succeed({}),
+      ...overrides
+    })
+  )
