@@ -66,4 +66,32 @@ describe("package", () => {
     const out = node(["-e", `console.log(typeof require("effect-datadog-lambda/domain/Ids").decimalToHex16)`])
     assert.strictEqual(out.trim(), "function")
   })
+
+  it("gives every public module a flat subpath (effect-datadog-lambda/Name) for require, import and types", () => {
+    const modules = ["domain", "services", "layers"].flatMap((dir) =>
+      fs.readdirSync(path.join(root, "src", dir)).filter((file) => file.endsWith(".ts")).map((file) =>
+        file.slice(0, -3)
+      )
+    )
+    const names = JSON.stringify(modules)
+    const check = `const names = ${names}; const out = {}; for (const name of names) {
+      out[name] = Object.keys(LOAD("effect-datadog-lambda/" + name)).length > 0 } console.log(JSON.stringify(out))`
+    const cjs = JSON.parse(node(["-e", check.replace("LOAD", "require")]))
+    const esm = JSON.parse(
+      node([
+        "--input-type=module",
+        "-e",
+        `const LOADED = {}; ${
+          modules.map((name) => `LOADED[${JSON.stringify(name)}] = await import("effect-datadog-lambda/${name}")`)
+            .join("; ")
+        }; ${check.replace("LOAD(\"effect-datadog-lambda/\" + name)", "LOADED[name]")}`
+      ])
+    )
+    for (const name of modules) {
+      assert.isTrue(cjs[name], `require ${name}`)
+      assert.isTrue(esm[name], `import ${name}`)
+      const entry = pkg.exports[`./${name}`]
+      assert.isTrue(fs.existsSync(path.join(root, entry.types)), `types ${name}`)
+    }
+  })
 })
