@@ -59,6 +59,15 @@ describe("CustomExtractor", () => {
       assert.deepStrictEqual(seen, [{ a: 1 }, { awsRequestId: "r" }])
     }))
 
+  it("a sync function runs synchronously (Effect.runSync works, no async boundary)", () => {
+    const result = Effect.runSync(runCustom(() => ({ traceId: "5", parentId: "6" })))
+    assert.strictEqual(Option.getOrThrow(result.context).traceId, "5")
+    const thrown = Effect.runSync(runCustom(() => {
+      throw new Error("sync throw")
+    }))
+    assert.strictEqual(thrown.attempts[0]!.reason, "ExtractionError.CustomExtractorFailed")
+  })
+
   it.effect("null means no context: the chain goes on", () =>
     Effect.gen(function*() {
       const result = yield* runCustom(() => null)

@@ -146,11 +146,18 @@ export const fromFunction = (
   extract: (event: unknown, lambdaContext: unknown) => CustomResult | PromiseLike<CustomResult>
 ): Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> =>
   make((event, lambdaContext) =>
-    Effect.tryPromise({
-      try: async () => await extract(event, lambdaContext),
-      catch: (cause) => cause
-    })
+    Effect.flatMap(
+      Effect.try({ try: () => extract(event, lambdaContext), catch: (cause) => cause }),
+      // A sync function stays synchronous: no async boundary on every invocation, and `Effect.runSync` works.
+      (result) =>
+        isPromiseLike(result)
+          ? Effect.tryPromise({ try: () => Promise.resolve(result), catch: (cause) => cause })
+          : Effect.succeed(result)
+    )
   )
+
+const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
+  typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function"
 
 /**
  * Provides the custom extractor from an Effect.
