@@ -1,6 +1,15 @@
 /**
  * Facts about a durable invocation, as span attributes: the execution name and id, whether this is the first
- * invocation, and the invocation status the handler returned. The attribute names match datadog-lambda-python.
+ * invocation, and the invocation status the handler returned.
+ *
+ * The names are Datadog's. `aws.durable.execution_name`, `aws.durable.execution_id` and
+ * `aws.durable.first_invocation` are the tags datadog-lambda-js and datadog-lambda-python derive from the envelope.
+ * The status follows dd-trace's durable integration (dd-trace-js
+ * `packages/datadog-plugin-aws-durable-execution-sdk-js/src/handler.js`, and dd-trace-py), which tags its
+ * `aws.durable.execute` span, the span this library's invocation span stands for, with
+ * `aws.durable.invocation_status` set to the lower-cased `Status` (`succeeded`, `failed`, `pending`). The
+ * datadog-lambda wrappers tag their `aws.lambda` span with `aws.durable.execution_status` (upper-case) instead;
+ * this library writes only the former, so a query over `aws.durable.execute` spans matches both tracers' spans.
  *
  * @since 0.1.0
  */
@@ -34,13 +43,14 @@ export const attributeNames = {
   executionName: "aws.durable.execution_name",
   executionId: "aws.durable.execution_id",
   firstInvocation: "aws.durable.first_invocation",
-  status: "aws.durable.execution_status"
+  status: "aws.durable.invocation_status"
 } as const
 
 /**
  * What the envelope says about the invocation. `executionName`/`executionId` are `None` when the ARN is not a
  * durable execution ARN (the local test runner uses a bare UUID). `firstInvocation` is `true` when no operation
- * other than the EXECUTION one exists yet and no later page is announced.
+ * other than the EXECUTION one exists yet and no later page is announced (datadog-lambda counts exactly one
+ * operation; both agree on real envelopes, and this one also reads the map form of `Operations`).
  *
  * @since 0.1.0
  * @category models
@@ -122,8 +132,16 @@ export const toAttributes = (metadata: DurableMetadata): Record<string, string> 
 }
 
 /**
- * The span attribute of a handler result: `aws.durable.execution_status` when the result carries a durable
- * status, else nothing.
+ * The attribute value of a status: lower-cased, as dd-trace writes it (`PENDING` → `pending`).
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const statusValue = (status: InvocationStatus): string => status.toLowerCase()
+
+/**
+ * The span attribute of a handler result: `aws.durable.invocation_status` (lower-cased, see {@link statusValue})
+ * when the result carries a durable status, else nothing.
  *
  * @since 0.1.0
  * @category conversions
@@ -131,5 +149,5 @@ export const toAttributes = (metadata: DurableMetadata): Record<string, string> 
 export const statusAttributes = (result: unknown): Record<string, string> =>
   Option.match(invocationStatus(result), {
     onNone: () => ({}),
-    onSome: (status) => ({ [attributeNames.status]: status })
+    onSome: (status) => ({ [attributeNames.status]: statusValue(status) })
   })

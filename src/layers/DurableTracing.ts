@@ -10,14 +10,26 @@
  * handlers get that span as their parent and {@link CurrentExtraction}; promise handlers can read
  * {@link currentInvocation}.
  *
+ * When the envelope's `NextMarker` is set, the newest checkpoint may sit on a later page of the execution state.
+ * The extraction then pages through `GetDurableExecutionState` with the SDK's own client (`DurableState.withClient`,
+ * bounded by `DurableState.Limits`), and each page it fetched is handed to the SDK when the SDK asks for it, so
+ * no page is requested twice. {@link Options.readLaterPages} `false` turns this off (the attempts then say that
+ * the later pages were not read).
+ *
+ * The invocation span carries the durable metadata (`DurableMetadata`): `aws.durable.execution_arn`,
+ * `aws.durable.execution_name`, `aws.durable.execution_id`, `aws.durable.first_invocation`, and, once the SDK
+ * returns, `aws.durable.invocation_status` (`succeeded`, `failed` or `pending`, lower-cased as dd-trace writes it
+ * on its own `aws.durable.execute` span), plus `datadog.extractor` and, on `PENDING`,
+ * `aws.durable.trace_checkpoint` (what the writer did).
+ *
  * When the invocation suspends (the SDK returns `PENDING`), the {@link CheckpointWriter.CheckpointWriter} saves the
  * invocation span's context as a `_datadog_{N}` checkpoint, so the next invocation continues the same trace under
  * the first invocation's span (the anchor). How it writes outside user code without breaking replay:
  *
  * - the wrapper hands the SDK a transport that forwards to the real one (`config.durableExecutionClient`, else
  *   the SDK's `DurableExecutionApiClient`; or the test runner's client carried by the event) and observes every
- *   response: it keeps the latest checkpoint token and any `_datadog_{N}` operations (from every page the SDK
- *   fetches and every checkpoint delta);
+ *   response: it keeps the latest checkpoint token and any `_datadog_{N}` operations (from every page the
+ *   extraction or the SDK fetches and every checkpoint delta), so N = highest existing + 1 counts later pages;
  * - after the SDK has drained its own checkpoint queue and returned `PENDING`, the wrapper sends one
  *   `CheckpointDurableExecution` call with the latest token (START + SUCCEED of a STEP, dd-trace-js's shape and
  *   deterministic id). The SDK never asks for that operation id, so replay is unaffected.
@@ -39,7 +51,9 @@ import type {
   DurableExecutionConfig,
   DurableExecutionHandler,
   DurableExecutionInvocationOutput,
-  DurableLambdaHandler
+  DurableLambdaHandler,
+  GetDurableExecutionStateRequest,
+  GetDurableExecutionStateResponse
 } from "@aws/durable-execution-sdk-js"
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
@@ -54,9 +68,11 @@ import { AsyncLocalStorage } from "node:async_hooks"
 import * as DiagnosticsChannel from "node:diagnostics_channel"
 import { isRecord } from "../domain/Carrier.js"
 import * as CheckpointName from "../domain/CheckpointName.js"
+import * as DurableMetadata from "../domain/DurableMetadata.js"
 import type { ExtractionResult } from "../domain/ExtractionResult.js"
 import * as CheckpointWriter from "../services/CheckpointWriter.js"
 import { CurrentExtraction } from "../services/CurrentExtraction.js"
+import * as DurableState from "../services/DurableState.js"
 import * as ExtractorChain from "../services/ExtractorChain.js"
 import * as DefaultChain from "./DefaultChain.js"
 import * as Tracing from "./Tracing.js"
@@ -80,6 +96,11 @@ interface State {
   readonly transport: DurableExecutionClient | undefined
   token: string
   readonly checkpoints: Map<string, unknown>
+  /**
+   * `GetDurableExecutionState` responses fetched while extracting, by request; each is handed to the SDK when it
+   * asks for the same page (once), so paging for extraction costs no extra request.
+   */
+  readonly pages: Map<string, Promise<unknown>>
   /** Effect handler fibers still running; interrupted when the SDK suspends (their spans then end). */
   readonly fibers: Set<Fiber.RuntimeFiber<unknown, unknown>>
   invocation: Invocation | undefined
@@ -104,6 +125,15 @@ export const currentInvocation = (): Invocation | undefined => storage.getStore(
 export interface Options {
   /** Name of the invocation span (default `aws.durable.execute`, as dd-trace's durable integration). */
   readonly spanName?: string | undefined
+  /**
+   * When the envelope's `NextMarker` is set, read the later pages of the execution state through the SDK's own
+   * client before extracting, so a `_datadog_{N}` checkpoint on a later page is found (default `true`). The SDK
+   * reads the same pages anyway: each page fetched for extraction is handed to it, never requested twice. With
+   * `false` only the first page is searched, and the attempts say the later pages were not read.
+   */
+  readonly readLaterPages?: boolean | undefined
+  /** Bounds on that paging (default `DurableState.defaultLimits`). */
+  readonly pageLimits?: Partial<DurableState.Limits> | undefined
 }
 
 /**
@@ -136,11 +166,28 @@ const stateFor = (executionArn: unknown): State | undefined => {
   return state !== undefined && state.executionArn === executionArn ? state : undefined
 }
 
-// Forwards every call unchanged; only reads the responses (never throws from the observation).
+const pageKey = (
+  params: { readonly CheckpointToken?: unknown; readonly Marker?: unknown; readonly MaxItems?: unknown }
+) => JSON.stringify([params.CheckpointToken, params.Marker, params.MaxItems])
+
+// The page the extraction already fetched for this request, handed over once.
+const takePage = (state: State | undefined, params: GetDurableExecutionStateRequest): Promise<unknown> | undefined => {
+  if (state === undefined) return undefined
+  const key = pageKey(params)
+  const page = state.pages.get(key)
+  if (page !== undefined) state.pages.delete(key)
+  return page
+}
+
+// Forwards every call unchanged (or answers from a page the extraction fetched with the same request); only reads
+// the responses (never throws from the observation).
 const observing = (client: DurableExecutionClient): DurableExecutionClient => ({
   getExecutionState: async (params, logger) => {
-    const response = await client.getExecutionState(params, logger)
     const state = stateFor(params.DurableExecutionArn)
+    const fetched = takePage(state, params)
+    const response = fetched === undefined
+      ? await client.getExecutionState(params, logger)
+      : (await fetched) as GetDurableExecutionStateResponse
     if (state !== undefined) observeOperations(state, response?.Operations)
     return response
   },
@@ -151,6 +198,25 @@ const observing = (client: DurableExecutionClient): DurableExecutionClient => ({
       if (typeof response?.CheckpointToken === "string") state.token = response.CheckpointToken
       observeOperations(state, response?.NewExecutionState?.Operations)
     }
+    return response
+  }
+})
+
+// The client the extraction pages through: the SDK's transport, remembering each response for the SDK and
+// observing its checkpoints for the writer. A failed request is forgotten, so the SDK makes its own.
+const pagingClient = (state: State, transport: DurableExecutionClient): DurableState.ExecutionStateClient => ({
+  getExecutionState: (request) => {
+    const key = pageKey(request)
+    const known = state.pages.get(key)
+    if (known !== undefined) return known
+    const response = Promise.resolve().then(() => transport.getExecutionState(request))
+    state.pages.set(key, response)
+    response.then(
+      (page) => observeOperations(state, isRecord(page) ? page.Operations : undefined),
+      () => {
+        if (state.pages.get(key) === response) state.pages.delete(key)
+      }
+    )
     return response
   }
 })
@@ -274,39 +340,47 @@ const invocation = (
   lambdaContext: unknown,
   run: (sdkEvent: unknown) => Promise<DurableExecutionInvocationOutput>,
   configTransport: DurableExecutionClient,
-  spanName: string
+  options: ResolvedOptions
 ): Effect.Effect<
   DurableExecutionInvocationOutput,
   SdkFailure,
   ExtractorChain.ExtractorChain | CheckpointWriter.CheckpointWriter
 > =>
   Effect.gen(function*() {
-    // TODO(durable helper): page the envelope through `DurableState.layerFromClient(client)` for the checkpoint
-    // extractor once src/services/DurableState.ts exists (the writer already sees every page the SDK fetches).
-    const extraction = yield* ExtractorChain.extract(event, lambdaContext)
     const envelope = isRecord(event) ? event : undefined
     const executionArn = typeof envelope?.DurableExecutionArn === "string" ? envelope.DurableExecutionArn : undefined
     if (envelope === undefined || executionArn === undefined) {
-      // Not a durable envelope: the SDK rejects it; nothing to trace or save.
+      // Not a durable envelope: the SDK rejects it; nothing to extract, trace or save.
       return yield* Effect.tryPromise({ try: () => run(event), catch: (error) => new SdkFailure(error) })
     }
     const eventClient = envelope.durableExecutionClient
     const sdkEvent = isClient(eventClient) ? withObservedClient(envelope, eventClient) : envelope
+    const transport = isClient(eventClient) ? eventClient : configTransport
     const state: State = {
       executionArn,
-      transport: isClient(eventClient) ? eventClient : configTransport,
+      transport,
       token: typeof envelope.CheckpointToken === "string" ? envelope.CheckpointToken : "",
       checkpoints: new Map(),
+      pages: new Map(),
       fibers: new Set(),
       invocation: undefined
     }
     const initial = envelope.InitialExecutionState
     if (isRecord(initial)) observeOperations(state, initial.Operations)
 
-    // TODO(durable helper): add `aws.durable.execution_name`, `aws.durable.execution_id` and
-    // `aws.durable.first_invocation` from src/domain/DurableMetadata.ts once it exists.
+    // Later pages (when `NextMarker` is set) are read through the SDK's own client; their checkpoints also reach
+    // the writer's numbering.
+    const extract = ExtractorChain.extract(event, lambdaContext)
+    const extraction = yield* options.readLaterPages
+      ? DurableState.withClient(pagingClient(state, transport), options.pageLimits)(extract)
+      : extract
+
     const attributes: Record<string, unknown> = {
       "aws.durable.execution_arn": executionArn,
+      ...Option.match(DurableMetadata.fromEvent(envelope), {
+        onNone: () => ({}),
+        onSome: DurableMetadata.toAttributes
+      }),
       "datadog.extractor": Option.getOrElse(Option.map(extraction.context, (c) => c.source), () => "none")
     }
     return yield* Effect.gen(function*() {
@@ -317,14 +391,13 @@ const invocation = (
         catch: (error) => new SdkFailure(error)
       })
       yield* interruptSuspended(state)
-      const status = isRecord(output) && typeof output.Status === "string" ? output.Status : undefined
-      if (status !== undefined) span.attribute("aws.durable.invocation_status", status.toLowerCase())
-      if (status === "PENDING") {
+      for (const [key, value] of Object.entries(DurableMetadata.statusAttributes(output))) span.attribute(key, value)
+      if (isRecord(output) && output.Status === "PENDING") {
         span.attribute("aws.durable.trace_checkpoint", yield* saveCheckpoint(state, span, sdkEvent, lambdaContext))
       }
       return output
     }).pipe(
-      Effect.withSpan(spanName, { kind: "server", attributes }),
+      Effect.withSpan(options.spanName, { kind: "server", attributes }),
       Tracing.withExtraction(extraction)
     )
   })
@@ -332,6 +405,18 @@ const invocation = (
 const noExtraction: ExtractionResult = { context: Option.none(), links: [], attempts: [] }
 
 const baseLayer = Layer.merge(DefaultChain.layerNative, CheckpointWriter.layerConfig)
+
+interface ResolvedOptions {
+  readonly spanName: string
+  readonly readLaterPages: boolean
+  readonly pageLimits: Partial<DurableState.Limits> | undefined
+}
+
+const resolveOptions = (options: Options): ResolvedOptions => ({
+  spanName: options.spanName ?? DEFAULT_SPAN_NAME,
+  readLaterPages: options.readLaterPages ?? true,
+  pageLimits: options.pageLimits
+})
 
 interface Lazy<A> {
   (): Promise<A>
@@ -356,7 +441,7 @@ const makeHandler = <R, LE>(
   runtime: ManagedRuntime.ManagedRuntime<R | ExtractorChain.ExtractorChain | CheckpointWriter.CheckpointWriter, LE>,
   options: Options
 ): DurableLambdaHandler => {
-  const spanName = options.spanName ?? DEFAULT_SPAN_NAME
+  const resolved = resolveOptions(options)
   const load = lazy(async () => {
     const sdk = await import("@aws/durable-execution-sdk-js")
     const transport = config?.durableExecutionClient ?? new sdk.DurableExecutionApiClient(config?.client)
@@ -371,7 +456,7 @@ const makeHandler = <R, LE>(
     observeInstrumentation()
     const { handler, transport } = await load()
     const exit = await runtime.runPromiseExit(
-      invocation(event, lambdaContext, (sdkEvent) => handler(sdkEvent as never, lambdaContext), transport, spanName)
+      invocation(event, lambdaContext, (sdkEvent) => handler(sdkEvent as never, lambdaContext), transport, resolved)
     )
     if (Exit.isSuccess(exit)) return exit.value
     const failure = Cause.failureOption(exit.cause)

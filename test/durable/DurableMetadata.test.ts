@@ -54,7 +54,9 @@ describe("DurableMetadata", () => {
   it("reads the invocation status of handler results", () => {
     for (const Status of ["SUCCEEDED", "FAILED", "PENDING"] as const) {
       assert.deepStrictEqual(DurableMetadata.invocationStatus({ Status }), Option.some(Status))
-      assert.deepStrictEqual(DurableMetadata.statusAttributes({ Status }), { "aws.durable.execution_status": Status })
+      assert.deepStrictEqual(DurableMetadata.statusAttributes({ Status }), {
+        "aws.durable.invocation_status": Status.toLowerCase()
+      })
     }
     for (
       const result of [null, undefined, "SUCCEEDED", {}, { Status: "RETRY" }, { Status: "succeeded" }, { Status: 1 }]
