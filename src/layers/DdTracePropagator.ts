@@ -8,7 +8,9 @@
  *
  * @since 0.1.0
  */
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Carrier from "../domain/Carrier.js"
@@ -102,34 +104,50 @@ const notInitialised = new TracerUnavailable({
 })
 
 /**
- * Builds the service over a tracer resolved lazily (and once).
+ * Builds the service over a tracer resolved lazily (and once: the first outcome, success or failure, is kept, as
+ * `Effect.cached` would keep it, but a kept tracer costs no effect on later calls).
  *
  * @since 0.1.0
  * @category constructors
  */
 export const makeLazy = (resolve: Effect.Effect<DdTracer, TracerUnavailable>): Effect.Effect<Propagator["Type"]> =>
-  Effect.map(Effect.cached(resolve), (tracer) =>
-    Propagator.of({
-      extract: (carrier, source) =>
-        Effect.flatMap(tracer, (tracer): Effect.Effect<
-          Option.Option<TraceContext.TraceContext>,
-          PropagatorError | TracerUnavailable
-        > => {
-          if (!isInitialised(tracer)) return Effect.fail(notInitialised)
-          const normalized = Carrier.normalize(carrier)
-          if (normalized === undefined) return Effect.succeed(Option.none())
-          return Effect.try({
-            try: () => Option.fromNullable(fromSpanContext(tracer.extract("text_map", normalized), source)),
-            catch: (cause) => new PropagatorError({ reason: "ExtractFailed", detail: "dd-trace extract threw", cause })
-          })
-        }),
+  Effect.sync(() => {
+    let resolved: Exit.Exit<DdTracer, TracerUnavailable> | undefined
+    const keep = (exit: Exit.Exit<DdTracer, TracerUnavailable>): Exit.Exit<DdTracer, TracerUnavailable> => {
+      if (resolved === undefined && !(Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause))) resolved = exit
+      return exit
+    }
+    const withTracer = <A, E>(
+      f: (tracer: DdTracer) => Effect.Effect<A, E>
+    ): Effect.Effect<A, E | TracerUnavailable> => {
+      // Suspended: the tracer is checked and called when the effect runs, not when it is built.
+      return Effect.suspend(() => {
+        const kept = resolved
+        if (kept !== undefined) return Exit.isSuccess(kept) ? f(kept.value) : Effect.failCause(kept.cause)
+        return Effect.flatMap(Effect.flatten(Effect.map(Effect.exit(resolve), keep)), f)
+      })
+    }
+    const extract = (tracer: DdTracer, carrier: unknown, source: ExtractorName): Effect.Effect<
+      Option.Option<TraceContext.TraceContext>,
+      PropagatorError | TracerUnavailable
+    > => {
+      if (!isInitialised(tracer)) return Effect.fail(notInitialised)
+      const normalized = Carrier.normalize(carrier)
+      if (normalized === undefined) return Effect.succeed(Option.none())
+      try {
+        return Effect.succeed(Option.fromNullable(fromSpanContext(tracer.extract("text_map", normalized), source)))
+      } catch (cause) {
+        return Effect.fail(new PropagatorError({ reason: "ExtractFailed", detail: "dd-trace extract threw", cause }))
+      }
+    }
+    return Propagator.of({
+      extract: (carrier, source) => withTracer((tracer) => extract(tracer, carrier, source)),
       inject: (context) =>
-        Effect.flatMap(
-          tracer,
-          (tracer) =>
-            isInitialised(tracer) ? Effect.succeed(DatadogHeaders.inject(context)) : Effect.fail(notInitialised)
+        withTracer((tracer) =>
+          isInitialised(tracer) ? Effect.succeed(DatadogHeaders.inject(context)) : Effect.fail(notInitialised)
         )
-    }))
+    })
+  })
 
 /**
  * Builds the service over a given tracer.

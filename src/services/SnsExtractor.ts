@@ -5,7 +5,6 @@
  *
  * @since 0.1.0
  */
-import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -17,6 +16,7 @@ import * as XRayHeader from "../domain/XRayHeader.js"
 import * as BatchExtraction from "./BatchExtraction.js"
 import { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
+import * as XRayExtractor from "./XRayExtractor.js"
 
 /**
  * @since 0.1.0
@@ -43,9 +43,7 @@ export const accepts = (event: unknown): boolean => SnsMessage.isSnsEvent(event)
 export const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budget) =>
   RecordBatch.candidates(SnsMessage.recordCarrier(record, budget))
 
-const ENV = "_X_AMZN_TRACE_ID"
-
-const traceHeader = Config.option(Config.string(ENV)).pipe(Effect.orElseSucceed(() => Option.none<string>()))
+const ENV = XRayExtractor.ENV
 
 /**
  * The function's own X-Ray header as a fallback, when Datadog padded it.
@@ -53,7 +51,7 @@ const traceHeader = Config.option(Config.string(ENV)).pipe(Effect.orElseSucceed(
 const withEnvFallback = (outcome: RecordBatch.Outcome): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> =>
   outcome._tag === "Found"
     ? BatchExtraction.toExtracted("sns", outcome)
-    : Effect.flatMap(traceHeader, (header) => {
+    : Effect.flatMap(XRayExtractor.traceHeader, (header) => {
       const context = Option.isSome(header) ? XRayHeader.fromDatadogPadded(header.value, "sns") : undefined
       if (context === undefined) return BatchExtraction.toExtracted("sns", outcome)
       const notes = outcome._tag === "Nothing"

@@ -1,6 +1,7 @@
 /**
- * The final fallback: the X-Ray header in `_X_AMZN_TRACE_ID`, read through `Config` on every invocation (Lambda
- * sets it per request).
+ * The final fallback: the X-Ray header in `_X_AMZN_TRACE_ID`, read through the current `ConfigProvider` on every
+ * invocation (Lambda sets it per request). Under the default provider (the environment) it is read straight from
+ * `process.env`, which gives the same value as `Config` without its per-call cost.
  *
  * - A root Datadog wrote (`Root=1-<epoch>-00000000<16 hex>`, dd-trace-java's X-Ray propagation) gives the
  *   Datadog ids, and its `Sampled` is trusted as Datadog's decision (`1` → 1, `0` → 0).
@@ -10,7 +11,9 @@
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -35,7 +38,24 @@ export class XRayExtractor
  */
 export const ENV = "_X_AMZN_TRACE_ID"
 
-const traceHeader = Config.option(Config.string(ENV)).pipe(Effect.orElseSucceed(() => Option.none<string>()))
+const configured = Config.option(Config.string(ENV)).pipe(Effect.orElseSucceed(() => Option.none<string>()))
+
+/** The default provider (the environment); a provider set with `withConfigProvider` is read through `Config`. */
+const envProvider = Context.get(DefaultServices.liveServices, ConfigProvider.ConfigProvider)
+
+/** `process.env[ENV]` as `ConfigProvider.fromEnv` reads it (the value as is; `undefined` when unset). */
+const fromEnv = (): string | undefined =>
+  typeof process === "object" && process !== null && typeof process.env === "object" ? process.env[ENV] : undefined
+
+/**
+ * `_X_AMZN_TRACE_ID` read per invocation from the current `ConfigProvider`: `None` when unset (or unreadable).
+ *
+ * @since 0.1.0
+ * @category extraction
+ */
+export const traceHeader: Effect.Effect<Option.Option<string>> = Effect.configProviderWith((provider) =>
+  provider === envProvider ? Effect.succeed(Option.fromNullable(fromEnv())) : configured
+)
 
 const NOT_SET = TraceExtractor.noneWith(`${ENV} is not set`)
 const malformed = new ExtractionError({
@@ -77,7 +97,14 @@ export const fromHeader = (header: string): Effect.Effect<TraceExtractor.Extract
  */
 export const extractor: TraceExtractor.TraceExtractor = TraceExtractor.make(
   "xray",
-  () => Effect.flatMap(traceHeader, Option.match({ onNone: () => Effect.succeed(NOT_SET), onSome: fromHeader }))
+  () =>
+    Effect.configProviderWith((provider) => {
+      if (provider !== envProvider) {
+        return Effect.flatMap(configured, Option.match({ onNone: () => Effect.succeed(NOT_SET), onSome: fromHeader }))
+      }
+      const header = fromEnv()
+      return header === undefined ? Effect.succeed(NOT_SET) : fromHeader(header)
+    })
 )
 
 /**
