@@ -156,24 +156,8 @@ const bigEnvelope = (withCheckpoint: boolean): Record<string, unknown> => {
   return envelope(ops)
 }
 
-const medianMs = (f: () => void, runs: number): number => {
-  for (let i = 0; i < 50; i++) f()
-  const samples: Array<number> = []
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now()
-    f()
-    samples.push(performance.now() - start)
-  }
-  samples.sort((a, b) => a - b)
-  return samples[Math.floor(samples.length / 2)]!
-}
-
-/** The best of three medians, so a busy machine (the suite runs files in parallel) does not fail the bound. */
-const bestMedianMs = (f: () => void, runs: number): number =>
-  Math.min(medianMs(f, runs), medianMs(f, runs), medianMs(f, runs))
-
 describe("audit: 10,000 operations", () => {
-  it("the default chain extracts a 10,000-operation envelope in under a millisecond (median)", async () => {
+  it("the default chain extracts from a 10,000-operation envelope, synchronously (speed: bench/compare.ts)", async () => {
     const runtime = ManagedRuntime.make(DefaultChain.layerNative)
     try {
       for (const withCheckpoint of [true, false]) {
@@ -186,8 +170,6 @@ describe("audit: 10,000 operations", () => {
           context && [context.source, context.traceId],
           withCheckpoint ? ["durable-checkpoint", "41"] : undefined
         )
-        const ms = bestMedianMs(() => runtime.runSync(ExtractorChain.extract(event, {})), 200)
-        assert.isBelow(ms, 1, `median ${ms.toFixed(3)} ms (checkpoint: ${withCheckpoint})`)
       }
     } finally {
       await runtime.dispose()
@@ -203,8 +185,6 @@ describe("audit: 10,000 operations", () => {
       const event = { ...envelope(ops), DurableExecutionArn: ARN }
       const result = runtime.runSync(ExtractorChain.extract(event, {}))
       assert.deepStrictEqual(Option.map(result.context, (c) => c.traceId), Option.some("51"))
-      const ms = bestMedianMs(() => runtime.runSync(ExtractorChain.extract(event, {})), 200)
-      assert.isBelow(ms, 1, `median ${ms.toFixed(3)} ms`)
     } finally {
       await runtime.dispose()
     }
