@@ -1,5 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Option from "effect/Option"
+import * as Fs from "node:fs"
+import * as Path from "node:path"
 import * as DurableMetadata from "../../src/domain/DurableMetadata.js"
 import { readRuns, toWire } from "../support/durable/wire.js"
 
@@ -88,5 +90,24 @@ describe("DurableMetadata", () => {
       }
     }
     assert.strictEqual(count, 12)
+  })
+
+  // The names are Datadog's: pinned to the installed dd-trace (status on its `aws.durable.execute` span) and
+  // datadog-lambda-js (name, id and first invocation).
+  it("uses the attribute names of the installed dd-trace and datadog-lambda-js", () => {
+    const read = (...path: Array<string>) => Fs.readFileSync(Path.join("node_modules", ...path), "utf8")
+    const ddTraceHandler = read(
+      "dd-trace",
+      "packages",
+      "datadog-plugin-aws-durable-execution-sdk-js",
+      "src",
+      "handler.js"
+    )
+    assert.include(ddTraceHandler, `span.setTag('${DurableMetadata.attributeNames.status}', status.toLowerCase())`)
+    const lambdaTags = read("datadog-lambda-js", "dist", "trace", "durable-function-context.js")
+    for (const name of ["executionName", "executionId", "firstInvocation"] as const) {
+      assert.include(lambdaTags, `"${DurableMetadata.attributeNames[name]}"`)
+    }
+    assert.strictEqual(DurableMetadata.statusValue("PENDING"), "pending")
   })
 })
