@@ -21,6 +21,14 @@ describe("Carrier.normalize", () => {
     assert.strictEqual(JSON.stringify(input), before)
   })
 
+  it("drops integers that JSON.parse could not hold exactly, rather than turning them into wrong ids", () => {
+    const input = JSON.parse(`{"x-datadog-trace-id":12345678901234567890,"x-datadog-parent-id":9007199254740991}`)
+    assert.deepStrictEqual(Carrier.normalize(input), { "x-datadog-parent-id": "9007199254740991" })
+    assert.deepStrictEqual(Carrier.normalize({ "x-datadog-sampling-priority": 1.5, big: 2 ** 53 }), {
+      "x-datadog-sampling-priority": "1.5"
+    })
+  })
+
   it("drops prototype-polluting keys", () => {
     const input = JSON.parse(`{"__proto__":{"polluted":"yes"},"Constructor":"x","traceparent":"t"}`)
     const out = Carrier.normalize(input)!

@@ -49,6 +49,16 @@ describe("CustomExtractor", () => {
       assert.deepStrictEqual(context.traceIdHigh, Option.some("00000000000000ab"))
     }))
 
+  it.effect("an all-zero traceIdHigh is a 64-bit trace: no high half and no _dd.p.tid tag", () =>
+    Effect.gen(function*() {
+      const result = yield* runCustom(() => ({ traceId: "1", parentId: "2", traceIdHigh: "0000000000000000" }))
+      const context = Option.getOrThrow(result.context)
+      assert.isTrue(Option.isNone(context.traceIdHigh))
+      assert.deepStrictEqual(context.tags, {})
+      const high = yield* runCustom(() => ({ traceId: "1", parentId: "2", traceIdHigh: "00000000000000AB" }))
+      assert.deepStrictEqual(Option.getOrThrow(high.context).tags, { "_dd.p.tid": "00000000000000ab" })
+    }))
+
   it.effect("receives the event and the Lambda context", () =>
     Effect.gen(function*() {
       let seen: Array<unknown> = []

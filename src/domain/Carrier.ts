@@ -34,7 +34,10 @@ const normalizeValue = (value: unknown): string | undefined => {
     case "string":
       return value.length <= limits.maxValueLength ? value : undefined
     case "number":
-      return Number.isFinite(value) ? String(value) : undefined
+      // An integer beyond 2^53 has already lost digits in JSON.parse: its string would be a wrong id.
+      return Number.isFinite(value) && (Number.isSafeInteger(value) || !Number.isInteger(value))
+        ? String(value)
+        : undefined
     case "bigint":
       return value.toString()
     default:
@@ -53,7 +56,7 @@ export const isRecord = (value: unknown): value is Readonly<Record<string, unkno
 
 /**
  * Normalises an untrusted header map: keys lower-cased (the first spelling wins), multi-value arrays reduced to
- * their first value, numbers turned into strings, other values dropped, prototype-polluting keys dropped, and
+ * their first value, numbers turned into strings (integers only while exact), other values dropped, prototype-polluting keys dropped, and
  * sizes capped. Returns `undefined` when the input is not an object or keeps no header. Never mutates the input.
  *
  * @since 0.1.0

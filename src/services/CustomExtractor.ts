@@ -73,15 +73,17 @@ const fromContextLike = (value: Readonly<Record<string, unknown>>) => {
     return Effect.fail(fail("IncompleteContext", "traceId and parentId must be non-zero unsigned 64-bit decimals"))
   }
   const priority = value.samplingPriority ?? value.sampleMode
-  const high = typeof value.traceIdHigh === "string" ? value.traceIdHigh.toLowerCase() : undefined
+  const lower = typeof value.traceIdHigh === "string" ? value.traceIdHigh.toLowerCase() : undefined
+  // An all-zero high half means a 64-bit trace: neither the field nor the `_dd.p.tid` tag.
+  const high = lower !== undefined && Ids.isHex16(lower) && lower !== "0000000000000000" ? lower : undefined
   return Effect.succeed(TraceExtractor.found(TraceContext.make({
     traceId,
     parentId,
     source: "custom",
     samplingPriority: Number.isInteger(priority) ? priority as number : undefined,
-    traceIdHigh: high !== undefined && Ids.isHex16(high) && high !== "0000000000000000" ? high : undefined,
+    traceIdHigh: high,
     origin: typeof value.origin === "string" ? value.origin : undefined,
-    tags: high !== undefined && Ids.isHex16(high) ? { "_dd.p.tid": high } : undefined
+    tags: high === undefined ? undefined : { "_dd.p.tid": high }
   })))
 }
 
