@@ -9,6 +9,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Carrier from "../domain/Carrier.js"
 import * as DatadogHeaders from "../domain/DatadogHeaders.js"
+import type { ExtractorName } from "../domain/ExtractorName.js"
 import * as NativeExtraction from "../domain/NativeExtraction.js"
 import * as PropagationStyle from "../domain/PropagationStyle.js"
 import { Propagator } from "../services/Propagator.js"
@@ -43,16 +44,19 @@ export const make = (options: Options = {}): Propagator["Type"] => {
     maxTagsLength: options.maxTagsLength ?? DatadogHeaders.MAX_TAGS_LENGTH,
     b3: options.b3 ?? "multi"
   }
+  const datadogOnly: NativeExtraction.Options = { ...resolved, styles: ["datadog"], extractFirst: true }
   return Propagator.of({
-    extract: (carrier, source) =>
-      Effect.sync(() => {
-        const normalized = Carrier.normalize(carrier)
-        return normalized === undefined
-          ? Option.none()
-          : Option.fromNullable(NativeExtraction.extract(normalized, resolved, source))
-      }),
+    extract: (carrier, source) => Effect.sync(() => extractWith(carrier, resolved, source)),
+    extractDatadog: (carrier, source) => Effect.sync(() => extractWith(carrier, datadogOnly, source)),
     inject: (context) => Effect.succeed(DatadogHeaders.inject(context))
   })
+}
+
+const extractWith = (carrier: unknown, options: NativeExtraction.Options, source: ExtractorName) => {
+  const normalized = Carrier.normalize(carrier)
+  return normalized === undefined
+    ? Option.none()
+    : Option.fromNullable(NativeExtraction.extract(normalized, options, source))
 }
 
 /**

@@ -109,6 +109,8 @@ const choose = (
   if (ranked.length === 0) return Effect.succeed(TraceExtractor.noneWith(...found.notes, "no _datadog_{N} checkpoint"))
   const skipped: Array<string> = []
   let malformedCarrier = false
+  // Checkpoints are Datadog-style: a propagator that can read them whatever the configured styles does so.
+  const extractCheckpoint = propagator.extractDatadog ?? propagator.extract
   const tryFrom = (i: number): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
     if (i >= ranked.length || i >= maxCandidatesTried) {
       if (i < ranked.length) skipped.push(`gave up after ${maxCandidatesTried} unusable checkpoints`)
@@ -126,7 +128,7 @@ const choose = (
       skipped.push(`${name} unusable (${carrier.left.text})`)
       return tryFrom(i + 1)
     }
-    return Effect.flatMap(Effect.either(propagator.extract(carrier.right, NAME)), (result) => {
+    return Effect.flatMap(Effect.either(extractCheckpoint(carrier.right, NAME)), (result) => {
       if (Either.isLeft(result)) {
         // A missing tracer fails at once; one payload the tracer chokes on must not hide an older good checkpoint.
         if (result.left._tag === "TracerUnavailable") return Effect.fail(result.left)
@@ -156,6 +158,10 @@ const extract = (
   const first = DurableOperations.scan(envelope.right.operations)
   if (first.malformedIndex >= 0) {
     return Effect.fail(malformed("MalformedEvent", `Operations[${first.malformedIndex}] is not an object`))
+  }
+  // One page (always, in the bench and usually in Lambda): no paging effect.
+  if (envelope.right.nextMarker === undefined) {
+    return choose(propagator, { candidates: first.candidates, notes: envelope.right.notes })
   }
   return Effect.flatMap(laterPages(envelope.right, first, state), (found) => choose(propagator, found))
 }

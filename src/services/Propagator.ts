@@ -41,6 +41,15 @@ export declare namespace Propagator {
       source: ExtractorName
     ) => Effect.Effect<Option.Option<TraceContext.TraceContext>, PropagatorError | TracerUnavailable>
     /**
+     * Extracts Datadog-style headers (`x-datadog-*`) whatever the configured styles: what durable checkpoints
+     * hold. Optional: the native propagator has it; without it (the dd-trace propagator, which honours only the
+     * app's configured styles) callers use {@link Service.extract}.
+     */
+    readonly extractDatadog?: (
+      carrier: unknown,
+      source: ExtractorName
+    ) => Effect.Effect<Option.Option<TraceContext.TraceContext>, PropagatorError | TracerUnavailable>
+    /**
      * Injects a context into Datadog-style headers (`x-datadog-*`).
      */
     readonly inject: (context: TraceContext.TraceContext) => Effect.Effect<Carrier, PropagatorError | TracerUnavailable>

@@ -5,6 +5,7 @@ import * as Option from "effect/Option"
 import type { ExtractionResult } from "../../src/domain/ExtractionResult.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import * as DurableCheckpointExtractor from "../../src/services/DurableCheckpointExtractor.js"
+import * as Propagator from "../../src/services/Propagator.js"
 import {
   checkpoint,
   durableChain,
@@ -288,15 +289,23 @@ describe("DurableCheckpointExtractor", () => {
       )
     }))
 
-  it.effect("honours the propagator's styles: without datadog, checkpoints yield nothing", () =>
+  it.effect("the native propagator reads checkpoints whatever its styles; one without extractDatadog honours them", () =>
     Effect.gen(function*() {
       const event = envelope([execution(), checkpoint(0, good("1"))])
-      const result = yield* extract(event).pipe(
-        Effect.provide(durableChain.pipe(Layer.provide(NativePropagator.layer({ extractStyles: ["tracecontext"] }))))
-      )
+      const native = NativePropagator.make({ extractStyles: ["tracecontext"] })
+      const read = yield* extract(event).pipe(Effect.provide(durableChain.pipe(Layer.provide(
+        Layer.succeed(Propagator.Propagator, native)
+      ))))
+      assert.deepStrictEqual(traceOf(read), ["durable-checkpoint", "1", "2"])
+      // As the dd-trace propagator does: only the app's configured styles.
+      const { extractDatadog: _, ...stylesOnly } = native
+      const result = yield* extract(event).pipe(Effect.provide(durableChain.pipe(Layer.provide(
+        Layer.succeed(Propagator.Propagator, stylesOnly)
+      ))))
       const failed = attempt(result, "durable-checkpoint")
       assert.strictEqual(failed?.reason, "ExtractionError.IncompleteContext")
       assert.include(failed?.detail, "_datadog_0 unusable (no complete Datadog context)")
+      assert.include(failed?.detail, "keep datadog in the extract styles")
     }))
 
   it.effect("bounds the candidates tried", () =>
