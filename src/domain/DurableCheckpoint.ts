@@ -37,7 +37,7 @@ const short = (value: string): string => value.length <= 32 ? value : `${value.s
  * @category decoding
  */
 export const read = (operation: unknown): Either.Either<Readonly<Record<string, unknown>>, Problem> => {
-  const decoded = DurableEnvelope.decodeCheckpointOperation(operation)
+  const decoded = DurableEnvelope.readCheckpointFields(operation)
   if (Either.isLeft(decoded)) {
     return Either.left({
       kind: "MalformedOperation",
@@ -51,7 +51,7 @@ export const read = (operation: unknown): Either.Either<Readonly<Record<string, 
   if (op.Status !== undefined && op.Status !== DurableEnvelope.OperationStatus.Succeeded) {
     return Either.left({ kind: "NotACheckpoint", text: `status ${short(op.Status)}, not SUCCEEDED` })
   }
-  const payload = op.Payload ?? op.StepDetails?.Result
+  const payload = op.payload
   if (payload === undefined) return Either.left({ kind: "MalformedPayload", text: "no payload" })
   if (typeof payload !== "string") return Either.right(payload)
   if (payload.length > maxPayloadLength) {

@@ -99,13 +99,13 @@ const findExecution = (
 const originalEvent = (
   operation: Readonly<Record<string, unknown>>
 ): Either.Either<unknown, ExtractionError> | undefined => {
-  const decoded = DurableEnvelope.decodeExecutionOperation(operation)
+  const decoded = DurableEnvelope.readInputPayload(operation)
   if (Either.isLeft(decoded)) {
     return Either.left(
       failure("MalformedEvent", `malformed EXECUTION operation (${DurableEnvelope.invalidFields(decoded.left)})`)
     )
   }
-  const payload = decoded.right.ExecutionDetails?.InputPayload
+  const payload = decoded.right
   if (payload === undefined) return undefined
   if (payload.length > maxInputPayloadLength) {
     return Either.left(failure("LimitExceeded", `InputPayload longer than ${maxInputPayloadLength} characters`))
@@ -120,24 +120,32 @@ const originalEvent = (
 const describeAttempt = (attempt: Attempt) =>
   attempt.reason === undefined ? `${attempt.extractor} ${attempt.outcome}` : `${attempt.extractor} ${attempt.reason}`
 
+const CARRIER_KEYS = ["_datadog", "headers"] as const
+
+/** The top-level carriers from `from` on, then the trigger shapes. A plain continuation, no generator. */
 const fromOriginal = (
   propagator: Propagator["Type"],
   triggers: ExtractorChain.ExtractorChain.Service,
   original: Readonly<Record<string, unknown>>,
   lambdaContext: unknown,
-  notes: Array<string>
-): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> =>
-  Effect.gen(function*() {
-    for (const key of ["_datadog", "headers"] as const) {
-      const carrier = original[key]
-      if (!isRecord(carrier)) continue
-      const context = yield* propagator.extract(carrier, NAME)
-      if (Option.isSome(context)) return TraceExtractor.found(context.value, { notes: [...notes, `from ${key}`] })
+  notes: Array<string>,
+  from: number
+): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
+  for (let index = from; index < CARRIER_KEYS.length; index++) {
+    const key = CARRIER_KEYS[index]!
+    const carrier = original[key]
+    if (!isRecord(carrier)) continue
+    return Effect.flatMap(propagator.extract(carrier, NAME), (context) => {
+      if (Option.isSome(context)) {
+        return Effect.succeed(TraceExtractor.found(context.value, { notes: [...notes, `from ${key}`] }))
+      }
       notes.push(`${key} holds no complete context`)
-    }
-    const result = yield* triggers.extract(original, lambdaContext)
-    const tried = result.attempts.filter((attempt) => attempt.outcome !== "none").map(describeAttempt)
+      return fromOriginal(propagator, triggers, original, lambdaContext, notes, index + 1)
+    })
+  }
+  return Effect.map(triggers.extract(original, lambdaContext), (result) => {
     if (Option.isNone(result.context)) {
+      const tried = result.attempts.filter((attempt) => attempt.outcome !== "none").map(describeAttempt)
       return TraceExtractor.noneWith(...notes, tried.length === 0 ? "no trigger shape matched" : tried.join(", "))
     }
     const matched = result.context.value.source
@@ -146,6 +154,27 @@ const fromOriginal = (
       notes: [...notes, `from the ${matched} trigger shape`]
     })
   })
+}
+
+/** The extraction once the EXECUTION operation is known. */
+const fromExecution = (
+  propagator: Propagator["Type"],
+  triggers: ExtractorChain.ExtractorChain.Service,
+  execution: Execution,
+  lambdaContext: unknown
+): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
+  const notes = [...execution.notes]
+  if (execution.operation === undefined) {
+    return Effect.succeed(TraceExtractor.noneWith(...notes, "no EXECUTION operation"))
+  }
+  const original = originalEvent(execution.operation)
+  if (original === undefined) return Effect.succeed(TraceExtractor.noneWith(...notes, "no InputPayload"))
+  if (Either.isLeft(original)) return Effect.fail(original.left)
+  if (!isRecord(original.right)) {
+    return Effect.succeed(TraceExtractor.noneWith(...notes, "the original event is not an object"))
+  }
+  return fromOriginal(propagator, triggers, original.right, lambdaContext, notes, 0)
+}
 
 const extract = (
   propagator: Propagator["Type"],
@@ -162,19 +191,15 @@ const extract = (
     return Effect.fail(failure("MalformedEvent", `Operations[${malformedIndex}] is not an object`))
   }
   const executionId = DurableArn.executionId(envelope.right.arn)
-  return Effect.flatMap(findExecution(envelope.right, executionId, state), (execution) => {
-    const notes = [...execution.notes]
-    if (execution.operation === undefined) {
-      return Effect.succeed(TraceExtractor.noneWith(...notes, "no EXECUTION operation"))
-    }
-    const original = originalEvent(execution.operation)
-    if (original === undefined) return Effect.succeed(TraceExtractor.noneWith(...notes, "no InputPayload"))
-    if (Either.isLeft(original)) return Effect.fail(original.left)
-    if (!isRecord(original.right)) {
-      return Effect.succeed(TraceExtractor.noneWith(...notes, "the original event is not an object"))
-    }
-    return fromOriginal(propagator, triggers, original.right, lambdaContext, notes)
-  })
+  const onFirst = DurableOperations.findExecution(envelope.right.operations, executionId)
+  // The EXECUTION operation is on the first page (always, on the real service): no paging effect.
+  if (onFirst !== undefined || envelope.right.nextMarker === undefined) {
+    return fromExecution(propagator, triggers, { operation: onFirst, notes: envelope.right.notes }, lambdaContext)
+  }
+  return Effect.flatMap(
+    findExecution(envelope.right, executionId, state),
+    (execution) => fromExecution(propagator, triggers, execution, lambdaContext)
+  )
 }
 
 /**
