@@ -40,6 +40,8 @@ export type InvocationStatus = typeof InvocationStatus.Type
  * @category constants
  */
 export const attributeNames = {
+  /** dd-trace's tag on its `aws.durable.execute` span; `DurableTracing` sets it, {@link toAttributes} does not. */
+  executionArn: "aws.durable.execution_arn",
   executionName: "aws.durable.execution_name",
   executionId: "aws.durable.execution_id",
   firstInvocation: "aws.durable.first_invocation",

@@ -376,7 +376,7 @@ const invocation = (
       : extract
 
     const attributes: Record<string, unknown> = {
-      "aws.durable.execution_arn": executionArn,
+      [DurableMetadata.attributeNames.executionArn]: executionArn,
       ...Option.match(DurableMetadata.fromEvent(envelope), {
         onNone: () => ({}),
         onSome: DurableMetadata.toAttributes

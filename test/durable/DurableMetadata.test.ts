@@ -104,6 +104,7 @@ describe("DurableMetadata", () => {
       "handler.js"
     )
     assert.include(ddTraceHandler, `span.setTag('${DurableMetadata.attributeNames.status}', status.toLowerCase())`)
+    assert.include(ddTraceHandler, `meta['${DurableMetadata.attributeNames.executionArn}'] = arn`)
     const lambdaTags = read("datadog-lambda-js", "dist", "trace", "durable-function-context.js")
     for (const name of ["executionName", "executionId", "firstInvocation"] as const) {
       assert.include(lambdaTags, `"${DurableMetadata.attributeNames[name]}"`)
