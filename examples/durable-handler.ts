@@ -6,6 +6,11 @@
  * trace saved in the `_datadog_{N}` checkpoint the previous invocation wrote when it suspended. A priority order
  * asks Datadog to keep its trace (`sampling.priority` 2) once it is ready to ship, which changes the saved context,
  * so the next suspension writes a new checkpoint (`_datadog_1`, still anchored to the first invocation's span).
+ *
+ * When a resumed invocation's state spans several pages, the wrapper reads the later ones through the SDK's own
+ * client to find the newest checkpoint. Each invocation span carries `aws.durable.execution_name`,
+ * `aws.durable.execution_id`, `aws.durable.first_invocation` and `aws.durable.invocation_status`; add a tracer to
+ * the layer (e.g. `@effect/opentelemetry`'s `Tracer.layerGlobal`) to export them.
  */
 import type { DurableContext } from "@aws/durable-execution-sdk-js"
 import * as Effect from "effect/Effect"
