@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { execFileSync } from "node:child_process"
+import { execFile } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { beforeAll } from "vitest"
@@ -7,12 +7,17 @@ import { beforeAll } from "vitest"
 const root = path.resolve(import.meta.dirname, "../..")
 const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
 
-const node = (args: ReadonlyArray<string>) =>
-  execFileSync(process.execPath, args, {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, DD_TRACE_ENABLED: "false" }
-  })
+// Asynchronous on purpose: a worker blocked in a synchronous child process for a minute (the build, on a loaded
+// machine) misses vitest's RPC deadline and the run fails with "Timeout calling onTaskUpdate".
+const node = (args: ReadonlyArray<string>): Promise<string> =>
+  new Promise((resolve, reject) =>
+    execFile(process.execPath, args, {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, DD_TRACE_ENABLED: "false" },
+      maxBuffer: 16 * 1024 * 1024
+    }, (error, stdout, stderr) => error === null ? resolve(stdout) : reject(new Error(`${error.message}\n${stderr}`)))
+  )
 
 const program = (loader: string) => `
 ${loader}
@@ -23,9 +28,9 @@ console.log(JSON.stringify({ keys: Object.keys(lib).sort(), found: result.contex
 `
 
 describe("package", () => {
-  beforeAll(() => {
-    node([path.join(root, "scripts/build.mjs")])
-  }, 120_000)
+  beforeAll(async () => {
+    await node([path.join(root, "scripts/build.mjs")])
+  }, 180_000)
 
   it("declares an ESM + CJS + types exports map and no side effects", () => {
     assert.strictEqual(pkg.sideEffects, false)
@@ -38,12 +43,15 @@ describe("package", () => {
     assert.strictEqual(pkg.peerDependenciesMeta["dd-trace"].optional, true)
   })
 
-  it("loads and extracts through require() and through import, with the same exports", () => {
+  it("loads and extracts through require() and through import, with the same exports", async () => {
     const cjs = JSON.parse(
-      node(["-e", program(`const Effect = require("effect/Effect"); const lib = require("effect-datadog-lambda")`)])
+      await node([
+        "-e",
+        program(`const Effect = require("effect/Effect"); const lib = require("effect-datadog-lambda")`)
+      ])
     )
     const esm = JSON.parse(
-      node([
+      await node([
         "--input-type=module",
         "-e",
         program(
@@ -62,12 +70,12 @@ describe("package", () => {
     ])
   })
 
-  it("reaches single modules through subpaths", () => {
-    const out = node(["-e", `console.log(typeof require("effect-datadog-lambda/domain/Ids").decimalToHex16)`])
+  it("reaches single modules through subpaths", async () => {
+    const out = await node(["-e", `console.log(typeof require("effect-datadog-lambda/domain/Ids").decimalToHex16)`])
     assert.strictEqual(out.trim(), "function")
   })
 
-  it("gives every public module a flat subpath (effect-datadog-lambda/Name) for require, import and types", () => {
+  it("gives every public module a flat subpath (effect-datadog-lambda/Name) for require, import and types", async () => {
     const modules = ["domain", "services", "layers"].flatMap((dir) =>
       fs.readdirSync(path.join(root, "src", dir)).filter((file) => file.endsWith(".ts")).map((file) =>
         file.slice(0, -3)
@@ -76,9 +84,9 @@ describe("package", () => {
     const names = JSON.stringify(modules)
     const check = `const names = ${names}; const out = {}; for (const name of names) {
       out[name] = Object.keys(LOAD("effect-datadog-lambda/" + name)).length > 0 } console.log(JSON.stringify(out))`
-    const cjs = JSON.parse(node(["-e", check.replace("LOAD", "require")]))
+    const cjs = JSON.parse(await node(["-e", check.replace("LOAD", "require")]))
     const esm = JSON.parse(
-      node([
+      await node([
         "--input-type=module",
         "-e",
         `const LOADED = {}; ${
