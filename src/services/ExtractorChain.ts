@@ -74,6 +74,9 @@ const guardDefect = (extractor: TraceExtractor): Attempt => ({
   detail: "the extractor's guard threw"
 })
 
+/** An extractor's effect that is already its outcome (in Effect 3, `Effect.succeed(a)` is an `Exit`). */
+const isDone = <A, E>(effect: Effect.Effect<A, E>): effect is Exit.Exit<A, E> => Exit.isExit(effect)
+
 /** `true`, `false`, or `undefined` when the guard itself threw. */
 const accepts = (extractor: TraceExtractor, event: unknown, lambdaContext: unknown): boolean | undefined => {
   if (extractor.accepts === undefined) return true
@@ -101,7 +104,9 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
     links: [],
     attempts
   })
-  // A plain loop rather than Effect.gen: only extractors whose guard accepts the event cost an effect.
+  // A plain loop rather than Effect.gen: only extractors whose guard accepts the event cost an effect, and an
+  // extractor whose effect is already an `Exit` (a result computed when `extract` was called) costs no step of the
+  // runtime at all: its outcome is read here and the loop goes on.
   const from = (
     index: number,
     attempts: Array<Attempt>,
@@ -119,34 +124,63 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
         attempts.push(guardDefect(extractor))
         continue
       }
+      let effect: Effect.Effect<Extracted, ExtractorFailure>
+      try {
+        effect = extractor.extract(event, lambdaContext)
+      } catch (defect) {
+        // What `Effect.suspend` would do with a throwing `extract`: a defect.
+        effect = Exit.die(defect)
+      }
       const next = index + 1
-      return Effect.flatMap(
-        Effect.exit(Effect.suspend(() => extractor.extract(event, lambdaContext))),
-        (exit): Effect.Effect<ExtractionResult> => {
-          if (Exit.isFailure(exit)) {
-            if (Cause.isInterruptedOnly(exit.cause)) return Effect.interrupt
-            const attempt = failureAttempt(extractor, exit.cause)
-            attempts.push(attempt)
-            return Effect.zipRight(
-              Effect.logDebug("trace extractor failed").pipe(
-                Effect.annotateLogs({ extractor: extractor.name, reason: attempt.reason ?? "" })
-              ),
-              Effect.suspend(() => from(next, attempts, event, lambdaContext))
-            )
-          }
-          attempts.push(successAttempt(extractor, exit.value))
-          const context = exit.value.context
-          return Option.isSome(context)
-            ? Effect.succeed({
-              context: Option.some(TraceContext.withSource(context.value, extractor.name)),
-              links: exit.value.links,
-              attempts
-            })
-            : from(next, attempts, event, lambdaContext)
+      if (isDone(effect)) {
+        if (Exit.isFailure(effect)) return onFailure(extractor, effect.cause, next, attempts, event, lambdaContext)
+        const result = onSuccess(extractor, effect.value, attempts)
+        if (result !== undefined) return Effect.succeed(result)
+        continue
+      }
+      return Effect.matchCauseEffect(effect, {
+        onFailure: (cause) => onFailure(extractor, cause, next, attempts, event, lambdaContext),
+        onSuccess: (extracted) => {
+          const result = onSuccess(extractor, extracted, attempts)
+          return result !== undefined ? Effect.succeed(result) : from(next, attempts, event, lambdaContext)
         }
-      )
+      })
     }
     return Effect.succeed(nothingFound(attempts))
+  }
+  const onFailure = (
+    extractor: TraceExtractor,
+    cause: Cause.Cause<ExtractorFailure>,
+    next: number,
+    attempts: Array<Attempt>,
+    event: unknown,
+    lambdaContext: unknown
+  ): Effect.Effect<ExtractionResult> => {
+    if (Cause.isInterruptedOnly(cause)) return Effect.interrupt
+    const attempt = failureAttempt(extractor, cause)
+    attempts.push(attempt)
+    return Effect.zipRight(
+      Effect.logDebug("trace extractor failed").pipe(
+        Effect.annotateLogs({ extractor: extractor.name, reason: attempt.reason ?? "" })
+      ),
+      Effect.suspend(() => from(next, attempts, event, lambdaContext))
+    )
+  }
+  /** The result when the extractor found a context, else `undefined` (go on). */
+  const onSuccess = (
+    extractor: TraceExtractor,
+    extracted: Extracted,
+    attempts: Array<Attempt>
+  ): ExtractionResult | undefined => {
+    attempts.push(successAttempt(extractor, extracted))
+    const context = extracted.context
+    return Option.isSome(context)
+      ? {
+        context: Option.some(TraceContext.withSource(context.value, extractor.name)),
+        links: extracted.links,
+        attempts
+      }
+      : undefined
   }
   return {
     extractors,
