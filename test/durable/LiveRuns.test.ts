@@ -22,7 +22,7 @@ describe("live durable runs", () => {
   it.effect("the real SDK's envelopes, every invocation, as they come and in wire form", () =>
     Effect.gen(function*() {
       // "checkpoints" waits in real time (about 3 s); the retry scenario (3 s more) is covered by the fixtures.
-      const driver = runCaptureDriver(["step-wait-step", "checkpoints", "callback-fail"])
+      const driver = yield* Effect.promise(() => runCaptureDriver(["step-wait-step", "checkpoints", "callback-fail"]))
       assert.strictEqual(driver.status, 0, driver.stderr)
       let invocations = 0
       for (const run of driver.runs) {
@@ -42,7 +42,7 @@ describe("live durable runs", () => {
 
   it.effect("dd-trace's durable integration writes _datadog_0; we continue the first invocation's trace", () =>
     Effect.gen(function*() {
-      const driver = runDdTraceWriterDriver()
+      const driver = yield* Effect.promise(() => runDdTraceWriterDriver())
       assert.strictEqual(driver.status, 0, driver.stderr)
       const [run] = driver.runs
       assert.deepStrictEqual(run!.invocations.map((i) => i.output.Status), ["PENDING", "SUCCEEDED"])

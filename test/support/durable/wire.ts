@@ -1,7 +1,7 @@
 // Turns envelopes captured from LocalDurableTestRunner (JSON-serialised: ISO timestamps, bare-UUID ARN, no
 // EXECUTION name) into the real service's wire shape: epoch-ms timestamps, a real durable execution ARN whose
 // execution id is the EXECUTION operation's Id, and the execution name on the EXECUTION operation.
-import { spawnSync } from "node:child_process"
+import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 
@@ -88,29 +88,39 @@ const parseRuns = (stdout: string): ReadonlyArray<Run> => {
   return Array.isArray(parsed) ? parsed : [parsed]
 }
 
-/** Runs the local-runner capture driver in its own process (its fake timers stay out of the test process). */
-export const runCaptureDriver = (scenarios: ReadonlyArray<string> = []): DriverRun => {
-  const result = spawnSync(process.execPath, [path.join(import.meta.dirname, "capture.mjs"), ...scenarios], {
-    cwd: root,
-    encoding: "utf8",
-    timeout: 60_000,
-    maxBuffer: 64 * 1024 * 1024
+// Asynchronous on purpose: a test worker blocked in a synchronous child process on a loaded machine misses
+// vitest's RPC deadline ("Timeout calling onTaskUpdate").
+const runDriver = (
+  args: ReadonlyArray<string>,
+  env: NodeJS.ProcessEnv | undefined
+): Promise<DriverRun> =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: root, ...(env === undefined ? {} : { env }) })
+    const stdout: Array<Buffer> = []
+    const stderr: Array<Buffer> = []
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk))
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk))
+    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000)
+    const finish = (status: number | null, extra = "") => {
+      clearTimeout(timer)
+      const out = Buffer.concat(stdout).toString("utf8")
+      resolve({
+        status,
+        runs: status === 0 ? parseRuns(out) : [],
+        stderr: Buffer.concat(stderr).toString("utf8") + extra
+      })
+    }
+    child.on("error", (error) => finish(null, String(error)))
+    child.on("close", (status) => finish(status))
   })
-  return { status: result.status, runs: result.status === 0 ? parseRuns(result.stdout) : [], stderr: result.stderr }
-}
+
+/** Runs the local-runner capture driver in its own process (its fake timers stay out of the test process). */
+export const runCaptureDriver = (scenarios: ReadonlyArray<string> = []): Promise<DriverRun> =>
+  runDriver([path.join(import.meta.dirname, "capture.mjs"), ...scenarios], undefined)
 
 /** Runs the dd-trace writer driver: dd-trace loaded first, its durable integration writing the checkpoints. */
-export const runDdTraceWriterDriver = (): DriverRun => {
-  const result = spawnSync(
-    process.execPath,
+export const runDdTraceWriterDriver = (): Promise<DriverRun> =>
+  runDriver(
     ["--import", "dd-trace/initialize.mjs", path.join(import.meta.dirname, "ddtrace-writer.mjs")],
-    {
-      cwd: root,
-      encoding: "utf8",
-      timeout: 60_000,
-      maxBuffer: 64 * 1024 * 1024,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...ddTraceWriterEnv }
-    }
+    { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...ddTraceWriterEnv }
   )
-  return { status: result.status, runs: result.status === 0 ? parseRuns(result.stdout) : [], stderr: result.stderr }
-}

@@ -13,11 +13,11 @@ const write = (file: string, value: unknown) => {
   process.stderr.write(`wrote ${path.relative(root, file)}\n`)
 }
 
-const local = runCaptureDriver()
+const local = await runCaptureDriver()
 if (local.status !== 0) throw new Error(`capture driver failed:\n${local.stderr}`)
 write(path.join(fixturesDir, "local-runner.json"), local.runs)
 
-const writer = runDdTraceWriterDriver()
+const writer = await runDdTraceWriterDriver()
 if (writer.status !== 0) throw new Error(`dd-trace writer driver failed:\n${writer.stderr}`)
 write(path.join(fixturesDir, "ddtrace-writer.json"), writer.runs[0])
 
