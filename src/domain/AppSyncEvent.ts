@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import * as Either from "effect/Either"
+import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { isRecord } from "./Carrier.js"
 
@@ -30,7 +31,12 @@ export const RequestHeaders = Schema.Struct({
   })
 })
 
-const decodeRequestHeaders = Schema.decodeUnknownEither(RequestHeaders)
+// Compiled on first use, not at import (cold start).
+let decodeRequestHeadersParser:
+  | ((input: unknown) => Either.Either<typeof RequestHeaders.Type, ParseResult.ParseError>)
+  | undefined
+const decodeRequestHeaders = (input: unknown): Either.Either<typeof RequestHeaders.Type, ParseResult.ParseError> =>
+  (decodeRequestHeadersParser ??= Schema.decodeUnknownEither(RequestHeaders))(input)
 
 /**
  * The request headers of an AppSync resolver event; `undefined` when `request.headers` is not an object. The

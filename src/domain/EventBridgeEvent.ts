@@ -25,7 +25,10 @@ export const EventBridgeEvent = Schema.Struct({
   detail: Schema.optional(Schema.Unknown)
 })
 
-const decodeEventBridgeEvent = Schema.decodeUnknownOption(EventBridgeEvent)
+// Compiled on first use, not at import (cold start).
+let decodeEventBridgeEventParser: ((input: unknown) => Option.Option<typeof EventBridgeEvent.Type>) | undefined
+const decodeEventBridgeEvent = (input: unknown): Option.Option<typeof EventBridgeEvent.Type> =>
+  (decodeEventBridgeEventParser ??= Schema.decodeUnknownOption(EventBridgeEvent))(input)
 
 /**
  * `true` when `value` is an object with a `detail-type` key (as the reference tests: any value but

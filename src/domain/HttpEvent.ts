@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import * as Either from "effect/Either"
+import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { isRecord } from "./Carrier.js"
 import * as Encoded from "./Encoded.js"
@@ -80,7 +81,12 @@ export const AuthorizedEvent = Schema.Struct({
   })
 })
 
-const decodeAuthorizedEvent = Schema.decodeUnknownEither(AuthorizedEvent)
+// Compiled on first use, not at import (cold start).
+let decodeAuthorizedEventParser:
+  | ((input: unknown) => Either.Either<typeof AuthorizedEvent.Type, ParseResult.ParseError>)
+  | undefined
+const decodeAuthorizedEvent = (input: unknown): Either.Either<typeof AuthorizedEvent.Type, ParseResult.ParseError> =>
+  (decodeAuthorizedEventParser ??= Schema.decodeUnknownEither(AuthorizedEvent))(input)
 
 /**
  * What the authorizer context of an event holds:

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as Either from "effect/Either"
+import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { isRecord } from "./Carrier.js"
 
@@ -30,7 +31,12 @@ export const ClientContext = Schema.Struct({
   })
 })
 
-const decodeClientContext = Schema.decodeUnknownEither(ClientContext)
+// Compiled on first use, not at import (cold start).
+let decodeClientContextParser:
+  | ((input: unknown) => Either.Either<typeof ClientContext.Type, ParseResult.ParseError>)
+  | undefined
+const decodeClientContext = (input: unknown): Either.Either<typeof ClientContext.Type, ParseResult.ParseError> =>
+  (decodeClientContextParser ??= Schema.decodeUnknownEither(ClientContext))(input)
 
 /**
  * The carrier: the legacy `custom._datadog` object when there is one, else `custom` itself (the current format,

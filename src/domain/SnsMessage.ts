@@ -30,7 +30,10 @@ export const DatadogAttribute = Schema.Struct({
   Value: Schema.String
 })
 
-const decodeDatadogAttribute = Schema.decodeUnknownOption(DatadogAttribute)
+// Compiled on first use, not at import (cold start).
+let decodeDatadogAttributeParser: ((input: unknown) => Option.Option<typeof DatadogAttribute.Type>) | undefined
+const decodeDatadogAttribute = (input: unknown): Option.Option<typeof DatadogAttribute.Type> =>
+  (decodeDatadogAttributeParser ??= Schema.decodeUnknownOption(DatadogAttribute))(input)
 
 /**
  * The head of an SNS notification as SNS delivers it to an SQS queue: `Type` `Notification` and a `TopicArn`.
@@ -44,7 +47,10 @@ export const Notification = Schema.Struct({
   MessageAttributes: Schema.optional(Schema.Unknown)
 })
 
-const decodeNotification = Schema.decodeUnknownOption(Notification)
+// Compiled on first use, not at import (cold start).
+let decodeNotificationParser: ((input: unknown) => Option.Option<typeof Notification.Type>) | undefined
+const decodeNotification = (input: unknown): Option.Option<typeof Notification.Type> =>
+  (decodeNotificationParser ??= Schema.decodeUnknownOption(Notification))(input)
 
 /**
  * The cheap test before parsing an SQS body as a notification.

@@ -60,7 +60,10 @@ export const DatadogAttribute = Schema.Struct({
   binaryValue: Schema.optional(Schema.NullOr(Schema.String))
 })
 
-const decodeDatadogAttribute = Schema.decodeUnknownOption(DatadogAttribute)
+// Compiled on first use, not at import (cold start).
+let decodeDatadogAttributeParser: ((input: unknown) => Option.Option<typeof DatadogAttribute.Type>) | undefined
+const decodeDatadogAttribute = (input: unknown): Option.Option<typeof DatadogAttribute.Type> =>
+  (decodeDatadogAttributeParser ??= Schema.decodeUnknownOption(DatadogAttribute))(input)
 
 /**
  * The location of the SQS `_datadog` attribute, for notes.

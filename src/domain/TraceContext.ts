@@ -3,8 +3,11 @@
  *
  * @since 0.1.0
  */
+import type * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import type { ParseOptions } from "effect/SchemaAST"
 import { ExtractorName } from "./ExtractorName.js"
 import * as Ids from "./Ids.js"
 
@@ -126,13 +129,23 @@ export const withSource = (context: TraceContext, source: ExtractorName): TraceC
 export const isSampled = (context: TraceContext): boolean | undefined =>
   Option.match(context.samplingPriority, { onNone: () => undefined, onSome: (priority) => priority > 0 })
 
+// Compiled on first use, not at import (cold start).
+let decoder:
+  | ((input: unknown, options?: ParseOptions) => Either.Either<TraceContext, ParseResult.ParseError>)
+  | undefined
+let encoder: ((context: TraceContext, options?: ParseOptions) => typeof TraceContext.Encoded) | undefined
+
 /**
  * Decodes untrusted input (for example the output of a custom extractor) into a {@link TraceContext}.
  *
  * @since 0.1.0
  * @category decoding
  */
-export const decode = Schema.decodeUnknownEither(TraceContext)
+export const decode = (
+  input: unknown,
+  options?: ParseOptions
+): Either.Either<TraceContext, ParseResult.ParseError> =>
+  (decoder ??= Schema.decodeUnknownEither(TraceContext))(input, options)
 
 /**
  * Encodes to the JSON form used by the CLI and by `ExtractionResult`.
@@ -140,4 +153,5 @@ export const decode = Schema.decodeUnknownEither(TraceContext)
  * @since 0.1.0
  * @category encoding
  */
-export const encode = Schema.encodeSync(TraceContext)
+export const encode = (context: TraceContext, options?: ParseOptions): typeof TraceContext.Encoded =>
+  (encoder ??= Schema.encodeSync(TraceContext))(context, options)
