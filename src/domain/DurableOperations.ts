@@ -183,19 +183,28 @@ export interface Candidate {
 }
 
 /**
+ * What a names-only pass over the operations found ({@link scanCheckpoints}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CheckpointScan {
+  readonly count: number
+  /** `_datadog_{N}` operations in the order found. Use {@link byNewest} to rank them. */
+  readonly candidates: ReadonlyArray<Candidate>
+  /** The position of the first entry that is not an object, or -1. */
+  readonly malformedIndex: number
+}
+
+/**
  * What one pass over the operations found.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Scan {
-  readonly count: number
+export interface Scan extends CheckpointScan {
   /** The first operation whose `Type` is `EXECUTION`, else the one whose `Id` is the ARN's execution id. */
   readonly execution: Readonly<Record<string, unknown>> | undefined
-  /** `_datadog_{N}` operations in the order found. Use {@link byNewest} to rank them. */
-  readonly candidates: ReadonlyArray<Candidate>
-  /** The position of the first entry that is not an object, or -1. */
-  readonly malformedIndex: number
   /** Whether any operation is something other than the EXECUTION operation (the invocation is a replay). */
   readonly hasNonExecution: boolean
 }
@@ -248,6 +257,47 @@ export const scan = (
     malformedIndex,
     hasNonExecution
   }
+}
+
+/**
+ * The checkpoint extractor's pass: like {@link scan}, but reads only `Name` (one property per operation), which is
+ * what a 10,000-operation page costs most of.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const scanCheckpoints = (operations: ReadonlyArray<unknown>, offset = 0): CheckpointScan => {
+  const candidates: Array<Candidate> = []
+  let malformedIndex = -1
+  for (let i = 0; i < operations.length; i++) {
+    const operation = operations[i]
+    if (typeof operation !== "object" || operation === null || Array.isArray(operation)) {
+      if (malformedIndex < 0) malformedIndex = offset + i
+      continue
+    }
+    const name = (operation as { readonly Name?: unknown }).Name
+    if (typeof name === "string" && name.charCodeAt(0) === UNDERSCORE && name.startsWith(PREFIX)) {
+      const n = CheckpointName.parse(name)
+      if (n !== undefined) {
+        candidates.push({ n, index: offset + i, operation: operation as Readonly<Record<string, unknown>> })
+      }
+    }
+  }
+  return { count: operations.length, candidates, malformedIndex }
+}
+
+/**
+ * The position of the first entry that is not an object (a list, `null` or a primitive), or -1. Reads no property.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const firstMalformed = (operations: ReadonlyArray<unknown>): number => {
+  for (let i = 0; i < operations.length; i++) {
+    const operation = operations[i]
+    if (typeof operation !== "object" || operation === null || Array.isArray(operation)) return i
+  }
+  return -1
 }
 
 /**

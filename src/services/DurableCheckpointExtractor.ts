@@ -6,7 +6,7 @@
  * resumed invocation continues that trace. The extractor:
  *
  * 1. runs only on durable events (`DurableExecutionArn` is a string);
- * 2. scans the operations once (names and types only; a list or a map), decoding nothing;
+ * 2. scans the operations once (names only; a list or a map), decoding nothing;
  * 3. when `NextMarker` is set, reads later pages through the optional `DurableState` service, else notes that
  *    they were not read;
  * 4. tries the checkpoints from the highest `N` down (ties in document order): decodes that operation, requires
@@ -67,7 +67,7 @@ interface Candidates {
 /** The candidates of the later pages, when a `DurableState` service can read them. */
 const laterPages = (
   envelope: DurableOperations.Envelope,
-  first: DurableOperations.Scan,
+  first: DurableOperations.CheckpointScan,
   state: Option.Option<DurableState.DurableState.Service>
 ): Effect.Effect<Candidates> => {
   const marker = envelope.nextMarker
@@ -90,7 +90,7 @@ const laterPages = (
         const notes = [...envelope.notes, `read ${read.pages.length} later page(s)`, ...read.notes]
         let offset = first.count
         for (const page of read.pages) {
-          const scanned = DurableOperations.scan(page, { offset })
+          const scanned = DurableOperations.scanCheckpoints(page, offset)
           if (scanned.malformedIndex >= 0) notes.push(`a later page holds non-object operations (ignored)`)
           candidates.push(...scanned.candidates)
           offset += page.length
@@ -155,7 +155,7 @@ const extract = (
   if (!DurableOperations.isDurableEvent(event)) return Effect.succeed(TraceExtractor.none)
   const envelope = DurableOperations.readEnvelope(event)
   if (Either.isLeft(envelope)) return Effect.fail(malformed(envelope.left.reason, envelope.left.detail))
-  const first = DurableOperations.scan(envelope.right.operations)
+  const first = DurableOperations.scanCheckpoints(envelope.right.operations)
   if (first.malformedIndex >= 0) {
     return Effect.fail(malformed("MalformedEvent", `Operations[${first.malformedIndex}] is not an object`))
   }

@@ -186,7 +186,7 @@ const extract = (
   if (!DurableOperations.isDurableEvent(event)) return Effect.succeed(TraceExtractor.none)
   const envelope = DurableOperations.readEnvelope(event)
   if (Either.isLeft(envelope)) return Effect.fail(failure(envelope.left.reason, envelope.left.detail))
-  const malformedIndex = DurableOperations.scan(envelope.right.operations).malformedIndex
+  const malformedIndex = DurableOperations.firstMalformed(envelope.right.operations)
   if (malformedIndex >= 0) {
     return Effect.fail(failure("MalformedEvent", `Operations[${malformedIndex}] is not an object`))
   }

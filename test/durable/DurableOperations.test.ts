@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
+import * as fc from "fast-check"
 import * as DurableOperations from "../../src/domain/DurableOperations.js"
 
 const ARN = "arn:aws:lambda:us-east-2:123456789012:function:demo:1/durable-execution/demo/exec-id"
@@ -89,5 +90,23 @@ describe("DurableOperations", () => {
     assert.strictEqual(DurableOperations.scan(ops, { executionId: "exec-id" }).execution, ops[1])
     assert.strictEqual(DurableOperations.findExecution(ops, "exec-id"), ops[1])
     assert.isUndefined(DurableOperations.findExecution(ops))
+  })
+  it("the names-only scan and the malformed check agree with the full scan", () => {
+    const name = fc.oneof(fc.constant("_datadog_1"), fc.constant("_datadog_12"), fc.constant("_datadog_x"), fc.string())
+    const operation = fc.oneof(
+      fc.record({ Name: fc.oneof(name, fc.integer(), fc.constant(null)), Type: fc.string() }, { requiredKeys: [] }),
+      fc.constant(null),
+      fc.array(fc.string(), { maxLength: 2 }),
+      fc.integer(),
+      fc.string()
+    )
+    fc.assert(fc.property(fc.array(operation, { maxLength: 30 }), fc.nat(100), (ops, offset) => {
+      const full = DurableOperations.scan(ops, { offset })
+      const names = DurableOperations.scanCheckpoints(ops, offset)
+      assert.strictEqual(names.count, full.count)
+      assert.strictEqual(names.malformedIndex, full.malformedIndex)
+      assert.deepStrictEqual(names.candidates, full.candidates)
+      assert.strictEqual(DurableOperations.firstMalformed(ops), DurableOperations.scan(ops).malformedIndex)
+    }))
   })
 })
