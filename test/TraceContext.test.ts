@@ -1,6 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
+import * as Equal from "effect/Equal"
+import * as Hash from "effect/Hash"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import * as fc from "fast-check"
 import * as ExtractionResult from "../src/domain/ExtractionResult.js"
 import * as TraceContext from "../src/domain/TraceContext.js"
@@ -9,6 +12,37 @@ const u64 = fc.bigInt({ min: 1n, max: 2n ** 64n - 1n })
 const hex16 = fc.bigInt({ min: 1n, max: 2n ** 64n - 1n }).map((n) => n.toString(16).padStart(16, "0"))
 
 describe("TraceContext", () => {
+  it("make builds what the class constructor builds (keys, order, equality, hash, class, encoding)", () => {
+    const tags = { "_dd.p.dm": "-4" }
+    const made = TraceContext.make({
+      traceId: "1311693406324658740",
+      traceIdHigh: "6a5f3e2100000000",
+      parentId: "2",
+      samplingPriority: 1,
+      tags,
+      source: "sqs"
+    })
+    const constructed = new TraceContext.TraceContext({
+      traceId: "1311693406324658740",
+      traceIdHigh: Option.some("6a5f3e2100000000"),
+      parentId: "2",
+      samplingPriority: Option.some(1),
+      origin: Option.none(),
+      tags,
+      source: "sqs"
+    }, true)
+    assert.deepStrictEqual(Reflect.ownKeys(made), Reflect.ownKeys(constructed))
+    assert.isTrue(made instanceof TraceContext.TraceContext)
+    assert.isTrue(Schema.is(TraceContext.TraceContext)(made))
+    assert.isTrue(Equal.equals(made, constructed))
+    assert.strictEqual(Hash.hash(made), Hash.hash(constructed))
+    assert.deepStrictEqual(TraceContext.encode(made), TraceContext.encode(constructed))
+    assert.strictEqual(String(made), String(constructed))
+    const moved = TraceContext.withSource(made, "xray")
+    assert.isTrue(moved instanceof TraceContext.TraceContext)
+    assert.isTrue(Equal.equals(moved, new TraceContext.TraceContext({ ...constructed, source: "xray" }, true)))
+  })
+
   it("gives the W3C forms of a 128-bit context", () => {
     const context = TraceContext.make({
       traceId: "1311693406324658740",
