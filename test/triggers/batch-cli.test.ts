@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { jsonLines, runCli } from "../cli/support.js"
+import { runCli } from "../cli/support.js"
+import { cliOverExamples } from "./support.js"
 
 // The CLI names the extractor that found each example event (the default chain, as a Lambda would run it), with the
 // ids written in the example's carrier and the number of span links from the other records.
@@ -27,22 +28,15 @@ const examples: ReadonlyArray<{
 ]
 
 describe("CLI extractor names (SQS, SNS, SNS→SQS, EventBridge, EventBridge→SQS, Kinesis, Kafka)", () => {
-  for (const propagator of ["native", "dd-trace"] as const) {
-    it(`extract --json --propagator ${propagator} on the example events`, () => {
-      const run = runCli(["extract", "--json", "--propagator", propagator, ...examples.map((e) => e.file)])
-      assert.strictEqual(run.status, 0, run.stderr)
-      const lines = jsonLines(run.stdout)
-      assert.deepStrictEqual(lines.map((line) => line["file"]), examples.map((e) => e.file))
-      examples.forEach((example, index) => {
-        const line = lines[index]!
-        assert.deepStrictEqual(
-          [line["extractor"], line["traceId"], line["links"]],
-          [example.extractor, example.traceId, example.links ?? 0],
-          example.file
-        )
-      })
-    })
-  }
+  cliOverExamples(examples.map((e) => e.file), (lines) =>
+    examples.forEach((example, index) => {
+      const line = lines[index]!
+      assert.deepStrictEqual(
+        [line["extractor"], line["traceId"], line["links"]],
+        [example.extractor, example.traceId, example.links ?? 0],
+        example.file
+      )
+    }))
 
   it("the table output names the extractor and the links of a batch", () => {
     const run = runCli(["extract", "examples/events/sqs-batch-mixed.json"])

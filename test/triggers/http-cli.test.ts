@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { jsonLines, runCli } from "../cli/support.js"
 import { nativeSupportsW3c } from "./http-support.js"
+import { cliOverExamples } from "./support.js"
 
 // The CLI names the extractor that found each example event (the default chain, as a Lambda would run it).
 const examples: ReadonlyArray<{ readonly file: string; readonly extractor: string | null; readonly w3c?: true }> = [
@@ -20,23 +21,17 @@ const examples: ReadonlyArray<{ readonly file: string; readonly extractor: strin
 const SPEC_XRAY = "Root=1-5e272390-8c398be037738dc042009320;Parent=94ae789b969f1cc5;Sampled=1"
 
 describe("CLI extractor names (HTTP, AppSync, Step Functions, Lambda context, X-Ray)", () => {
-  for (const propagator of ["native", "dd-trace"] as const) {
-    it(`extract --json --propagator ${propagator} on the example events`, () => {
-      const run = runCli(["extract", "--json", "--propagator", propagator, ...examples.map((e) => e.file)])
-      assert.strictEqual(run.status, 0, run.stderr)
-      const lines = jsonLines(run.stdout)
-      assert.deepStrictEqual(lines.map((line) => line["file"]), examples.map((e) => e.file))
-      examples.forEach((example, index) => {
-        if (example.w3c === true && propagator === "native" && !nativeSupportsW3c) return
-        assert.strictEqual(lines[index]!["extractor"], example.extractor, example.file)
-      })
-      const nested = lines.find((line) => line["file"] === "examples/events/step-functions-nested.json")!
-      assert.deepStrictEqual(
-        [nested["traceId"], nested["parentId"], nested["traceIdHigh"]],
-        ["956857568228103146", "9076575610449653203", "1d9fc009309a1a7b"]
-      )
+  cliOverExamples(examples.map((e) => e.file), (lines, propagator) => {
+    examples.forEach((example, index) => {
+      if (example.w3c === true && propagator === "native" && !nativeSupportsW3c) return
+      assert.strictEqual(lines[index]!["extractor"], example.extractor, example.file)
     })
-  }
+    const nested = lines.find((line) => line["file"] === "examples/events/step-functions-nested.json")!
+    assert.deepStrictEqual(
+      [nested["traceId"], nested["parentId"], nested["traceIdHigh"]],
+      ["956857568228103146", "9076575610449653203", "1d9fc009309a1a7b"]
+    )
+  })
 
   it("the Lambda client context comes after the triggers, and X-Ray last", () => {
     const run = runCli(

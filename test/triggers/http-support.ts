@@ -3,6 +3,7 @@
  * propagator layers (native and a real initialised dd-trace), and datadog-lambda-js's own extractors as a
  * reference oracle (run outside Jest, over the same real dd-trace).
  */
+import { it } from "@effect/vitest"
 import tracer from "dd-trace"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -269,3 +270,28 @@ export const assertTotal = (
     }),
     { numRuns: options.numRuns ?? 300 }
   )
+
+/**
+ * The property suite of an extractor over both propagators: {@link assertTotal} on `events` (default
+ * {@link anyEvent}) and on mutations of each fixture in `files`.
+ */
+export const propertySuite = (
+  make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator>,
+  files: ReadonlyArray<string>,
+  options: {
+    readonly events?: fc.Arbitrary<unknown>
+    readonly numRuns?: number
+    readonly asLambdaContext?: boolean
+  } = {}
+): void => {
+  const asLambdaContext = options.asLambdaContext === true
+  for (const [propagatorName, propagatorLayer] of propagators) {
+    it(`never throws, never dies, never mutates (${propagatorName}, property)`, () => {
+      const extractor = Effect.runSync(make.pipe(Effect.provide(propagatorLayer)))
+      assertTotal(extractor, options.events ?? anyEvent, { asLambdaContext })
+      for (const file of files) {
+        assertTotal(extractor, mutationsOf(fixture(file)), { asLambdaContext, numRuns: options.numRuns ?? 100 })
+      }
+    })
+  }
+}

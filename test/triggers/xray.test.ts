@@ -4,9 +4,11 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as fc from "fast-check"
+import { vi } from "vitest"
 import * as XRayHeader from "../../src/domain/XRayHeader.js"
 import * as XRayExtractor from "../../src/services/XRayExtractor.js"
 import { idsOf, reference } from "./http-support.js"
+import { caps } from "./support.js"
 
 const SPEC_HEADER = "Root=1-5e272390-8c398be037738dc042009320;Parent=94ae789b969f1cc5;Sampled=1"
 
@@ -169,10 +171,23 @@ describe("XRayHeader.parse", () => {
       }
     }))
 
-  it("bounds the work on a huge header", () => {
+  it("bounds the work on a huge header: over the length bound it is refused before it is split", () => {
     const huge = SPEC_HEADER + ";" + "k=v;".repeat(1_000_000)
-    const start = performance.now()
-    assert.isUndefined(XRayHeader.parse(huge))
-    assert.isBelow(performance.now() - start, 20)
+    const split = vi.spyOn(String.prototype, "split")
+    const within = XRayHeader.parse(SPEC_HEADER)
+    const splitsWithin = split.mock.calls.length
+    split.mockClear()
+    const refused = XRayHeader.parse(huge)
+    const splitsHuge = split.mock.calls.length
+    split.mockRestore()
+    assert.strictEqual(splitsWithin, 1, "a header within the bound is split once (the spy sees it)")
+    assert.strictEqual(splitsHuge, 0, "the huge header is never split")
+    assert.isDefined(within)
+    assert.isUndefined(refused)
+    // The bound itself: a well-formed header padded to the bound parses, one character more does not.
+    const atBound = SPEC_HEADER + ";" + "x".repeat(caps.xrayHeaderLength - SPEC_HEADER.length - 1)
+    assert.strictEqual(atBound.length, caps.xrayHeaderLength)
+    assert.isDefined(XRayHeader.parse(atBound))
+    assert.isUndefined(XRayHeader.parse(atBound + "x"))
   })
 })
