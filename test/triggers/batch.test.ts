@@ -13,8 +13,7 @@ import * as EventBridgeSqsExtractor from "../../src/services/EventBridgeSqsExtra
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import { Propagator } from "../../src/services/Propagator.js"
 import * as SnsSqsExtractor from "../../src/services/SnsSqsExtractor.js"
-import { fixture, idsOf, propagators } from "./batch-support.js"
-import { reference as httpReference } from "./http-support.js"
+import { fixture, idsOf, propagators, reference as httpReference } from "./http-support.js"
 
 const referenceStepFunctions = httpReference.stepFunctions
 

@@ -2,39 +2,25 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as NativePropagator from "../../src/layers/NativePropagator.js"
+import * as Encoded from "../../src/domain/Encoded.js"
 import * as EventBridgeExtractor from "../../src/services/EventBridgeExtractor.js"
 import * as StepFunctionsExtractor from "../../src/services/StepFunctionsExtractor.js"
 import {
   conformance,
   ddTraceIds,
-  fixture,
-  type Ids,
-  idsOf,
-  propagators,
   properties,
   reference,
   type Row,
-  run,
-  timed,
+  stepFunctionsCase,
   withoutTid
 } from "./batch-support.js"
+import { fixture, type Ids, idsOf } from "./http-support.js"
+import { caps, injected, overNative, parsing, watchValues } from "./support.js"
 
-const TID = "6b06a01500000000"
 // Ids as written in the fixtures' carriers.
 const SPEC: Ids = { traceId: "5827606813695714842", parentId: "4726693487091824375", samplingPriority: 1 }
-const JAVA: Ids = {
-  traceId: "9146967482855508420",
-  parentId: "6500954677284539114",
-  samplingPriority: 1,
-  traceIdHigh: TID
-}
-const LIFTED: Ids = {
-  traceId: "1063723200171180135",
-  parentId: "519591001614277039",
-  samplingPriority: 1,
-  traceIdHigh: TID
-}
+const JAVA = injected("9146967482855508420", "6500954677284539114", 1)
+const LIFTED = injected("1063723200171180135", "519591001614277039", 1)
 
 const rows: ReadonlyArray<Row> = [
   { file: "eventbridge.json", expected: SPEC, note: "from detail._datadog" },
@@ -43,8 +29,7 @@ const rows: ReadonlyArray<Row> = [
   { file: "eventbridge-scheduled.json", expected: null }
 ]
 
-const native = NativePropagator.layer()
-const makeNative = () => Effect.runSync(EventBridgeExtractor.make.pipe(Effect.provide(native)))
+const makeNative = () => overNative(EventBridgeExtractor.make)
 
 describe("EventBridgeExtractor", () => {
   conformance("eventbridge", EventBridgeExtractor.make, rows)
@@ -58,15 +43,12 @@ describe("EventBridgeExtractor", () => {
     assert.deepStrictEqual(ddTraceIds(lifted._datadog), LIFTED)
   })
 
-  for (const [propagatorName, propagatorLayer] of propagators) {
-    it.effect(`Step Functions → EventBridge: a nested context object in detail._datadog (${propagatorName})`, () =>
-      Effect.gen(function*() {
-        const event = fixture("eventbridge-step-functions.json")
-        const { result } = yield* run(yield* EventBridgeExtractor.make, event)
-        const context = Option.getOrThrow(Either.getOrThrow(result).context)
-        assert.deepStrictEqual(withoutTid(idsOf(context)), reference("eventBridge", event))
-      }).pipe(Effect.provide(propagatorLayer)))
-  }
+  stepFunctionsCase(
+    "Step Functions → EventBridge: a nested context object in detail._datadog",
+    EventBridgeExtractor.make,
+    "eventBridge",
+    "eventbridge-step-functions.json"
+  )
 
   it.effect("a top-level Step Functions context object is left to the Step Functions extractor", () =>
     Effect.gen(function*() {
@@ -113,26 +95,27 @@ describe("EventBridgeExtractor", () => {
     }
   })
 
-  it.effect("bounds: a carrier with 100,000 keys and a multi-megabyte detail are bounded", () =>
+  it.effect("bounds: of a 100,000-key carrier only the first 256 values are read; the rest of detail is not", () =>
     Effect.gen(function*() {
       const event = fixture("eventbridge.json") as { detail: Record<string, unknown> }
-      const carrier: Record<string, string> = {}
-      for (let i = 0; i < 100_000; i++) carrier[`x-junk-${i}`] = "v"
-      const [extracted, elapsed] = yield* timed(
-        makeNative().extract({
-          ...event,
-          detail: { pad: "x".repeat(5_000_000), _datadog: { ...carrier, ...(event.detail["_datadog"] as object) } }
-        }, {})
-      )
-      assert.isBelow(elapsed, 500)
+      const carrier = watchValues(100_000)
+      Object.assign(carrier.object, event.detail["_datadog"])
+      const detail = watchValues(1, { value: "x".repeat(5_000_000), prefix: "pad-" })
+      detail.object["_datadog"] = carrier.object
+      const extracted = yield* makeNative().extract({ ...event, detail: detail.object }, {})
+      assert.isAtMost(carrier.stats.reads, caps.carrierKeys, "values past the key cap are not read")
+      assert.strictEqual(detail.stats.reads, 0, "detail's other fields are not read")
       assert.isTrue(Option.isNone(extracted.context), "the ids sit after the carrier's first 256 keys")
-      const [tooLong] = yield* timed(Effect.flip(
+      const [tooLong, parsed] = yield* parsing(Effect.either(
         makeNative().extract({
           ...event,
           detail: { _datadog: JSON.stringify({ pad: "x".repeat(2_000_000) }) }
         }, {})
       ))
-      assert.strictEqual(tooLong._tag === "ExtractionError" && tooLong.reason, "LimitExceeded")
+      assert.deepStrictEqual(parsed, [], "JSON text over the bound is not parsed")
+      const failure = Option.getOrThrow(Either.getLeft(tooLong))
+      assert.strictEqual(failure._tag === "ExtractionError" && failure.reason, "LimitExceeded")
+      assert.strictEqual(failure.detail, `detail._datadog: the string is longer than ${Encoded.limits.maxJsonLength}`)
     }))
 
   properties(EventBridgeExtractor.make, [...rows.map((row) => row.file), "eventbridge-step-functions.json"])

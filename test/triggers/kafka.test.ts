@@ -1,35 +1,16 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as KafkaEvent from "../../src/domain/KafkaEvent.js"
-import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import * as KafkaExtractor from "../../src/services/KafkaExtractor.js"
-import {
-  conformance,
-  ddTraceIds,
-  fixture,
-  hexToDecimal,
-  type Ids,
-  idsOf,
-  properties,
-  type Row,
-  timed
-} from "./batch-support.js"
+import { conformance, ddTraceIds, properties, type Row } from "./batch-support.js"
+import { fixture, type Ids, idsOf } from "./http-support.js"
+import { caps, hexToDecimal, injected, overNative, watchIndices, watchValues } from "./support.js"
 
-const TID = "6b06a01500000000"
 // Ids as written in the fixtures' header bytes (dd-trace's own injections; an OpenTelemetry traceparent).
-const MSK_PARENT: Ids = {
-  traceId: "2083359213027480927",
-  parentId: "5752861370697410563",
-  samplingPriority: 1,
-  traceIdHigh: TID
-}
-const MSK_LINK: Ids = {
-  traceId: "2664425064959767975",
-  parentId: "8753966208058802021",
-  samplingPriority: 1,
-  traceIdHigh: TID
-}
+const MSK_PARENT = injected("2083359213027480927", "5752861370697410563", 1)
+const MSK_LINK = injected("2664425064959767975", "8753966208058802021", 1)
 // traceparent 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
 const OTEL: Ids = {
   traceId: hexToDecimal("a3ce929d0e0e4736"),
@@ -44,8 +25,7 @@ const rows: ReadonlyArray<Row> = [
   { file: "kafka-no-trace.json", expected: null }
 ]
 
-const native = NativePropagator.layer()
-const makeNative = () => Effect.runSync(KafkaExtractor.make.pipe(Effect.provide(native)))
+const makeNative = () => overNative(KafkaExtractor.make)
 
 type Header = Record<string, unknown>
 type KafkaRecord = { headers: Array<Header> } & Record<string, unknown>
@@ -157,29 +137,38 @@ describe("KafkaExtractor", () => {
     Effect.gen(function*() {
       const msk = fixture("kafka-msk.json") as Event
       const plain = msk.records["orders-0"]![0]!
-      const records: Record<string, Array<unknown>> = {}
-      for (let p = 0; p < 1000; p++) records[`orders-${p}`] = Array.from({ length: 100 }, () => structuredClone(plain))
-      const [many, elapsed] = yield* timed(makeNative().extract({ ...msk, records }, {}))
-      assert.isBelow(elapsed, 1500)
+      // 1,000 partitions of 100 records: 10,000 records are read, in delivery order.
+      const groups = Array.from(
+        { length: 1000 },
+        () => watchIndices(Array.from({ length: 100 }, () => structuredClone(plain)))
+      )
+      const records = Object.fromEntries(groups.map((group, p) => [`orders-${p}`, group.items]))
+      const many = yield* makeNative().extract({ ...msk, records }, {})
+      const read = groups.map((group) => group.stats.reads)
+      assert.strictEqual(read.reduce((sum, reads) => sum + reads, 0), caps.records, "records read")
+      assert.deepStrictEqual(read.slice(100), new Array(900).fill(0), "partitions past the 100th are not read")
       assert.deepStrictEqual(many.notes, ["no carrier in 10000 records", "scanned the first 10000 of 100000 records"])
-      const partitions: Record<string, Array<unknown>> = {}
-      for (let p = 0; p < 100_000; p++) partitions[`t-${p}`] = []
-      const [empty, elapsedEmpty] = yield* timed(makeNative().extract({ ...msk, records: partitions }, {}))
-      assert.isBelow(elapsedEmpty, 1000)
+      // 100,000 empty partitions: the first 10,000 are visited.
+      const partitions = watchValues(100_000, { value: [], prefix: "t-" })
+      const empty = yield* makeNative().extract({ ...msk, records: partitions.object }, {})
+      assert.strictEqual(partitions.stats.reads, caps.kafkaPartitions, "partitions visited")
       assert.deepStrictEqual(empty.notes, ["no records"])
-      const headers: Array<Header> = Array.from({ length: 50_000 }, (_, i) => ({ [`x-junk-${i}`]: bytes("v") }))
-      headers.push({ "x-datadog-trace-id": bytes("1") }, { "x-datadog-parent-id": bytes("2") })
-      const [junk, elapsedJunk] = yield* timed(makeNative().extract(oneRecord(headers), {}))
-      assert.isBelow(elapsedJunk, 500)
+      // 50,000 junk headers before the trace headers: the first 128 are visited.
+      const headers = watchIndices<Header>(Array.from({ length: 50_000 }, (_, i) => ({ [`x-junk-${i}`]: bytes("v") })))
+      headers.items.push({ "x-datadog-trace-id": bytes("1") }, { "x-datadog-parent-id": bytes("2") })
+      const junk = yield* makeNative().extract(oneRecord(headers.items), {})
+      assert.strictEqual(headers.stats.highest, caps.kafkaHeaders - 1, "headers past the cap are not read")
       assert.isTrue(Option.isNone(junk.context), "headers after the first 128 are not read")
-      const [huge, elapsedHuge] = yield* timed(Effect.flip(
-        makeNative().extract(
-          oneRecord([{ "x-datadog-trace-id": new Array(5_000_000).fill(49) }]),
-          {}
-        )
-      ))
-      assert.isBelow(elapsedHuge, 200)
-      assert.strictEqual(huge._tag === "ExtractionError" && huge.reason, "MalformedCarrier")
+      // A 5,000,000-byte header value: not one byte is read.
+      const value = watchIndices(new Array(5_000_000).fill(49))
+      const huge = yield* Effect.either(makeNative().extract(oneRecord([{ "x-datadog-trace-id": value.items }]), {}))
+      assert.strictEqual(value.stats.reads, 0, "the oversized value is not decoded")
+      const failure = Option.getOrThrow(Either.getLeft(huge))
+      assert.strictEqual(failure._tag === "ExtractionError" && failure.reason, "MalformedCarrier")
+      assert.strictEqual(
+        failure.detail,
+        `record 0: headers: trace header values are not byte arrays of at most ${KafkaEvent.limits.maxHeaderBytes}`
+      )
     }))
 
   properties(KafkaExtractor.make, rows.map((row) => row.file))

@@ -1,33 +1,23 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as NativePropagator from "../../src/layers/NativePropagator.js"
+import * as KinesisRecord from "../../src/domain/KinesisRecord.js"
 import * as KinesisExtractor from "../../src/services/KinesisExtractor.js"
-import { conformance, fixture, type Ids, properties, reference, repeat, type Row, timed } from "./batch-support.js"
+import { conformance, properties, reference, type Row } from "./batch-support.js"
+import { fixture, type Ids } from "./http-support.js"
+import { caps, decodingBase64, injected, overNative, recordOf, repeat, total, watchIndices } from "./support.js"
 
-const TID = "6b06a01500000000"
 // Ids as written in the fixtures' record data.
 const SPEC: Ids = { traceId: "667309514221035538", parentId: "1350735035497811828", samplingPriority: 1 }
-const BATCH_PARENT: Ids = {
-  traceId: "5700693456819986228",
-  parentId: "3115683950739165064",
-  samplingPriority: 2,
-  traceIdHigh: TID
-}
-const BATCH_LINK: Ids = {
-  traceId: "5953031553780290079",
-  parentId: "7568917089071166375",
-  samplingPriority: -1,
-  traceIdHigh: TID
-}
+const BATCH_PARENT = injected("5700693456819986228", "3115683950739165064", 2)
+const BATCH_LINK = injected("5953031553780290079", "7568917089071166375", -1)
 
 const rows: ReadonlyArray<Row> = [
   { file: "kinesis.json", expected: SPEC, note: "from record 0: kinesis.data._datadog" },
   { file: "kinesis-batch.json", expected: BATCH_PARENT, links: [BATCH_LINK], note: "from record 1" }
 ]
 
-const native = NativePropagator.layer()
-const makeNative = () => Effect.runSync(KinesisExtractor.make.pipe(Effect.provide(native)))
+const makeNative = () => overNative(KinesisExtractor.make)
 
 type KinesisEvent = { Records: Array<{ kinesis: { data: string } }> }
 const withData = (data: string): KinesisEvent => {
@@ -89,21 +79,25 @@ describe("KinesisExtractor", () => {
     }
   })
 
-  it.effect("bounds: 100,000 records, a 5 MB record and many 1 MB records stay bounded", () =>
+  it.effect("bounds: the first 10,000 of 100,000 records are read; a 5 MB record and data past the budget are not decoded", () =>
     Effect.gen(function*() {
-      const plain = (fixture("kinesis-batch.json") as KinesisEvent).Records[3]
-      const [result, elapsed] = yield* timed(makeNative().extract({ Records: repeat(plain, 100_000) }, {}))
-      assert.isBelow(elapsed, 2000)
+      const batch = watchIndices(repeat(recordOf("kinesis-batch.json", 3), 100_000))
+      const result = yield* makeNative().extract({ Records: batch.items }, {})
+      assert.strictEqual(batch.stats.highest, caps.records - 1, "no record past the cap is read")
       assert.include(result.notes, "scanned the first 10000 of 100000 records")
-      const [huge, elapsedHuge] = yield* timed(
+      const [huge, decodedHuge] = yield* decodingBase64(
         makeNative().extract(withData(encode({ pad: "x".repeat(5_000_000), _datadog: {} })), {})
       )
-      assert.isBelow(elapsedHuge, 200)
+      assert.deepStrictEqual(decodedHuge, [], "data over its bound is not decoded")
       assert.deepStrictEqual(huge.notes, ["no carrier in 1 records", "1 payloads over their size bound were not read"])
-      const megabyte = (fixture("kinesis.json") as KinesisEvent).Records[0]!
-      const big = { ...megabyte, kinesis: { ...megabyte.kinesis, data: encode({ pad: "x".repeat(700_000) }) } }
-      const [many, elapsedMany] = yield* timed(makeNative().extract({ Records: repeat(big, 30) }, {}))
-      assert.isBelow(elapsedMany, 1500)
+      // 30 records of ~0.9 MB of base64 (27 MB, over the 8 MiB budget): the first 8 are decoded, the rest skipped.
+      const megabyte = recordOf("kinesis.json") as KinesisEvent["Records"][number]
+      const data = encode({ pad: "x".repeat(700_000) })
+      const big = { ...megabyte, kinesis: { ...megabyte.kinesis, data } }
+      const [many, decoded] = yield* decodingBase64(makeNative().extract({ Records: repeat(big, 30) }, {}))
+      assert.isAtMost(total(decoded), caps.decodedLength)
+      assert.deepStrictEqual(decoded, new Array(8).fill(data.length), "8 payloads decoded, 22 skipped")
+      assert.isBelow(data.length, KinesisRecord.limits.maxDataLength, "each payload is within its own bound")
       assert.deepStrictEqual(many.notes, [
         "no carrier in 30 records",
         "decode budget spent: larger payloads were skipped"

@@ -3,32 +3,25 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as NativePropagator from "../../src/layers/NativePropagator.js"
+import * as Encoded from "../../src/domain/Encoded.js"
 import * as SnsExtractor from "../../src/services/SnsExtractor.js"
+import { conformance, properties, reference, type Row, stepFunctionsCase, withoutTid } from "./batch-support.js"
+import { fixture, type Ids, idsOf } from "./http-support.js"
 import {
-  conformance,
-  fixture,
+  caps,
+  decodingBase64,
   hexToDecimal,
-  type Ids,
-  idsOf,
-  propagators,
-  properties,
-  reference,
+  injected,
+  overNative,
+  parsing,
+  recordOf,
   repeat,
-  type Row,
-  run,
-  timed,
-  withoutTid
-} from "./batch-support.js"
+  watchIndices
+} from "./support.js"
 
 // Ids as written in the fixtures' carriers.
 const SPEC: Ids = { traceId: "6966585609680374559", parentId: "4297634551783724228", samplingPriority: 1 }
-const BINARY: Ids = {
-  traceId: "5700693456819986228",
-  parentId: "3115683950739165064",
-  samplingPriority: 2,
-  traceIdHigh: "6b06a01500000000"
-}
+const BINARY = injected("5700693456819986228", "3115683950739165064", 2)
 
 const rows: ReadonlyArray<Row> = [
   { file: "sns.json", expected: SPEC, note: "from record 0: Sns.MessageAttributes._datadog" },
@@ -36,8 +29,7 @@ const rows: ReadonlyArray<Row> = [
   { file: "sns-no-trace.json", expected: null }
 ]
 
-const native = NativePropagator.layer()
-const makeNative = () => Effect.runSync(SnsExtractor.make.pipe(Effect.provide(native)))
+const makeNative = () => overNative(SnsExtractor.make)
 
 type SnsEvent = { Records: Array<{ Sns: { MessageAttributes: Record<string, unknown> } }> }
 const withAttribute = (attribute: unknown): SnsEvent => {
@@ -58,19 +50,17 @@ describe("SnsExtractor", () => {
     assert.isNull(reference("sns", fixture("sns-no-trace.json")))
   })
 
-  for (const [propagatorName, propagatorLayer] of propagators) {
-    it.effect(`Step Functions → SNS: a v1 Lambda-root context object, tid carried unchanged (${propagatorName})`, () =>
-      Effect.gen(function*() {
-        const extractor = yield* SnsExtractor.make
-        const event = fixture("sns-step-functions.json")
-        const { result } = yield* run(extractor, event)
-        const context = Option.getOrThrow(Either.getOrThrow(result).context)
-        // The context object propagates this trace id and tid (x-datadog-trace-id / x-datadog-tags).
-        assert.strictEqual(context.traceId, "4035494016503348209")
-        assert.deepStrictEqual(Option.getOrThrow(context.traceIdHigh), "6b06a01500000000")
-        assert.deepStrictEqual(withoutTid(idsOf(context)), reference("sns", event))
-      }).pipe(Effect.provide(propagatorLayer)))
-  }
+  stepFunctionsCase(
+    "Step Functions → SNS: a v1 Lambda-root context object, tid carried unchanged",
+    SnsExtractor.make,
+    "sns",
+    "sns-step-functions.json",
+    (context) => {
+      // The context object propagates this trace id and tid (x-datadog-trace-id / x-datadog-tags).
+      assert.strictEqual(context.traceId, "4035494016503348209")
+      assert.deepStrictEqual(Option.getOrThrow(context.traceIdHigh), "6b06a01500000000")
+    }
+  )
 
   it.effect("Type String is JSON; any other Type is base64 JSON, decoded as UTF-8", () =>
     Effect.gen(function*() {
@@ -133,18 +123,24 @@ describe("SnsExtractor", () => {
     }
   })
 
-  it.effect("bounds: 100,000 records are scanned up to 10,000; a huge Value is refused", () =>
+  it.effect("bounds: of 100,000 records only the first 10,000 are read; a huge Value is refused undecoded", () =>
     Effect.gen(function*() {
-      const plain = (fixture("sns-no-trace.json") as SnsEvent).Records[0]
-      const [result, elapsed] = yield* timed(makeNative().extract({ Records: repeat(plain, 100_000) }, {}))
-      assert.isBelow(elapsed, 1500)
+      const batch = watchIndices(repeat(recordOf("sns-no-trace.json"), 100_000))
+      const result = yield* makeNative().extract({ Records: batch.items }, {})
+      assert.strictEqual(batch.stats.highest, caps.records - 1, "no record past the cap is read")
       assert.include(result.notes, "scanned the first 10000 of 100000 records")
       const huge = Buffer.from(JSON.stringify({ pad: "x".repeat(2_000_000) })).toString("base64")
-      const [failure, elapsedHuge] = yield* timed(
-        Effect.flip(makeNative().extract(withAttribute({ Type: "Binary", Value: huge }), {}))
-      )
-      assert.isBelow(elapsedHuge, 200)
+      const [[refused, parsed], decoded] = yield* decodingBase64(parsing(
+        Effect.either(makeNative().extract(withAttribute({ Type: "Binary", Value: huge }), {}))
+      ))
+      assert.deepStrictEqual(decoded, [], "nothing is base64-decoded")
+      assert.deepStrictEqual(parsed, [], "nothing is parsed")
+      const failure = Option.getOrThrow(Either.getLeft(refused))
       assert.strictEqual(failure._tag === "ExtractionError" && failure.reason, "LimitExceeded")
+      assert.strictEqual(
+        failure.detail,
+        `record 0: Sns.MessageAttributes._datadog: Value is longer than ${Encoded.limits.maxBase64Length}`
+      )
     }))
 
   properties(SnsExtractor.make, [...rows.map((row) => row.file), "sns-step-functions.json"])

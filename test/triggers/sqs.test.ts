@@ -2,48 +2,20 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as NativePropagator from "../../src/layers/NativePropagator.js"
+import * as SqsMessage from "../../src/domain/SqsMessage.js"
 import * as SqsExtractor from "../../src/services/SqsExtractor.js"
-import {
-  conformance,
-  fixture,
-  hexToDecimal,
-  type Ids,
-  idsOf,
-  propagators,
-  properties,
-  reference,
-  repeat,
-  type Row,
-  run,
-  timed,
-  withoutTid
-} from "./batch-support.js"
+import { conformance, properties, reference, type Row, stepFunctionsCase, withoutTid } from "./batch-support.js"
+import { fixture, type Ids, idsOf } from "./http-support.js"
+import { caps, hexToDecimal, injected, overNative, parsing, recordOf, repeat, total, watchIndices } from "./support.js"
 
 // Ids as written in the fixtures' carriers (dd-trace's own injections, and the reference's spec event).
 const SPEC: Ids = { traceId: "4555236104497098341", parentId: "3369753143434738315", samplingPriority: 1 }
-const TID = "6b06a01500000000"
-const DDTRACE_0: Ids = {
-  traceId: "9146967482855508420",
-  parentId: "6500954677284539114",
-  samplingPriority: 1,
-  traceIdHigh: TID
-}
-const RAW_DELIVERY: Ids = {
-  traceId: "1063723200171180135",
-  parentId: "519591001614277039",
-  samplingPriority: 1,
-  traceIdHigh: TID
-}
-const BATCH_PARENT: Ids = {
-  traceId: "5215804282609844194",
-  parentId: "651781675931141396",
-  samplingPriority: 2,
-  traceIdHigh: TID
-}
-const BATCH_LINKS: ReadonlyArray<Ids> = [
-  { traceId: "1381596238078894087", parentId: "3652520960020757463", samplingPriority: -1, traceIdHigh: TID },
-  { traceId: "6220234531062426612", parentId: "5930528933764542361", samplingPriority: 1, traceIdHigh: TID }
+const DDTRACE_0 = injected("9146967482855508420", "6500954677284539114", 1)
+const RAW_DELIVERY = injected("1063723200171180135", "519591001614277039", 1)
+const BATCH_PARENT = injected("5215804282609844194", "651781675931141396", 2)
+const BATCH_LINKS = [
+  injected("1381596238078894087", "3652520960020757463", -1),
+  injected("6220234531062426612", "5930528933764542361", 1)
 ]
 // Root=1-674dad12-000000000ddc0ffeebadf00d;Parent=5e4f8a2b1c3d7e9f;Sampled=1
 const PADDED: Ids = {
@@ -67,12 +39,11 @@ const rows: ReadonlyArray<Row> = [
   { file: "sqs-malformed.json", expected: "MalformedCarrier" }
 ]
 
-const native = NativePropagator.layer()
-const makeNative = () => Effect.runSync(SqsExtractor.make.pipe(Effect.provide(native)))
+const makeNative = () => overNative(SqsExtractor.make)
 
 const sqsEvent = (...records: ReadonlyArray<unknown>) => ({ Records: records })
 const record = (overrides: Record<string, unknown>) => ({
-  ...(fixture("sqs-no-trace.json") as { Records: Array<Record<string, unknown>> }).Records[0],
+  ...recordOf("sqs-no-trace.json"),
   ...overrides
 })
 const stringAttribute = (value: string) => ({
@@ -93,19 +64,15 @@ describe("SqsExtractor", () => {
     assert.isNull(reference("sqs", fixture("sqs-batch-mixed.json")))
   })
 
-  for (const [propagatorName, propagatorLayer] of propagators) {
-    it.effect(`Step Functions → SQS: the context object in stringValue, as the reference (${propagatorName})`, () =>
-      Effect.gen(function*() {
-        const extractor = yield* SqsExtractor.make
-        const event = fixture("sqs-step-functions.json")
-        const { result } = yield* run(extractor, event)
-        const context = Option.getOrThrow(Either.getOrThrow(result).context)
-        const expected = reference("sqs", event)
-        assert.isNotNull(expected)
-        assert.deepStrictEqual(withoutTid(idsOf(context)), expected)
-        assert.isTrue(Option.isSome(context.traceIdHigh), "the legacy kind has a hashed tid")
-      }).pipe(Effect.provide(propagatorLayer)))
-  }
+  stepFunctionsCase(
+    "Step Functions → SQS: the context object in stringValue, as the reference",
+    SqsExtractor.make,
+    "sqs",
+    "sqs-step-functions.json",
+    (context) => {
+      assert.isTrue(Option.isSome(context.traceIdHigh), "the legacy kind has a hashed tid")
+    }
+  )
 
   it.effect("mixed-case carrier keys from a non-dd-trace producer are read (the reference misses them)", () =>
     Effect.gen(function*() {
@@ -232,20 +199,24 @@ describe("SqsExtractor", () => {
     ) assert.isFalse(guard(event))
   })
 
-  it.effect("bounds: 100,000 records are scanned up to 10,000, quickly, with a note", () =>
+  it.effect("bounds: of 100,000 records only the first 10,000 are read, with a note", () =>
     Effect.gen(function*() {
       const extractor = makeNative()
-      const plain = (fixture("sqs-no-trace.json") as { Records: Array<unknown> }).Records[0]
-      const traced = (fixture("sqs-ddtrace.json") as { Records: Array<unknown> }).Records[0]
-      const [nothing, elapsed] = yield* timed(extractor.extract(sqsEvent(...repeat(plain, 100_000)), {}))
-      assert.isBelow(elapsed, 1500)
+      const plain = recordOf("sqs-no-trace.json")
+      const traced = recordOf("sqs-ddtrace.json")
+      const plainBatch = watchIndices(repeat(plain, 100_000))
+      const nothing = yield* extractor.extract({ Records: plainBatch.items }, {})
+      assert.strictEqual(plainBatch.stats.highest, caps.records - 1, "no record past the cap is read")
       assert.deepStrictEqual(nothing.notes, [
         "no carrier in 10000 records",
         "scanned the first 10000 of 100000 records"
       ])
-      // The same context in every record: one parent, no links (de-duplicated), still bounded.
-      const [same, elapsedSame] = yield* timed(extractor.extract(sqsEvent(...repeat(traced, 100_000)), {}))
-      assert.isBelow(elapsedSame, 3000)
+      // The same context in every record: one parent, no links (de-duplicated), one carrier parsed per record read.
+      const carrierText = (traced["messageAttributes"] as { _datadog: { stringValue: string } })._datadog.stringValue
+      const tracedBatch = watchIndices(repeat(traced, 100_000))
+      const [same, parsed] = yield* parsing(extractor.extract({ Records: tracedBatch.items }, {}))
+      assert.strictEqual(tracedBatch.stats.highest, caps.records - 1)
+      assert.strictEqual(parsed.filter((length) => length === carrierText.length).length, caps.records)
       assert.deepStrictEqual(idsOf(Option.getOrThrow(same.context)), DDTRACE_0)
       assert.strictEqual(same.links.length, 0)
       // A carrier past the 10,000th record is not read.
@@ -256,24 +227,29 @@ describe("SqsExtractor", () => {
   it.effect("bounds: a multi-megabyte carrier is refused without parsing (LimitExceeded)", () =>
     Effect.gen(function*() {
       const huge = JSON.stringify({ "x-datadog-trace-id": "1", "x-datadog-parent-id": "2", pad: "x".repeat(3_000_000) })
-      const [failure, elapsed] = yield* timed(Effect.flip(
-        makeNative().extract(
-          sqsEvent(record({ messageAttributes: stringAttribute(huge) })),
-          {}
-        )
+      const [result, parsed] = yield* parsing(Effect.either(
+        makeNative().extract(sqsEvent(record({ messageAttributes: stringAttribute(huge) })), {})
       ))
-      assert.isBelow(elapsed, 200)
+      assert.deepStrictEqual(parsed, [], "nothing is parsed")
+      const failure = Option.getOrThrow(Either.getLeft(result))
       assert.strictEqual(failure._tag === "ExtractionError" && failure.reason, "LimitExceeded")
+      assert.strictEqual(
+        failure.detail,
+        `record 0: messageAttributes._datadog: stringValue is longer than ${SqsMessage.limits.maxAttributeLength}`
+      )
     }))
 
   it.effect("bounds: the decode budget caps the total carrier text one scan parses", () =>
     Effect.gen(function*() {
       // 20 records with a 900 KB carrier each (18 MB, over the 8 MiB budget): the first 9 are parsed, the rest are
       // skipped; a small carrier after them still fits in what is left.
-      const big = record({ messageAttributes: stringAttribute(JSON.stringify({ pad: "x".repeat(900_000) })) })
-      const small = (fixture("sqs-ddtrace.json") as { Records: Array<unknown> }).Records[0]
-      const [failure, elapsed] = yield* timed(Effect.flip(makeNative().extract(sqsEvent(...repeat(big, 20)), {})))
-      assert.isBelow(elapsed, 1500)
+      const bigText = JSON.stringify({ pad: "x".repeat(900_000) })
+      const big = record({ messageAttributes: stringAttribute(bigText) })
+      const small = recordOf("sqs-ddtrace.json")
+      const [result, parsed] = yield* parsing(Effect.either(makeNative().extract(sqsEvent(...repeat(big, 20)), {})))
+      assert.isAtMost(total(parsed), caps.decodedLength)
+      assert.deepStrictEqual(parsed, new Array(9).fill(bigText.length), "9 carriers parsed, 11 skipped")
+      const failure = Option.getOrThrow(Either.getLeft(result))
       assert.strictEqual(failure._tag === "ExtractionError" && failure.reason, "LimitExceeded")
       assert.strictEqual(
         failure.detail,
