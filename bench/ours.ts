@@ -9,6 +9,11 @@
  * - `runSync`: `runtime.runSync(chain.extract(event, context))` per call, a fresh fiber each time.
  * - `runPromise`: `await runtime.runPromise(chain.extract(event, context))` per call.
  *
+ * Why the service's `chain.extract` and not the accessor `ExtractorChain.extract`: both are public API and run the
+ * same chain, but the accessor is an `Effect.fn` and opens a span per call (about 15–25 µs with Effect's own
+ * tracer on the 2-core bench machine: the cost of Effect tracing, not of extraction; see RESULTS.md). The peer's
+ * `extract` opens no span, so the comparison times the service.
+ *
  * The library is loaded from `src` (through tsx), or from compiled ES modules when `BENCH_LIB` names them:
  * `BENCH_LIB=dist` for `dist/esm` (after `npm run build`), or a directory such as `.bench-out/esm` (see
  * bench/build-lib.ts). Profiles of compiled files name functions and lines; tsx's output does not.
