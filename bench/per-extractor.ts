@@ -48,6 +48,7 @@ const main = async () => {
     if (only !== undefined && !testCase.name.includes(only)) continue
     const event = testCase.event
     const context = Events.lambdaContext
+    time(runtime as never, () => chain.extract(event, context)) // JIT warm-up; the first timing runs slow
     const whole = time(runtime as never, () => chain.extract(event, context))
     const parts: Array<string> = [`loop=${time(runtime as never, () => Effect.void).toFixed(2)}`]
     for (const extractor of chain.extractors) {
