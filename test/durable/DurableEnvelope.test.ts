@@ -150,3 +150,60 @@ describe("DurableEnvelope.DurableEnvelope", () => {
     ) assert.isTrue(Either.isLeft(DurableEnvelope.decodeEnvelope(input)))
   })
 })
+
+describe("DurableEnvelope hot-path views", () => {
+  const value = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.string(),
+    fc.constant("STEP"),
+    fc.integer(),
+    fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 3 }),
+    fc.array(fc.string(), { maxLength: 2 })
+  )
+  const operation = fc.record({
+    Name: value,
+    Id: value,
+    Type: value,
+    Status: value,
+    Payload: value,
+    StepDetails: fc.oneof(value, fc.record({ Result: value }, { requiredKeys: [] })),
+    ExecutionDetails: fc.oneof(value, fc.record({ InputPayload: value }, { requiredKeys: [] }))
+  }, { requiredKeys: [] })
+
+  it("readCheckpointFields accepts, rejects and reads what decodeCheckpointOperation does", () => {
+    fc.assert(
+      fc.property(fc.oneof(operation, value), (input) => {
+        const full = DurableEnvelope.decodeCheckpointOperation(input)
+        const view = DurableEnvelope.readCheckpointFields(input)
+        assert.strictEqual(Either.isLeft(view), Either.isLeft(full))
+        if (Either.isLeft(full) && Either.isLeft(view)) {
+          assert.strictEqual(DurableEnvelope.invalidFields(view.left), DurableEnvelope.invalidFields(full.left))
+        }
+        if (Either.isRight(full) && Either.isRight(view)) {
+          assert.strictEqual(view.right.Type, full.right.Type)
+          assert.strictEqual(view.right.Status, full.right.Status)
+          assert.deepStrictEqual(view.right.payload, full.right.Payload ?? full.right.StepDetails?.Result)
+        }
+      }),
+      { numRuns: 2000 }
+    )
+  })
+
+  it("readInputPayload accepts, rejects and reads what decodeExecutionOperation does", () => {
+    fc.assert(
+      fc.property(fc.oneof(operation, value), (input) => {
+        const full = DurableEnvelope.decodeExecutionOperation(input)
+        const view = DurableEnvelope.readInputPayload(input)
+        assert.strictEqual(Either.isLeft(view), Either.isLeft(full))
+        if (Either.isLeft(full) && Either.isLeft(view)) {
+          assert.strictEqual(DurableEnvelope.invalidFields(view.left), DurableEnvelope.invalidFields(full.left))
+        }
+        if (Either.isRight(full) && Either.isRight(view)) {
+          assert.strictEqual(view.right, full.right.ExecutionDetails?.InputPayload)
+        }
+      }),
+      { numRuns: 2000 }
+    )
+  })
+})
