@@ -225,12 +225,15 @@ export const collect = (
 /**
  * Runs the chain in the context on one invocation.
  *
+ * Untraced on purpose: it runs before the upstream parent is known, so a span here would be a root span, i.e. an
+ * extra one-span trace in Datadog on every invocation (and about 20 µs of tracer work). The handler span that
+ * follows carries the extractor's name instead.
+ *
  * @since 0.1.0
  * @category extraction
  */
-export const extract = Effect.fn("ExtractorChain.extract")(
-  function*(event: unknown, lambdaContext?: unknown) {
-    const chain = yield* ExtractorChain
-    return yield* chain.extract(event, lambdaContext)
-  }
-)
+export const extract: (
+  event: unknown,
+  lambdaContext?: unknown
+) => Effect.Effect<ExtractionResult, never, ExtractorChain> = (event, lambdaContext) =>
+  Effect.flatMap(ExtractorChain, (chain) => chain.extract(event, lambdaContext))

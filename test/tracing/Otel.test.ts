@@ -8,6 +8,9 @@ import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
 import type { ExtractionResult } from "../../src/domain/ExtractionResult.js"
 import * as TraceContext from "../../src/domain/TraceContext.js"
+import * as DefaultChain from "../../src/layers/DefaultChain.js"
+import * as LambdaTracing from "../../src/layers/LambdaTracing.js"
+import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import * as Tracing from "../../src/layers/Tracing.js"
 
 const exporter = new InMemorySpanExporter()
@@ -113,6 +116,28 @@ layer(TracingLive)("Tracing with @effect/opentelemetry 0.64", (it) => {
       assert.strictEqual(value.w3cParentId, span.spanContext().spanId)
       assert.deepStrictEqual(value.samplingPriority, Option.some(1))
     }))
+})
+
+describe("a wrapped handler", () => {
+  layer(Layer.merge(TracingLive, DefaultChain.layer.pipe(Layer.provide(NativePropagator.layer()))))("", (it) => {
+    it.effect("exports only spans of the upstream trace: extraction opens no root span of its own", () =>
+      Effect.gen(function*() {
+        exporter.reset()
+        const handler = LambdaTracing.withExtraction(
+          () => Effect.void.pipe(Effect.withSpan("wrapped-work")),
+          { spanName: "wrapped-invocation" }
+        )
+        yield* handler({ headers: { "x-datadog-trace-id": "4242", "x-datadog-parent-id": "99" } }, {})
+        const spans = exporter.getFinishedSpans()
+        assert.deepStrictEqual(spans.map((span) => span.name).sort(), ["wrapped-invocation", "wrapped-work"])
+        for (const span of spans) {
+          assert.strictEqual(
+            span.spanContext().traceId,
+            "0000000000000000" + BigInt(4242).toString(16).padStart(16, "0")
+          )
+        }
+      }))
+  })
 })
 
 describe("exporter", () => {
