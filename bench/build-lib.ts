@@ -68,13 +68,17 @@ export const bundle = async (options: {
   return options.outfile
 }
 
-/** Bundles `src/index.ts` into `.bench-out/bundle/index.mjs`. */
+/**
+ * Bundles `src/index.ts` into `.bench-out/bundle/index.mjs`. Externals as for the peer's bundle: dd-trace and the
+ * AWS SDK (the Lambda runtime provides it), and the durable execution SDK, an optional peer that only
+ * `DurableTracing` loads, on first use (an app using it bundles it for its own handler anyway).
+ */
 export const buildBundle = (): Promise<string> =>
   bundle({
     entry: path.join(root, "src/index.ts"),
     outfile: path.join(out, "bundle/index.mjs"),
     format: "esm",
-    external: ["dd-trace"]
+    external: ["dd-trace", "@aws-sdk/*", "@aws/durable-execution-sdk-js"]
   })
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
