@@ -3,16 +3,15 @@
  *
  * Three ways to time one extraction:
  * - `handler`: the extraction as one step of an effect that is already running, which is how an Effect Lambda
- *   handler uses it (`yield* chain.extract(event, context)` inside the one effect it runs per invocation). A
- *   batch is one `runSync` whose fiber runs `chain.extract(event, context)` once per iteration, each time built
+ *   handler uses it (`yield* ExtractorChain.extract(event, context)` inside the one effect it runs per invocation). A
+ *   batch is one `runSync` whose fiber runs `ExtractorChain.extract(event, context)` once per iteration, each time built
  *   afresh; the fiber's start-up is paid once per batch, as the handler pays it once per invocation anyway.
  * - `runSync`: `runtime.runSync(chain.extract(event, context))` per call, a fresh fiber each time.
  * - `runPromise`: `await runtime.runPromise(chain.extract(event, context))` per call.
  *
- * Why the service's `chain.extract` and not the accessor `ExtractorChain.extract`: both are public API and run the
- * same chain, but the accessor is an `Effect.fn` and opens a span per call (about 15–25 µs with Effect's own
- * tracer on the 2-core bench machine: the cost of Effect tracing, not of extraction; see RESULTS.md). The peer's
- * `extract` opens no span, so the comparison times the service.
+ * The handler mode calls the accessor `ExtractorChain.extract(event, context)`, as the handler wrappers do (it
+ * opens no span: extraction runs before the upstream parent is known); the other modes call the resolved
+ * service's `chain.extract`, which the accessor forwards to.
  *
  * The library is loaded from `src` (through tsx), or from compiled ES modules when `BENCH_LIB` names them:
  * `BENCH_LIB=dist` for `dist/esm` (after `npm run build`), or a directory such as `.bench-out/esm` (see
@@ -101,7 +100,7 @@ export const make = async (name: PropagatorName, tracer: Tracer): Promise<Ours> 
           let last: unknown
           const loop = Effect.whileLoop({
             while: () => remaining-- > 0,
-            body: () => chain.extract(event, context),
+            body: () => library.ExtractorChain.extract(event, context),
             step: (result) => {
               last = result
             }
