@@ -16,6 +16,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as DurableMetadata from "../../src/domain/DurableMetadata.js"
 import * as DurableTracing from "../../src/layers/DurableTracing.js"
+import { reservedStep } from "./support/operations.js"
 
 const exporter = new InMemorySpanExporter()
 const provider = Layer.merge(
@@ -37,16 +38,7 @@ const execution = {
   ExecutionDetails: { InputPayload: "{\"orderId\":\"o-42\"}" }
 }
 
-// The workflow's first step (positional id "1"), as a resumed invocation receives it.
-const reserved = {
-  Id: "c4ca4238a0b92382",
-  Name: "reserve",
-  Type: "STEP",
-  SubType: "Step",
-  Status: "SUCCEEDED",
-  StartTimestamp: 1795584939186,
-  StepDetails: { Attempt: 1, Result: "\"reserved\"" }
-}
+const reserved = reservedStep
 
 const envelope = (operations: ReadonlyArray<unknown>) => ({
   DurableExecutionArn: ARN,

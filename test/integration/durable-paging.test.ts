@@ -24,6 +24,7 @@ import * as DurableTracing from "../../src/layers/DurableTracing.js"
 import * as Tracing from "../../src/layers/Tracing.js"
 import * as CurrentExtraction from "../../src/services/CurrentExtraction.js"
 import type { GetStateRequest } from "../../src/services/DurableState.js"
+import { reservedStep } from "./support/operations.js"
 
 const ARN = "arn:aws:lambda:us-east-1:123456789012:function:demo:$LATEST/durable-execution/paged/0e230abf"
 
@@ -54,16 +55,7 @@ const execution = {
   ExecutionDetails: { InputPayload: "{\"orderId\":\"o-1\"}" }
 }
 
-// Positional id "1" (md5 prefix c4ca4238a0b92382): the workflow's first step, replayed without running.
-const reserve = {
-  Id: "c4ca4238a0b92382",
-  Name: "reserve",
-  Type: "STEP",
-  SubType: "Step",
-  Status: "SUCCEEDED",
-  StartTimestamp: 1795584939186,
-  StepDetails: { Attempt: 1, Result: "\"reserved\"" }
-}
+const reserve = reservedStep
 
 type Pages = Record<string, { readonly Operations: ReadonlyArray<unknown>; readonly NextMarker?: string }>
 

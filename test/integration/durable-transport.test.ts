@@ -15,6 +15,7 @@ import * as Layer from "effect/Layer"
 import * as CheckpointPlan from "../../src/domain/CheckpointPlan.js"
 import * as DurableTracing from "../../src/layers/DurableTracing.js"
 import * as Tracing from "../../src/layers/Tracing.js"
+import { reservedStep } from "./support/operations.js"
 
 const ARN = "arn:aws:lambda:us-east-1:123456789012:function:demo:$LATEST/durable-execution/my-exec/0e230abf"
 
@@ -35,15 +36,7 @@ const envelope = {
 
 // Page 2: the replayed step (positional id "1" → md5 prefix c4ca4238a0b92382) and the newest checkpoint.
 const page2 = [
-  {
-    Id: "c4ca4238a0b92382",
-    Name: "reserve",
-    Type: "STEP",
-    SubType: "Step",
-    Status: "SUCCEEDED",
-    StartTimestamp: 1795584939186,
-    StepDetails: { Attempt: 1, Result: "\"reserved\"" }
-  },
+  reservedStep,
   {
     Id: CheckpointPlan.operationId("_datadog_3", ARN),
     Name: "_datadog_3",
