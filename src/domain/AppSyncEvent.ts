@@ -6,6 +6,7 @@
 import * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { lazyParser } from "../internal/lazyParser.js"
 import { isRecord } from "./Carrier.js"
 
 /**
@@ -31,12 +32,8 @@ export const RequestHeaders = Schema.Struct({
   })
 })
 
-// Compiled on first use, not at import (cold start).
-let decodeRequestHeadersParser:
-  | ((input: unknown) => Either.Either<typeof RequestHeaders.Type, ParseResult.ParseError>)
-  | undefined
-const decodeRequestHeaders = (input: unknown): Either.Either<typeof RequestHeaders.Type, ParseResult.ParseError> =>
-  (decodeRequestHeadersParser ??= Schema.decodeUnknownEither(RequestHeaders))(input)
+const decodeRequestHeaders: (input: unknown) => Either.Either<typeof RequestHeaders.Type, ParseResult.ParseError> =
+  lazyParser(() => Schema.decodeUnknownEither(RequestHeaders))
 
 /**
  * The request headers of an AppSync resolver event; `undefined` when `request.headers` is not an object. The

@@ -13,6 +13,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { lazyParser } from "../internal/lazyParser.js"
 import * as DurableArn from "./DurableArn.js"
 
 const ISO_DATE_PREFIX = /^\d{4}-\d{2}-\d{2}/
@@ -226,24 +227,15 @@ export class DurableEnvelope extends Schema.Class<DurableEnvelope>("effect-datad
   }
 }
 
-// Parsers are compiled on first use, not at import (cold start).
-let operationParser: ((input: unknown) => Either.Either<DurableOperation, ParseResult.ParseError>) | undefined
-let checkpointParser:
-  | ((input: unknown) => Either.Either<typeof CheckpointOperation.Type, ParseResult.ParseError>)
-  | undefined
-let executionParser:
-  | ((input: unknown) => Either.Either<typeof ExecutionOperation.Type, ParseResult.ParseError>)
-  | undefined
-let envelopeParser: ((input: unknown) => Either.Either<DurableEnvelope, ParseResult.ParseError>) | undefined
-
 /**
  * Decodes one operation.
  *
  * @since 0.1.0
  * @category decoding
  */
-export const decodeOperation = (input: unknown): Either.Either<DurableOperation, ParseResult.ParseError> =>
-  (operationParser ??= Schema.decodeUnknownEither(DurableOperation))(input)
+export const decodeOperation: (input: unknown) => Either.Either<DurableOperation, ParseResult.ParseError> = lazyParser(
+  () => Schema.decodeUnknownEither(DurableOperation)
+)
 
 /**
  * Decodes the checkpoint view of an operation.
@@ -251,10 +243,11 @@ export const decodeOperation = (input: unknown): Either.Either<DurableOperation,
  * @since 0.1.0
  * @category decoding
  */
-export const decodeCheckpointOperation = (
+export const decodeCheckpointOperation: (
   input: unknown
-): Either.Either<typeof CheckpointOperation.Type, ParseResult.ParseError> =>
-  (checkpointParser ??= Schema.decodeUnknownEither(CheckpointOperation))(input)
+) => Either.Either<typeof CheckpointOperation.Type, ParseResult.ParseError> = lazyParser(() =>
+  Schema.decodeUnknownEither(CheckpointOperation)
+)
 
 /**
  * Decodes the EXECUTION view of an operation.
@@ -262,10 +255,11 @@ export const decodeCheckpointOperation = (
  * @since 0.1.0
  * @category decoding
  */
-export const decodeExecutionOperation = (
+export const decodeExecutionOperation: (
   input: unknown
-): Either.Either<typeof ExecutionOperation.Type, ParseResult.ParseError> =>
-  (executionParser ??= Schema.decodeUnknownEither(ExecutionOperation))(input)
+) => Either.Either<typeof ExecutionOperation.Type, ParseResult.ParseError> = lazyParser(() =>
+  Schema.decodeUnknownEither(ExecutionOperation)
+)
 
 /**
  * Decodes a whole envelope (every operation). Not for the hot path.
@@ -273,8 +267,9 @@ export const decodeExecutionOperation = (
  * @since 0.1.0
  * @category decoding
  */
-export const decodeEnvelope = (input: unknown): Either.Either<DurableEnvelope, ParseResult.ParseError> =>
-  (envelopeParser ??= Schema.decodeUnknownEither(DurableEnvelope))(input)
+export const decodeEnvelope: (input: unknown) => Either.Either<DurableEnvelope, ParseResult.ParseError> = lazyParser(
+  () => Schema.decodeUnknownEither(DurableEnvelope)
+)
 
 // The extractors' hot-path views. On the operations the extractors decode, they accept and reject exactly what
 // `CheckpointOperation` and `ExecutionOperation` do (and fail on the same paths), but keep `null` instead of
@@ -297,12 +292,8 @@ const ExecutionOperationWire = Schema.Struct({
   ExecutionDetails: nullish(Schema.Struct({ InputPayload: nullish(Schema.String) }))
 })
 
-let checkpointWireParser:
-  | ((input: unknown) => Either.Either<typeof CheckpointOperationWire.Type, ParseResult.ParseError>)
-  | undefined
-let executionWireParser:
-  | ((input: unknown) => Either.Either<typeof ExecutionOperationWire.Type, ParseResult.ParseError>)
-  | undefined
+const decodeCheckpointWire = lazyParser(() => Schema.decodeUnknownEither(CheckpointOperationWire))
+const decodeExecutionWire = lazyParser(() => Schema.decodeUnknownEither(ExecutionOperationWire))
 
 /**
  * The fields of a checkpoint operation the checkpoint extractor reads (`null` read as absent). Accepts and rejects
@@ -331,7 +322,7 @@ export const readCheckpointFields = (input: unknown): Either.Either<CheckpointFi
     const full = decodeCheckpointOperation(input)
     if (Either.isLeft(full)) return Either.left(full.left)
   }
-  const decoded = (checkpointWireParser ??= Schema.decodeUnknownEither(CheckpointOperationWire))(input)
+  const decoded = decodeCheckpointWire(input)
   if (Either.isLeft(decoded)) return Either.left(decoded.left)
   const op = decoded.right
   return Either.right({
@@ -349,7 +340,7 @@ export const readCheckpointFields = (input: unknown): Either.Either<CheckpointFi
  * @category decoding
  */
 export const readInputPayload = (input: unknown): Either.Either<string | undefined, ParseResult.ParseError> => {
-  const decoded = (executionWireParser ??= Schema.decodeUnknownEither(ExecutionOperationWire))(input)
+  const decoded = decodeExecutionWire(input)
   return Either.isLeft(decoded)
     ? Either.left(decoded.left)
     : Either.right(decoded.right.ExecutionDetails?.InputPayload ?? undefined)

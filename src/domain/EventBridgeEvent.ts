@@ -8,6 +8,7 @@
  */
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import { lazyParser } from "../internal/lazyParser.js"
 import { isRecord } from "./Carrier.js"
 import * as Encoded from "./Encoded.js"
 import * as RecordBatch from "./RecordBatch.js"
@@ -25,10 +26,9 @@ export const EventBridgeEvent = Schema.Struct({
   detail: Schema.optional(Schema.Unknown)
 })
 
-// Compiled on first use, not at import (cold start).
-let decodeEventBridgeEventParser: ((input: unknown) => Option.Option<typeof EventBridgeEvent.Type>) | undefined
-const decodeEventBridgeEvent = (input: unknown): Option.Option<typeof EventBridgeEvent.Type> =>
-  (decodeEventBridgeEventParser ??= Schema.decodeUnknownOption(EventBridgeEvent))(input)
+const decodeEventBridgeEvent: (input: unknown) => Option.Option<typeof EventBridgeEvent.Type> = lazyParser(() =>
+  Schema.decodeUnknownOption(EventBridgeEvent)
+)
 
 /**
  * `true` when `value` is an object with a `detail-type` key (as the reference tests: any value but

@@ -5,6 +5,8 @@
  */
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import type { ParseOptions } from "effect/SchemaAST"
+import { lazyParser } from "../internal/lazyParser.js"
 import { ExtractorName } from "./ExtractorName.js"
 import { TraceContext } from "./TraceContext.js"
 
@@ -72,4 +74,7 @@ export const extractor = (result: ExtractionResult): Option.Option<ExtractorName
  * @since 0.1.0
  * @category encoding
  */
-export const encode = Schema.encodeSync(ExtractionResult)
+export const encode: (
+  result: ExtractionResult,
+  options?: ParseOptions
+) => typeof ExtractionResult.Encoded = lazyParser(() => Schema.encodeSync(ExtractionResult))

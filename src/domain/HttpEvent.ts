@@ -8,6 +8,7 @@
 import * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { lazyParser } from "../internal/lazyParser.js"
 import { isRecord } from "./Carrier.js"
 import * as Encoded from "./Encoded.js"
 
@@ -81,12 +82,8 @@ export const AuthorizedEvent = Schema.Struct({
   })
 })
 
-// Compiled on first use, not at import (cold start).
-let decodeAuthorizedEventParser:
-  | ((input: unknown) => Either.Either<typeof AuthorizedEvent.Type, ParseResult.ParseError>)
-  | undefined
-const decodeAuthorizedEvent = (input: unknown): Either.Either<typeof AuthorizedEvent.Type, ParseResult.ParseError> =>
-  (decodeAuthorizedEventParser ??= Schema.decodeUnknownEither(AuthorizedEvent))(input)
+const decodeAuthorizedEvent: (input: unknown) => Either.Either<typeof AuthorizedEvent.Type, ParseResult.ParseError> =
+  lazyParser(() => Schema.decodeUnknownEither(AuthorizedEvent))
 
 /**
  * What the authorizer context of an event holds:

@@ -7,6 +7,7 @@
 import * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { lazyParser } from "../internal/lazyParser.js"
 import { isRecord } from "./Carrier.js"
 
 /**
@@ -31,12 +32,8 @@ export const ClientContext = Schema.Struct({
   })
 })
 
-// Compiled on first use, not at import (cold start).
-let decodeClientContextParser:
-  | ((input: unknown) => Either.Either<typeof ClientContext.Type, ParseResult.ParseError>)
-  | undefined
-const decodeClientContext = (input: unknown): Either.Either<typeof ClientContext.Type, ParseResult.ParseError> =>
-  (decodeClientContextParser ??= Schema.decodeUnknownEither(ClientContext))(input)
+const decodeClientContext: (input: unknown) => Either.Either<typeof ClientContext.Type, ParseResult.ParseError> =
+  lazyParser(() => Schema.decodeUnknownEither(ClientContext))
 
 /**
  * The carrier: the legacy `custom._datadog` object when there is one, else `custom` itself (the current format,

@@ -7,6 +7,7 @@
  */
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import { lazyParser } from "../internal/lazyParser.js"
 import { isRecord } from "./Carrier.js"
 import * as RecordBatch from "./RecordBatch.js"
 import * as SqsMessage from "./SqsMessage.js"
@@ -30,10 +31,9 @@ export const DatadogAttribute = Schema.Struct({
   Value: Schema.String
 })
 
-// Compiled on first use, not at import (cold start).
-let decodeDatadogAttributeParser: ((input: unknown) => Option.Option<typeof DatadogAttribute.Type>) | undefined
-const decodeDatadogAttribute = (input: unknown): Option.Option<typeof DatadogAttribute.Type> =>
-  (decodeDatadogAttributeParser ??= Schema.decodeUnknownOption(DatadogAttribute))(input)
+const decodeDatadogAttribute: (input: unknown) => Option.Option<typeof DatadogAttribute.Type> = lazyParser(() =>
+  Schema.decodeUnknownOption(DatadogAttribute)
+)
 
 /**
  * The head of an SNS notification as SNS delivers it to an SQS queue: `Type` `Notification` and a `TopicArn`.
@@ -47,10 +47,9 @@ export const Notification = Schema.Struct({
   MessageAttributes: Schema.optional(Schema.Unknown)
 })
 
-// Compiled on first use, not at import (cold start).
-let decodeNotificationParser: ((input: unknown) => Option.Option<typeof Notification.Type>) | undefined
-const decodeNotification = (input: unknown): Option.Option<typeof Notification.Type> =>
-  (decodeNotificationParser ??= Schema.decodeUnknownOption(Notification))(input)
+const decodeNotification: (input: unknown) => Option.Option<typeof Notification.Type> = lazyParser(() =>
+  Schema.decodeUnknownOption(Notification)
+)
 
 /**
  * The cheap test before parsing an SQS body as a notification.

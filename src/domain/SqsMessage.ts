@@ -13,6 +13,7 @@
  */
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import { lazyParser } from "../internal/lazyParser.js"
 import { isRecord } from "./Carrier.js"
 import * as Encoded from "./Encoded.js"
 import type { ExtractorName } from "./ExtractorName.js"
@@ -60,10 +61,9 @@ export const DatadogAttribute = Schema.Struct({
   binaryValue: Schema.optional(Schema.NullOr(Schema.String))
 })
 
-// Compiled on first use, not at import (cold start).
-let decodeDatadogAttributeParser: ((input: unknown) => Option.Option<typeof DatadogAttribute.Type>) | undefined
-const decodeDatadogAttribute = (input: unknown): Option.Option<typeof DatadogAttribute.Type> =>
-  (decodeDatadogAttributeParser ??= Schema.decodeUnknownOption(DatadogAttribute))(input)
+const decodeDatadogAttribute: (input: unknown) => Option.Option<typeof DatadogAttribute.Type> = lazyParser(() =>
+  Schema.decodeUnknownOption(DatadogAttribute)
+)
 
 /**
  * The location of the SQS `_datadog` attribute, for notes.

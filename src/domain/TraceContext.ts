@@ -8,6 +8,7 @@ import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type { ParseOptions } from "effect/SchemaAST"
+import { lazyParser } from "../internal/lazyParser.js"
 import { ExtractorName } from "./ExtractorName.js"
 import * as Ids from "./Ids.js"
 
@@ -137,23 +138,16 @@ export const withSource = (context: TraceContext, source: ExtractorName): TraceC
 export const isSampled = (context: TraceContext): boolean | undefined =>
   Option.match(context.samplingPriority, { onNone: () => undefined, onSome: (priority) => priority > 0 })
 
-// Compiled on first use, not at import (cold start).
-let decoder:
-  | ((input: unknown, options?: ParseOptions) => Either.Either<TraceContext, ParseResult.ParseError>)
-  | undefined
-let encoder: ((context: TraceContext, options?: ParseOptions) => typeof TraceContext.Encoded) | undefined
-
 /**
  * Decodes untrusted input (for example the output of a custom extractor) into a {@link TraceContext}.
  *
  * @since 0.1.0
  * @category decoding
  */
-export const decode = (
+export const decode: (
   input: unknown,
   options?: ParseOptions
-): Either.Either<TraceContext, ParseResult.ParseError> =>
-  (decoder ??= Schema.decodeUnknownEither(TraceContext))(input, options)
+) => Either.Either<TraceContext, ParseResult.ParseError> = lazyParser(() => Schema.decodeUnknownEither(TraceContext))
 
 /**
  * Encodes to the JSON form used by the CLI and by `ExtractionResult`.
@@ -161,5 +155,6 @@ export const decode = (
  * @since 0.1.0
  * @category encoding
  */
-export const encode = (context: TraceContext, options?: ParseOptions): typeof TraceContext.Encoded =>
-  (encoder ??= Schema.encodeSync(TraceContext))(context, options)
+export const encode: (context: TraceContext, options?: ParseOptions) => typeof TraceContext.Encoded = lazyParser(
+  () => Schema.encodeSync(TraceContext)
+)

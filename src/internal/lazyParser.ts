@@ -1,0 +1,20 @@
+/**
+ * Schema parsers built on first use.
+ *
+ * @since 0.1.0
+ */
+import type { ParseOptions } from "effect/SchemaAST"
+
+/**
+ * Defers building a Schema parser (`Schema.decodeUnknownEither(schema)` and the like) to its first call, so that
+ * importing a module compiles nothing: import time is Lambda cold-start time.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const lazyParser = <I, O>(
+  make: () => (input: I, options?: ParseOptions) => O
+): (input: I, options?: ParseOptions) => O => {
+  let parser: ((input: I, options?: ParseOptions) => O) | undefined
+  return (input, options) => (parser ??= make())(input, options)
+}
