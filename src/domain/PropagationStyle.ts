@@ -5,22 +5,22 @@
  */
 
 /**
+ * Every propagation style name, as dd-trace spells it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const styles = ["datadog", "tracecontext", "b3", "b3multi", "b3 single header", "baggage", "none"] as const
+
+/**
  * A propagation style name, as dd-trace spells it.
  *
  * @since 0.1.0
  * @category models
  */
-export type Style = "datadog" | "tracecontext" | "b3" | "b3multi" | "b3 single header" | "baggage" | "none"
+export type Style = typeof styles[number]
 
-const KNOWN: ReadonlySet<string> = new Set<Style>([
-  "datadog",
-  "tracecontext",
-  "b3",
-  "b3multi",
-  "b3 single header",
-  "baggage",
-  "none"
-])
+const KNOWN: ReadonlySet<string> = new Set<Style>(styles)
 
 /**
  * dd-trace's default extract styles.

@@ -222,19 +222,9 @@ export const carrierOf = (w: World): fc.Arbitrary<Record<string, unknown>> =>
 /** A carrier around random shared ids. */
 export const carrier: fc.Arbitrary<Record<string, unknown>> = world.chain(carrierOf)
 
-const ALL_STYLES: ReadonlyArray<Style> = [
-  "datadog",
-  "tracecontext",
-  "b3",
-  "b3multi",
-  "b3 single header",
-  "baggage",
-  "none"
-]
-
 /** Style lists: dd-trace's default, any ordered subset, and Datadog/W3C orders. */
 export const styles: fc.Arbitrary<ReadonlyArray<Style>> = fc.oneof(
   fc.constant(PropagationStyle.defaultExtract),
-  fc.shuffledSubarray([...ALL_STYLES], { minLength: 0, maxLength: 4 }),
+  fc.shuffledSubarray([...PropagationStyle.styles], { minLength: 0, maxLength: 4 }),
   fc.shuffledSubarray<Style>(["datadog", "tracecontext", "baggage"], { minLength: 1 })
 )
