@@ -5,28 +5,17 @@
 // bare UUID, so it has no name or id).
 import type { DurableContext, DurableExecutionClient } from "@aws/durable-execution-sdk-js"
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing"
-import * as Resource from "@effect/opentelemetry/Resource"
-import * as OtelTracer from "@effect/opentelemetry/Tracer"
 import { afterAll, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import type { Context } from "aws-lambda"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as DurableMetadata from "../../src/domain/DurableMetadata.js"
 import * as DurableTracing from "../../src/layers/DurableTracing.js"
+import { inMemoryTracing } from "../support/otel.js"
 import { reservedStep } from "./support/operations.js"
 
-const exporter = new InMemorySpanExporter()
-const provider = Layer.merge(
-  Layer.succeed(
-    OtelTracer.OtelTracerProvider,
-    new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
-  ),
-  Resource.layer({ serviceName: "durable-metadata" })
-)
-const TracingLive = OtelTracer.layer.pipe(Layer.provide(provider))
+const { exporter, layer: TracingLive } = inMemoryTracing("durable-metadata")
 
 const ARN = "arn:aws:lambda:us-east-1:123456789012:function:demo:$LATEST/durable-execution/order-42/0e230abf"
 

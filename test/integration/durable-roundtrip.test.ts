@@ -7,13 +7,9 @@
 // invocation: with `skipTime` the runner may finish waits inside the running invocation.
 import type { DurableContext, DurableExecutionInvocationOutput } from "@aws/durable-execution-sdk-js"
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing"
-import * as Resource from "@effect/opentelemetry/Resource"
-import * as OtelTracer from "@effect/opentelemetry/Tracer"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import type { Context } from "aws-lambda"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as CheckpointName from "../../src/domain/CheckpointName.js"
 import type { ExtractionResult } from "../../src/domain/ExtractionResult.js"
@@ -21,18 +17,10 @@ import * as Ids from "../../src/domain/Ids.js"
 import * as DurableTracing from "../../src/layers/DurableTracing.js"
 import * as Tracing from "../../src/layers/Tracing.js"
 import * as CurrentExtraction from "../../src/services/CurrentExtraction.js"
+import { inMemoryTracing } from "../support/otel.js"
 import { checkpointExtractorReady } from "./support/checkpointExtractor.js"
 
-const exporter = new InMemorySpanExporter()
-const TracingLive = OtelTracer.layer.pipe(
-  Layer.provide(
-    Layer.succeed(
-      OtelTracer.OtelTracerProvider,
-      new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
-    )
-  ),
-  Layer.provide(Resource.layer({ serviceName: "durable-roundtrip" }))
-)
+const { exporter, layer: TracingLive } = inMemoryTracing("durable-roundtrip")
 
 interface Seen {
   readonly extraction: ExtractionResult

@@ -1,29 +1,16 @@
-import * as Resource from "@effect/opentelemetry/Resource"
-import * as OtelTracer from "@effect/opentelemetry/Tracer"
 import { assert, describe, layer } from "@effect/vitest"
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
-import type { ExtractionResult } from "../../src/domain/ExtractionResult.js"
 import * as TraceContext from "../../src/domain/TraceContext.js"
 import * as DefaultChain from "../../src/layers/DefaultChain.js"
 import * as LambdaTracing from "../../src/layers/LambdaTracing.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import * as Tracing from "../../src/layers/Tracing.js"
+import { extractionResult, inMemoryTracing } from "../support/otel.js"
 
-const exporter = new InMemorySpanExporter()
-
-const TracingLive = OtelTracer.layer.pipe(
-  Layer.provide(
-    Layer.succeed(
-      OtelTracer.OtelTracerProvider,
-      new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
-    )
-  ),
-  Layer.provide(Resource.layer({ serviceName: "effect-datadog-lambda-test" }))
-)
+const { exporter, layer: TracingLive } = inMemoryTracing("effect-datadog-lambda-test")
 
 const upstream = (fields: Partial<TraceContext.Fields> = {}) =>
   TraceContext.make({
@@ -35,10 +22,7 @@ const upstream = (fields: Partial<TraceContext.Fields> = {}) =>
     ...fields
   })
 
-const result = (
-  context: TraceContext.TraceContext | undefined,
-  links: ReadonlyArray<TraceContext.TraceContext> = []
-): ExtractionResult => ({ context: Option.fromNullable(context), links, attempts: [] })
+const result = extractionResult
 
 const exported = (name: string) => exporter.getFinishedSpans().filter((span) => span.name === name)
 

@@ -3,12 +3,12 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
-import type { ExtractionResult } from "../../src/domain/ExtractionResult.js"
 import * as TraceContext from "../../src/domain/TraceContext.js"
 import * as Tracing from "../../src/layers/Tracing.js"
 import * as CurrentExtraction from "../../src/services/CurrentExtraction.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import * as TraceExtractor from "../../src/services/TraceExtractor.js"
+import { extractionResult } from "../support/otel.js"
 
 // 128-bit trace: _dd.p.tid 6a5f3e2100000000, low half 1311693406324658740 (0x1234123412341234); parent 48059 (0xbbbb).
 const upstream = (fields: Partial<TraceContext.Fields> = {}) =>
@@ -23,10 +23,7 @@ const upstream = (fields: Partial<TraceContext.Fields> = {}) =>
     ...fields
   })
 
-const result = (
-  context: TraceContext.TraceContext | undefined,
-  links: ReadonlyArray<TraceContext.TraceContext> = []
-): ExtractionResult => ({ context: Option.fromNullable(context), links, attempts: [] })
+const result = extractionResult
 
 const childSpan = Effect.withSpan(Effect.currentSpan, "child")
 
