@@ -2,22 +2,24 @@ import { assert, describe, it } from "@effect/vitest"
 import { execFile } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { promisify } from "node:util"
 import { beforeAll } from "vitest"
 
+const execFileAsync = promisify(execFile)
 const root = path.resolve(import.meta.dirname, "../..")
 const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
 
 // Asynchronous on purpose: a worker blocked in a synchronous child process for a minute (the build, on a loaded
 // machine) misses vitest's RPC deadline and the run fails with "Timeout calling onTaskUpdate".
-const node = (args: ReadonlyArray<string>): Promise<string> =>
-  new Promise((resolve, reject) =>
-    execFile(process.execPath, args, {
-      cwd: root,
-      encoding: "utf8",
-      env: { ...process.env, DD_TRACE_ENABLED: "false" },
-      maxBuffer: 16 * 1024 * 1024
-    }, (error, stdout, stderr) => error === null ? resolve(stdout) : reject(new Error(`${error.message}\n${stderr}`)))
-  )
+const node = async (args: ReadonlyArray<string>): Promise<string> => {
+  const { stdout } = await execFileAsync(process.execPath, args, {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, DD_TRACE_ENABLED: "false" },
+    maxBuffer: 16 * 1024 * 1024
+  })
+  return stdout
+}
 
 const program = (loader: string) => `
 ${loader}

@@ -1,9 +1,12 @@
 // Turns envelopes captured from LocalDurableTestRunner (JSON-serialised: ISO timestamps, bare-UUID ARN, no
 // EXECUTION name) into the real service's wire shape: epoch-ms timestamps, a real durable execution ARN whose
 // execution id is the EXECUTION operation's Id, and the execution name on the EXECUTION operation.
-import { spawn } from "node:child_process"
+import { execFile } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { promisify } from "node:util"
+
+const execFileAsync = promisify(execFile)
 
 export const root = path.resolve(import.meta.dirname, "../../..")
 export const fixturesDir = path.join(root, "test/fixtures/durable")
@@ -90,29 +93,25 @@ const parseRuns = (stdout: string): ReadonlyArray<Run> => {
 
 // Asynchronous on purpose: a test worker blocked in a synchronous child process on a loaded machine misses
 // vitest's RPC deadline ("Timeout calling onTaskUpdate").
-const runDriver = (
-  args: ReadonlyArray<string>,
-  env: NodeJS.ProcessEnv | undefined
-): Promise<DriverRun> =>
-  new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: root, ...(env === undefined ? {} : { env }) })
-    const stdout: Array<Buffer> = []
-    const stderr: Array<Buffer> = []
-    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk))
-    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk))
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000)
-    const finish = (status: number | null, extra = "") => {
-      clearTimeout(timer)
-      const out = Buffer.concat(stdout).toString("utf8")
-      resolve({
-        status,
-        runs: status === 0 ? parseRuns(out) : [],
-        stderr: Buffer.concat(stderr).toString("utf8") + extra
-      })
+const runDriver = async (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv | undefined): Promise<DriverRun> => {
+  try {
+    const { stderr, stdout } = await execFileAsync(process.execPath, args, {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 120_000,
+      maxBuffer: 64 * 1024 * 1024,
+      ...(env === undefined ? {} : { env })
+    })
+    return { status: 0, runs: parseRuns(stdout), stderr }
+  } catch (error) {
+    const failed = error as { readonly code?: unknown; readonly stderr?: unknown }
+    return {
+      status: typeof failed.code === "number" ? failed.code : null,
+      runs: [],
+      stderr: `${typeof failed.stderr === "string" ? failed.stderr : ""}${String(error)}`
     }
-    child.on("error", (error) => finish(null, String(error)))
-    child.on("close", (status) => finish(status))
-  })
+  }
+}
 
 /** Runs the local-runner capture driver in its own process (its fake timers stay out of the test process). */
 export const runCaptureDriver = (scenarios: ReadonlyArray<string> = []): Promise<DriverRun> =>
