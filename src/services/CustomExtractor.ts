@@ -8,6 +8,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import { isRecord } from "../domain/Carrier.js"
 import { ExtractionError, type ExtractorFailure } from "../domain/Errors.js"
 import * as Ids from "../domain/Ids.js"
@@ -152,14 +153,11 @@ export const fromFunction = (
       Effect.try({ try: () => extract(event, lambdaContext), catch: (cause) => cause }),
       // A sync function stays synchronous: no async boundary on every invocation, and `Effect.runSync` works.
       (result) =>
-        isPromiseLike(result)
+        Predicate.isPromiseLike(result)
           ? Effect.tryPromise({ try: () => Promise.resolve(result), catch: (cause) => cause })
           : Effect.succeed(result)
     )
   )
-
-const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
-  typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function"
 
 /**
  * Provides the custom extractor from an Effect.
