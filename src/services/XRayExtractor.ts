@@ -1,7 +1,8 @@
 /**
- * The final fallback: the X-Ray header in `_X_AMZN_TRACE_ID`, read through the current `ConfigProvider` on every
- * invocation (Lambda sets it per request). Under the default provider (the environment) it is read straight from
- * `process.env`, which gives the same value as `Config` without its per-call cost.
+ * The final fallback: the X-Ray header in `_X_AMZN_TRACE_ID`, read on every invocation (Lambda sets it per
+ * request) from the `ConfigProvider` in place when the extractor is built (as every layer of this library reads
+ * its configuration). Under the default provider (the environment) it is read straight from `process.env`: the
+ * same value as `Config`, with no effect to run.
  *
  * - A root Datadog wrote (`Root=1-<epoch>-00000000<16 hex>`, dd-trace-java's X-Ray propagation) gives the
  *   Datadog ids, and its `Sampled` is trusted as Datadog's decision (`1` → 1, `0` → 0).
@@ -19,6 +20,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { ExtractionError } from "../domain/Errors.js"
 import * as XRayHeader from "../domain/XRayHeader.js"
+import * as Completed from "../internal/completed.js"
 import type { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 
@@ -40,7 +42,7 @@ export const ENV = "_X_AMZN_TRACE_ID"
 
 const configured = Config.option(Config.string(ENV)).pipe(Effect.orElseSucceed(() => Option.none<string>()))
 
-/** The default provider (the environment); a provider set with `withConfigProvider` is read through `Config`. */
+/** The default provider (the environment); any other provider is read through `Config`. */
 const envProvider = Context.get(DefaultServices.liveServices, ConfigProvider.ConfigProvider)
 
 /** `process.env[ENV]` as `ConfigProvider.fromEnv` reads it (the value as is; `undefined` when unset). */
@@ -48,16 +50,53 @@ const fromEnv = (): string | undefined =>
   typeof process === "object" && process !== null && typeof process.env === "object" ? process.env[ENV] : undefined
 
 /**
- * `_X_AMZN_TRACE_ID` read per invocation from the current `ConfigProvider`: `None` when unset (or unreadable).
+ * Reads `_X_AMZN_TRACE_ID` once per call: `None` when unset (or unreadable).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type HeaderReader = () => Effect.Effect<Option.Option<string>>
+
+/**
+ * Reads the header from the environment: the result is an already completed effect.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const envHeaderReader: HeaderReader = () => Effect.succeed(Option.fromNullable(fromEnv()))
+
+/**
+ * The reader over a given provider: {@link envHeaderReader} for the default one, else `Config` on that provider.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const headerReaderFor = (provider: ConfigProvider.ConfigProvider): HeaderReader => {
+  if (provider === envProvider) return envHeaderReader
+  const read = Effect.withConfigProvider(configured, provider)
+  return () => read
+}
+
+/**
+ * The reader over the current `ConfigProvider`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const headerReader: Effect.Effect<HeaderReader> = Effect.configProviderWith((provider) =>
+  Effect.succeed(headerReaderFor(provider))
+)
+
+/**
+ * `_X_AMZN_TRACE_ID` read from the current `ConfigProvider` when run: `None` when unset (or unreadable).
  *
  * @since 0.1.0
  * @category extraction
  */
-export const traceHeader: Effect.Effect<Option.Option<string>> = Effect.configProviderWith((provider) =>
-  provider === envProvider ? Effect.succeed(Option.fromNullable(fromEnv())) : configured
-)
+export const traceHeader: Effect.Effect<Option.Option<string>> = Effect.flatMap(headerReader, (read) => read())
 
 const NOT_SET = TraceExtractor.noneWith(`${ENV} is not set`)
+const NOT_SET_RESULT = Effect.succeed(NOT_SET)
 const malformed = new ExtractionError({
   extractor: "xray",
   reason: "MalformedCarrier",
@@ -88,30 +127,40 @@ export const fromHeader = (header: string): Effect.Effect<TraceExtractor.Extract
   }))
 }
 
+const onHeader = (header: Option.Option<string>): Effect.Effect<TraceExtractor.Extracted, ExtractionError> =>
+  Option.isNone(header) ? Effect.succeed(NOT_SET) : fromHeader(header.value)
+
 /**
- * The extractor (it needs no service). It has no `accepts` guard: the header comes from configuration, which a pure
- * guard cannot read.
+ * The extractor over a header reader. Under {@link envHeaderReader} its result is an already completed effect.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const extractor: TraceExtractor.TraceExtractor = TraceExtractor.make(
-  "xray",
-  () =>
-    Effect.configProviderWith((provider) => {
-      if (provider !== envProvider) {
-        return Effect.flatMap(configured, Option.match({ onNone: () => Effect.succeed(NOT_SET), onSome: fromHeader }))
+export const makeWith = (read: HeaderReader): TraceExtractor.TraceExtractor =>
+  TraceExtractor.make(
+    "xray",
+    read === envHeaderReader
+      ? () => {
+        const header = fromEnv()
+        return header === undefined ? NOT_SET_RESULT : fromHeader(header)
       }
-      const header = fromEnv()
-      return header === undefined ? Effect.succeed(NOT_SET) : fromHeader(header)
-    })
-)
+      : () => Completed.flatMap(read(), onHeader)
+  )
+
+/**
+ * The extractor over the environment (it needs no service). It has no `accepts` guard: the header comes from
+ * configuration, which a pure guard cannot read.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const extractor: TraceExtractor.TraceExtractor = makeWith(envHeaderReader)
 
 /**
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.succeed(extractor)
+export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.map(headerReader, makeWith)
 
 /**
  * @since 0.1.0

@@ -283,18 +283,21 @@ describe("the default chain on message triggers", () => {
   it.effect("a batch without a Datadog context falls through to X-Ray (the spec's vector)", () =>
     Effect.gen(function*() {
       const chain = yield* ExtractorChain.ExtractorChain
-      const result = yield* chain.extract(fixture("sqs-no-trace.json"), {}).pipe(
-        Effect.withConfigProvider(ConfigProvider.fromMap(
-          new Map([["_X_AMZN_TRACE_ID", "Root=1-5e272390-8c398be037738dc042009320;Parent=94ae789b969f1cc5;Sampled=1"]])
-        ))
-      )
+      const result = yield* chain.extract(fixture("sqs-no-trace.json"), {})
       const context = Option.getOrThrow(result.context)
       assert.deepStrictEqual([context.source, context.traceId, context.parentId], [
         "xray",
         "3995693151288333088",
         "10713633173203262661"
       ])
-    }).pipe(Effect.provide(DefaultChain.layer), Effect.provide(native)))
+    }).pipe(
+      Effect.provide(DefaultChain.layer),
+      Effect.provide(native),
+      // The extractors read the X-Ray header from the provider in place when they are built.
+      Effect.withConfigProvider(ConfigProvider.fromMap(
+        new Map([["_X_AMZN_TRACE_ID", "Root=1-5e272390-8c398be037738dc042009320;Parent=94ae789b969f1cc5;Sampled=1"]])
+      ))
+    ))
 
   it.effect("plain SQS bodies never run SNS→SQS or EventBridge→SQS: their guards search the bodies first", () =>
     Effect.gen(function*() {

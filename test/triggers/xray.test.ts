@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as fc from "fast-check"
 import { vi } from "vitest"
@@ -18,7 +19,10 @@ const withEnv = (value: string | undefined) =>
   )
 
 const extract = (value: string | undefined) =>
-  Effect.either(XRayExtractor.extractor.extract({}, undefined)).pipe(withEnv(value))
+  Effect.flatMap(
+    Effect.map(XRayExtractor.headerReader, XRayExtractor.makeWith).pipe(withEnv(value)),
+    (extractor) => Effect.either(extractor.extract({}, undefined))
+  )
 
 /** A Datadog-padded root for a decimal trace id, built the way dd-trace-java writes it. */
 const padded = (traceId: string, parentId: string, rest = ";Sampled=1") =>
@@ -55,6 +59,24 @@ describe("XRayExtractor", () => {
         Option.getOrThrow(first.context).traceId,
         Option.getOrThrow(second.context).traceId
       )
+    }))
+
+  it.effect("reads the provider in place when built; over the environment the result is already complete", () =>
+    Effect.gen(function*() {
+      const before = process.env[XRayExtractor.ENV]
+      process.env[XRayExtractor.ENV] = SPEC_HEADER
+      try {
+        const effect = XRayExtractor.extractor.extract({}, undefined)
+        assert.isTrue(Exit.isExit(effect), "no runtime step under the environment provider")
+        assert.strictEqual(Option.getOrThrow((yield* effect).context).traceId, "3995693151288333088")
+        // Built under a provider without the header: that provider is read, whatever the provider when it runs.
+        const built = yield* Effect.map(XRayExtractor.headerReader, XRayExtractor.makeWith).pipe(withEnv(undefined))
+        const none = yield* built.extract({}, undefined).pipe(withEnv(SPEC_HEADER))
+        assert.isTrue(Option.isNone(none.context))
+      } finally {
+        if (before === undefined) delete process.env[XRayExtractor.ENV]
+        else process.env[XRayExtractor.ENV] = before
+      }
     }))
 
   it.effect("a Datadog-padded root gives Datadog's ids and its Sampled is trusted", () =>
@@ -166,7 +188,7 @@ describe("XRayHeader.parse", () => {
   it.effect("the extractor never dies on any configured value (property)", () =>
     Effect.gen(function*() {
       for (const value of fc.sample(fc.oneof(fc.string(), fc.string({ unit: "binary" })), 300)) {
-        const exit = yield* Effect.exit(XRayExtractor.extractor.extract({}, undefined).pipe(withEnv(value)))
+        const exit = yield* Effect.exit(extract(value))
         assert.isTrue(exit._tag === "Success" || exit.cause._tag === "Fail")
       }
     }))
