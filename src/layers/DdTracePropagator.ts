@@ -120,12 +120,11 @@ export const makeLazy = (resolve: Effect.Effect<DdTracer, TracerUnavailable>): E
     const withTracer = <A, E>(
       f: (tracer: DdTracer) => Effect.Effect<A, E>
     ): Effect.Effect<A, E | TracerUnavailable> => {
-      // Suspended: the tracer is checked and called when the effect runs, not when it is built.
-      return Effect.suspend(() => {
-        const kept = resolved
-        if (kept !== undefined) return Exit.isSuccess(kept) ? f(kept.value) : Effect.failCause(kept.cause)
-        return Effect.flatMap(Effect.flatten(Effect.map(Effect.exit(resolve), keep)), f)
-      })
+      // Once resolved, the tracer is used at once: the result is a completed effect, with no runtime step. The
+      // first call resolves it when the effect runs.
+      const kept = resolved
+      if (kept !== undefined) return Exit.isSuccess(kept) ? f(kept.value) : Exit.failCause(kept.cause)
+      return Effect.suspend(() => Effect.flatMap(Effect.flatten(Effect.map(Effect.exit(resolve), keep)), f))
     }
     const extract = (tracer: DdTracer, carrier: unknown, source: ExtractorName): Effect.Effect<
       Option.Option<TraceContext.TraceContext>,

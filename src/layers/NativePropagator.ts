@@ -46,8 +46,8 @@ export const make = (options: Options = {}): Propagator["Type"] => {
   }
   const datadogOnly: NativeExtraction.Options = { ...resolved, styles: ["datadog"], extractFirst: true }
   return Propagator.of({
-    extract: (carrier, source) => Effect.sync(() => extractWith(carrier, resolved, source)),
-    extractDatadog: (carrier, source) => Effect.sync(() => extractWith(carrier, datadogOnly, source)),
+    extract: (carrier, source) => Effect.succeed(extractWith(carrier, resolved, source)),
+    extractDatadog: (carrier, source) => Effect.succeed(extractWith(carrier, datadogOnly, source)),
     inject: (context) => Effect.succeed(DatadogHeaders.inject(context))
   })
 }

@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as AppSyncEvent from "../domain/AppSyncEvent.js"
+import * as Completed from "../internal/completed.js"
 import { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 
@@ -30,17 +31,16 @@ const NO_CONTEXT = TraceExtractor.noneWith("no trace context in request.headers"
  * @category constructors
  */
 export const makeWith = (propagator: Propagator["Type"]): TraceExtractor.TraceExtractor =>
-  TraceExtractor.make(
+  TraceExtractor.makeTrigger(
     "appsync",
-    (event) =>
-      Effect.suspend(() => {
-        const headers = AppSyncEvent.requestHeaders(event)
-        if (headers === undefined) return Effect.succeed(NO_HEADERS)
-        return Effect.map(
-          propagator.extract(headers, "appsync"),
-          (context) => Option.isSome(context) ? TraceExtractor.found(context.value) : NO_CONTEXT
-        )
-      }),
+    (event) => {
+      const headers = AppSyncEvent.requestHeaders(event)
+      if (headers === undefined) return Effect.succeed(NO_HEADERS)
+      return Completed.map(
+        propagator.extract(headers, "appsync"),
+        (context) => Option.isSome(context) ? TraceExtractor.found(context.value) : NO_CONTEXT
+      )
+    },
     AppSyncEvent.isAppSyncEvent
   )
 

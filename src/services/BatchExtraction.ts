@@ -13,6 +13,7 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import type { ExtractorFailure } from "../domain/Errors.js"
 import { ExtractionError } from "../domain/Errors.js"
@@ -20,6 +21,7 @@ import type { ExtractorName } from "../domain/ExtractorName.js"
 import * as RecordBatch from "../domain/RecordBatch.js"
 import * as StepFunctionsContext from "../domain/StepFunctionsContext.js"
 import type { TraceContext } from "../domain/TraceContext.js"
+import * as Completed from "../internal/completed.js"
 import type { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 
@@ -122,11 +124,21 @@ const scanFrom = <A, E>(
       }
       if (carrier === undefined) continue
       state.hadCarrier = true
+      const extracted = state.propagator.extract(carrier, state.source)
+      // A completed result is handled in this loop (no runtime step, and no recursion over a long batch).
+      if (Completed.isCompleted(extracted)) {
+        if (Exit.isFailure(extracted)) return Exit.failCause(extracted.cause)
+        if (Option.isNone(extracted.value)) continue
+        if (!accept(state, index, candidate.location, extracted.value.value)) {
+          return state.finish(state.scan, state.budget)
+        }
+        break
+      }
       const recordIndex = index
       const next = at + 1
       const remaining = candidates
       return Effect.flatMap(
-        state.propagator.extract(carrier, state.source),
+        extracted,
         (found): Effect.Effect<A, E | ExtractorFailure> => {
           if (Option.isNone(found)) return scanFrom(state, recordIndex, next, remaining)
           return accept(state, recordIndex, candidate.location, found.value)
@@ -156,25 +168,23 @@ export const run = <A, E>(
   options: Options,
   finish: Finish<A, E>
 ): Effect.Effect<A, E | ExtractorFailure> =>
-  Effect.suspend(() =>
-    scanFrom<A, E>(
-      {
-        finish,
-        propagator,
-        source,
-        items,
-        limit: Math.min(items.length, options.maxRecords ?? RecordBatch.limits.maxRecords),
-        maxLinks: options.maxLinks ?? RecordBatch.limits.maxLinks,
-        candidatesOf,
-        scan: RecordBatch.makeScan(Math.max(items.length, options.total ?? 0)),
-        budget: RecordBatch.makeBudget(options.maxDecodedLength),
-        hadCarrier: false,
-        malformed: undefined
-      },
-      0,
-      0,
-      undefined
-    )
+  scanFrom<A, E>(
+    {
+      finish,
+      propagator,
+      source,
+      items,
+      limit: Math.min(items.length, options.maxRecords ?? RecordBatch.limits.maxRecords),
+      maxLinks: options.maxLinks ?? RecordBatch.limits.maxLinks,
+      candidatesOf,
+      scan: RecordBatch.makeScan(Math.max(items.length, options.total ?? 0)),
+      budget: RecordBatch.makeBudget(options.maxDecodedLength),
+      hadCarrier: false,
+      malformed: undefined
+    },
+    0,
+    0,
+    undefined
   )
 
 /**

@@ -33,6 +33,7 @@ import * as CheckpointName from "../domain/CheckpointName.js"
 import * as DurableCheckpoint from "../domain/DurableCheckpoint.js"
 import * as DurableOperations from "../domain/DurableOperations.js"
 import { ExtractionError, type ExtractorFailure } from "../domain/Errors.js"
+import * as Completed from "../internal/completed.js"
 import * as DurableState from "./DurableState.js"
 import { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
@@ -128,7 +129,7 @@ const choose = (
       skipped.push(`${name} unusable (${carrier.left.text})`)
       return tryFrom(i + 1)
     }
-    return Effect.flatMap(Effect.either(extractCheckpoint(carrier.right, NAME)), (result) => {
+    return Completed.matchEither(extractCheckpoint(carrier.right, NAME), (result) => {
       if (Either.isLeft(result)) {
         // A missing tracer fails at once; one payload the tracer chokes on must not hide an older good checkpoint.
         if (result.left._tag === "TracerUnavailable") return Effect.fail(result.left)
@@ -178,7 +179,7 @@ export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagato
   const state = yield* Effect.serviceOption(DurableState.DurableState)
   return TraceExtractor.make(
     NAME,
-    (event) => Effect.suspend(() => extract(propagator, state, event)),
+    (event) => extract(propagator, state, event),
     DurableOperations.isDurableEvent
   )
 })

@@ -66,29 +66,28 @@ export const bodyCandidates = (
  * @category constructors
  */
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
-  TraceExtractor.make(
+  TraceExtractor.makeTrigger(
     "eventbridge-sqs",
-    (event) =>
-      Effect.suspend(() => {
-        const records = RecordBatch.records(event)
-        if (records === undefined) return Effect.succeed(TraceExtractor.none)
-        let events = 0
-        const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budget) => {
-          const found = bodyCandidates(record, budget)
-          if (found === undefined) return RecordBatch.noCandidates
-          events++
-          return found
-        }
-        return BatchExtraction.run(propagator, "eventbridge-sqs", records, candidatesOf, {}, (scan, budget) => {
-          const outcome = RecordBatch.outcome(scan, budget)
-          return events === 0 && outcome._tag === "Nothing"
-            ? Effect.succeed(TraceExtractor.noneWith(
-              `no EventBridge event body in ${scan.scanned} records`,
-              ...RecordBatch.boundNotes(scan, budget)
-            ))
-            : BatchExtraction.toExtracted("eventbridge-sqs", outcome)
-        })
-      }),
+    (event) => {
+      const records = RecordBatch.records(event)
+      if (records === undefined) return Effect.succeed(TraceExtractor.none)
+      let events = 0
+      const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budget) => {
+        const found = bodyCandidates(record, budget)
+        if (found === undefined) return RecordBatch.noCandidates
+        events++
+        return found
+      }
+      return BatchExtraction.run(propagator, "eventbridge-sqs", records, candidatesOf, {}, (scan, budget) => {
+        const outcome = RecordBatch.outcome(scan, budget)
+        return events === 0 && outcome._tag === "Nothing"
+          ? Effect.succeed(TraceExtractor.noneWith(
+            `no EventBridge event body in ${scan.scanned} records`,
+            ...RecordBatch.boundNotes(scan, budget)
+          ))
+          : BatchExtraction.toExtracted("eventbridge-sqs", outcome)
+      })
+    },
     accepts
   )
 

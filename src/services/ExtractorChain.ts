@@ -38,6 +38,12 @@ export declare namespace ExtractorChain {
     readonly extractors: ReadonlyArray<TraceExtractor>
     /** Runs the chain. Never fails: every failure is recorded as an attempt. */
     readonly extract: (event: unknown, lambdaContext: unknown) => Effect.Effect<ExtractionResult>
+    /**
+     * Runs the chain when called, not when the effect runs: `extract` is `Effect.suspend(() => run(...))`. The
+     * result is a completed effect (an `Exit`) unless an extractor's effect is not. For callers that are already
+     * running an effect (the {@link extract} accessor, the durable input extractor), it saves a runtime step.
+     */
+    readonly run: (event: unknown, lambdaContext: unknown) => Effect.Effect<ExtractionResult>
   }
 }
 
@@ -62,9 +68,10 @@ const failureAttempt = (extractor: TraceExtractor, cause: Cause.Cause<ExtractorF
 
 const successAttempt = (extractor: TraceExtractor, extracted: Extracted): Attempt => {
   const outcome = Option.isSome(extracted.context) ? "found" : "none"
-  return extracted.notes.length === 0
+  const notes = extracted.notes
+  return notes.length === 0
     ? { extractor: extractor.name, outcome }
-    : { extractor: extractor.name, outcome, detail: extracted.notes.join("; ") }
+    : { extractor: extractor.name, outcome, detail: notes.length === 1 ? notes[0]! : notes.join("; ") }
 }
 
 const guardDefect = (extractor: TraceExtractor): Attempt => ({
@@ -182,9 +189,11 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
       }
       : undefined
   }
+  const run = (event: unknown, lambdaContext: unknown) => from(0, [], event, lambdaContext)
   return {
     extractors,
-    extract: (event, lambdaContext) => Effect.suspend(() => from(0, [], event, lambdaContext))
+    extract: (event, lambdaContext) => Effect.suspend(() => run(event, lambdaContext)),
+    run
   }
 }
 
@@ -236,4 +245,7 @@ export const extract: (
   event: unknown,
   lambdaContext?: unknown
 ) => Effect.Effect<ExtractionResult, never, ExtractorChain> = (event, lambdaContext) =>
-  Effect.flatMap(ExtractorChain, (chain) => chain.extract(event, lambdaContext))
+  // One runtime step reads the service from the fiber; the chain then runs at once (see `run`).
+  Effect.withFiberRuntime<ExtractionResult, never, ExtractorChain>((fiber) =>
+    Context.unsafeGet(fiber.currentContext, ExtractorChain).run(event, lambdaContext)
+  )

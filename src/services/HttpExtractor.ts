@@ -19,6 +19,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type { ExtractorFailure } from "../domain/Errors.js"
 import * as HttpEvent from "../domain/HttpEvent.js"
+import * as Completed from "../internal/completed.js"
 import { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 
@@ -67,7 +68,7 @@ export const makeWith = (propagator: Propagator["Type"], options: Options = {}):
   ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
     const headers = HttpEvent.headers(event)
     if (headers === undefined) return Effect.succeed(TraceExtractor.noneWith(...notes, NOTE_NO_HEADERS))
-    return Effect.map(propagator.extract(headers, "http"), (context) =>
+    return Completed.map(propagator.extract(headers, "http"), (context) =>
       Option.isSome(context)
         ? TraceExtractor.found(context.value, { notes: [...notes, "from the request headers"] })
         : TraceExtractor.noneWith(...notes, "no trace context in the request headers"))
@@ -84,14 +85,14 @@ export const makeWith = (propagator: Propagator["Type"], options: Options = {}):
       case "Stale":
         return fromHeaders(event, ["authorizer context ignored: cached for another request"])
       case "Fresh":
-        return Effect.flatMap(propagator.extract(authorizer.carrier, "http"), (context) =>
+        return Completed.flatMap(propagator.extract(authorizer.carrier, "http"), (context) =>
           Option.isSome(context)
             ? Effect.succeed(TraceExtractor.found(context.value, { notes: ["from the Lambda authorizer context"] }))
             : fromHeaders(event, ["authorizer context holds no trace context"]))
     }
   }
 
-  return TraceExtractor.make("http", (event) => Effect.suspend(() => extract(event)), accepts)
+  return TraceExtractor.makeTrigger("http", extract, accepts)
 }
 
 /**

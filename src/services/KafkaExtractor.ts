@@ -47,16 +47,14 @@ export const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budge
  * @category constructors
  */
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
-  TraceExtractor.make(
+  TraceExtractor.makeTrigger(
     "kafka",
-    (event) =>
-      Effect.suspend(() => {
-        // The record list is gathered when the effect runs (bounded), not when it is built.
-        const { items, total } = KafkaEvent.records(event)
-        return items.length === 0
-          ? Effect.succeed(TraceExtractor.noneWith("no records"))
-          : BatchExtraction.extract(propagator, "kafka", items, candidatesOf, { total })
-      }),
+    (event) => {
+      const { items, total } = KafkaEvent.records(event)
+      return items.length === 0
+        ? Effect.succeed(TraceExtractor.noneWith("no records"))
+        : BatchExtraction.extract(propagator, "kafka", items, candidatesOf, { total })
+    },
     accepts
   )
 

@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as LambdaClientContext from "../domain/LambdaClientContext.js"
+import * as Completed from "../internal/completed.js"
 import { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 
@@ -33,15 +34,14 @@ const NO_CONTEXT = TraceExtractor.noneWith("no trace context in clientContext.cu
 export const makeWith = (propagator: Propagator["Type"]): TraceExtractor.TraceExtractor =>
   TraceExtractor.make(
     "lambda-context",
-    (_event, lambdaContext) =>
-      Effect.suspend(() => {
-        const carrier = LambdaClientContext.carrier(lambdaContext)
-        if (carrier === undefined) return Effect.succeed(NO_CUSTOM)
-        return Effect.map(
-          propagator.extract(carrier, "lambda-context"),
-          (context) => Option.isSome(context) ? TraceExtractor.found(context.value) : NO_CONTEXT
-        )
-      }),
+    (_event, lambdaContext) => {
+      const carrier = LambdaClientContext.carrier(lambdaContext)
+      if (carrier === undefined) return Effect.succeed(NO_CUSTOM)
+      return Completed.map(
+        propagator.extract(carrier, "lambda-context"),
+        (context) => Option.isSome(context) ? TraceExtractor.found(context.value) : NO_CONTEXT
+      )
+    },
     (_event, lambdaContext) => LambdaClientContext.hasClientContext(lambdaContext)
   )
 

@@ -64,13 +64,12 @@ const extractSync = (event: unknown): TraceExtractor.Extracted | ExtractionError
  * @since 0.1.0
  * @category constructors
  */
-export const extractor: TraceExtractor.TraceExtractor = TraceExtractor.make(
+export const extractor: TraceExtractor.TraceExtractor = TraceExtractor.makeTrigger(
   "step-functions",
-  (event) =>
-    Effect.suspend(() => {
-      const result = extractSync(event)
-      return result instanceof ExtractionError ? Effect.fail(result) : Effect.succeed(result)
-    }),
+  (event) => {
+    const result = extractSync(event)
+    return result instanceof ExtractionError ? Effect.fail(result) : Effect.succeed(result)
+  },
   accepts
 )
 

@@ -67,7 +67,7 @@ describe("EventBridgeSqsExtractor", () => {
       assert.strictEqual(batch.stats.highest, caps.records - 1, "no record past the cap is read")
       assert.include(result.notes, "scanned the first 10000 of 100000 records")
       const huge = { ...record, body: JSON.stringify({ "detail-type": "x", detail: { pad: "x".repeat(3_000_000) } }) }
-      const [big, parsed] = yield* parsing(makeNative().extract({ Records: [huge] }, {}))
+      const [big, parsed] = yield* parsing(() => makeNative().extract({ Records: [huge] }, {}))
       assert.deepStrictEqual(parsed, [], "the body over its bound is not parsed")
       assert.isTrue(Option.isNone(big.context))
       assert.include(big.notes, "1 payloads over their size bound were not read")

@@ -106,12 +106,14 @@ describe("EventBridgeExtractor", () => {
       assert.isAtMost(carrier.stats.reads, caps.carrierKeys, "values past the key cap are not read")
       assert.strictEqual(detail.stats.reads, 0, "detail's other fields are not read")
       assert.isTrue(Option.isNone(extracted.context), "the ids sit after the carrier's first 256 keys")
-      const [tooLong, parsed] = yield* parsing(Effect.either(
-        makeNative().extract({
-          ...event,
-          detail: { _datadog: JSON.stringify({ pad: "x".repeat(2_000_000) }) }
-        }, {})
-      ))
+      const [tooLong, parsed] = yield* parsing(() =>
+        Effect.either(
+          makeNative().extract({
+            ...event,
+            detail: { _datadog: JSON.stringify({ pad: "x".repeat(2_000_000) }) }
+          }, {})
+        )
+      )
       assert.deepStrictEqual(parsed, [], "JSON text over the bound is not parsed")
       const failure = Option.getOrThrow(Either.getLeft(tooLong))
       assert.strictEqual(failure._tag === "ExtractionError" && failure.reason, "LimitExceeded")

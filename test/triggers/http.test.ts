@@ -251,7 +251,7 @@ describe("HttpExtractor authorizer rules", () => {
       assert.isTrue(malformed.notes.some((note) => note.includes("not base64 JSON")))
       const huge = fixture("authorizer-malformed.json") as { requestContext: { authorizer: Record<string, unknown> } }
       huge.requestContext.authorizer["_datadog"] = "A".repeat(5_000_000)
-      const [[result, parsed], decoded] = yield* decodingBase64(parsing(extractor.extract(huge, undefined)))
+      const [[result, parsed], decoded] = yield* decodingBase64(() => parsing(() => extractor.extract(huge, undefined)))
       assert.deepStrictEqual(decoded, [], "a 5 MB authorizer value is rejected without decoding")
       assert.deepStrictEqual(parsed, [])
       assert.include(

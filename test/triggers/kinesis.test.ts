@@ -85,7 +85,7 @@ describe("KinesisExtractor", () => {
       const result = yield* makeNative().extract({ Records: batch.items }, {})
       assert.strictEqual(batch.stats.highest, caps.records - 1, "no record past the cap is read")
       assert.include(result.notes, "scanned the first 10000 of 100000 records")
-      const [huge, decodedHuge] = yield* decodingBase64(
+      const [huge, decodedHuge] = yield* decodingBase64(() =>
         makeNative().extract(withData(encode({ pad: "x".repeat(5_000_000), _datadog: {} })), {})
       )
       assert.deepStrictEqual(decodedHuge, [], "data over its bound is not decoded")
@@ -94,7 +94,7 @@ describe("KinesisExtractor", () => {
       const megabyte = recordOf("kinesis.json") as KinesisEvent["Records"][number]
       const data = encode({ pad: "x".repeat(700_000) })
       const big = { ...megabyte, kinesis: { ...megabyte.kinesis, data } }
-      const [many, decoded] = yield* decodingBase64(makeNative().extract({ Records: repeat(big, 30) }, {}))
+      const [many, decoded] = yield* decodingBase64(() => makeNative().extract({ Records: repeat(big, 30) }, {}))
       assert.isAtMost(total(decoded), caps.decodedLength)
       assert.deepStrictEqual(decoded, new Array(8).fill(data.length), "8 payloads decoded, 22 skipped")
       assert.isBelow(data.length, KinesisRecord.limits.maxDataLength, "each payload is within its own bound")

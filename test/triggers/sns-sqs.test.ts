@@ -96,7 +96,7 @@ describe("SnsSqsExtractor", () => {
   it.effect("bounds: of 100,000 notification records the first 10,000 are read, within the decode budget", () =>
     Effect.gen(function*() {
       const batch = watchIndices(repeat(recordOf("snssqs-batch.json"), 100_000))
-      const [result, parsed] = yield* parsing(makeNative().extract({ Records: batch.items }, {}))
+      const [result, parsed] = yield* parsing(() => makeNative().extract({ Records: batch.items }, {}))
       assert.strictEqual(batch.stats.highest, caps.records - 1, "no record past the cap is read")
       // 10,000 bodies of ~1.2 KB are more than the 8 MiB decode budget (a real event is at most 6 MB).
       assert.isAtMost(total(parsed), caps.decodedLength, "the bodies parsed fit in the budget")
@@ -108,9 +108,8 @@ describe("SnsSqsExtractor", () => {
       ])
       const body = bodyOf(notificationRecord())
       const huge = JSON.stringify({ ...body, Message: "x".repeat(3_000_000) })
-      const [big, parsedBig] = yield* parsing(
-        makeNative().extract({ Records: [{ ...notificationRecord(), body: huge }] }, {})
-      )
+      const bigEvent = { Records: [{ ...notificationRecord(), body: huge }] }
+      const [big, parsedBig] = yield* parsing(() => makeNative().extract(bigEvent, {}))
       assert.deepStrictEqual(parsedBig, [], "the body over its bound is not parsed")
       assert.deepStrictEqual(big.notes, [
         "no SNS notification body in 1 records",

@@ -214,7 +214,7 @@ describe("SqsExtractor", () => {
       // The same context in every record: one parent, no links (de-duplicated), one carrier parsed per record read.
       const carrierText = (traced["messageAttributes"] as { _datadog: { stringValue: string } })._datadog.stringValue
       const tracedBatch = watchIndices(repeat(traced, 100_000))
-      const [same, parsed] = yield* parsing(extractor.extract({ Records: tracedBatch.items }, {}))
+      const [same, parsed] = yield* parsing(() => extractor.extract({ Records: tracedBatch.items }, {}))
       assert.strictEqual(tracedBatch.stats.highest, caps.records - 1)
       assert.strictEqual(parsed.filter((length) => length === carrierText.length).length, caps.records)
       assert.deepStrictEqual(idsOf(Option.getOrThrow(same.context)), DDTRACE_0)
@@ -227,9 +227,8 @@ describe("SqsExtractor", () => {
   it.effect("bounds: a multi-megabyte carrier is refused without parsing (LimitExceeded)", () =>
     Effect.gen(function*() {
       const huge = JSON.stringify({ "x-datadog-trace-id": "1", "x-datadog-parent-id": "2", pad: "x".repeat(3_000_000) })
-      const [result, parsed] = yield* parsing(Effect.either(
-        makeNative().extract(sqsEvent(record({ messageAttributes: stringAttribute(huge) })), {})
-      ))
+      const event = sqsEvent(record({ messageAttributes: stringAttribute(huge) }))
+      const [result, parsed] = yield* parsing(() => Effect.either(makeNative().extract(event, {})))
       assert.deepStrictEqual(parsed, [], "nothing is parsed")
       const failure = Option.getOrThrow(Either.getLeft(result))
       assert.strictEqual(failure._tag === "ExtractionError" && failure.reason, "LimitExceeded")
@@ -246,7 +245,9 @@ describe("SqsExtractor", () => {
       const bigText = JSON.stringify({ pad: "x".repeat(900_000) })
       const big = record({ messageAttributes: stringAttribute(bigText) })
       const small = recordOf("sqs-ddtrace.json")
-      const [result, parsed] = yield* parsing(Effect.either(makeNative().extract(sqsEvent(...repeat(big, 20)), {})))
+      const [result, parsed] = yield* parsing(() =>
+        Effect.either(makeNative().extract(sqsEvent(...repeat(big, 20)), {}))
+      )
       assert.isAtMost(total(parsed), caps.decodedLength)
       assert.deepStrictEqual(parsed, new Array(9).fill(bigText.length), "9 carriers parsed, 11 skipped")
       const failure = Option.getOrThrow(Either.getLeft(result))

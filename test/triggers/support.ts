@@ -14,7 +14,7 @@ import type * as TraceExtractor from "../../src/services/TraceExtractor.js"
 import { jsonLines, runCli } from "../cli/support.js"
 import { fixture, type Ids } from "./http-support.js"
 
-const native = NativePropagator.layer()
+export const native = NativePropagator.layer()
 
 /** The extractor `make` builds over the native propagator with its default options. */
 export const overNative = (
@@ -65,16 +65,19 @@ export const caps = {
   xrayHeaderLength: 2048
 } as const
 
-/** Runs `effect` with `spy` installed, then gives its value and what `measure` keeps of each call. */
+/**
+ * Builds and runs the effect with `spy` installed, then gives its value and what `measure` keeps of each call. The
+ * effect is built after the spy is in place: extractors do their work when called, not only when run.
+ */
 const watching = <A, E, R>(
   install: () => { readonly mock: { readonly calls: ReadonlyArray<ReadonlyArray<unknown>> }; mockRestore(): void },
   measure: (args: ReadonlyArray<unknown>) => number | undefined,
-  effect: Effect.Effect<A, E, R>
+  effect: () => Effect.Effect<A, E, R>
 ): Effect.Effect<readonly [A, ReadonlyArray<number>], E, R> =>
   Effect.acquireUseRelease(
     Effect.sync(install),
     (spy) =>
-      Effect.map(effect, (value) => {
+      Effect.map(Effect.suspend(effect), (value) => {
         const measured: Array<number> = []
         for (const args of spy.mock.calls) {
           const size = measure(args)
@@ -87,7 +90,7 @@ const watching = <A, E, R>(
 
 /** Runs `effect` with `JSON.parse` watched: its value, and the length of every string parsed meanwhile. */
 export const parsing = <A, E, R>(
-  effect: Effect.Effect<A, E, R>
+  effect: () => Effect.Effect<A, E, R>
 ): Effect.Effect<readonly [A, ReadonlyArray<number>], E, R> =>
   watching(
     () => vi.spyOn(JSON, "parse"),
@@ -97,7 +100,7 @@ export const parsing = <A, E, R>(
 
 /** Runs `effect` with `Buffer.from` watched: its value, and the length of every base64 string decoded meanwhile. */
 export const decodingBase64 = <A, E, R>(
-  effect: Effect.Effect<A, E, R>
+  effect: () => Effect.Effect<A, E, R>
 ): Effect.Effect<readonly [A, ReadonlyArray<number>], E, R> =>
   watching(
     () => vi.spyOn(Buffer, "from" as never),
