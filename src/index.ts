@@ -19,6 +19,10 @@ export * as Carrier from "./domain/Carrier.js"
 /**
  * @since 0.1.0
  */
+export * as CarrierText from "./domain/CarrierText.js"
+/**
+ * @since 0.1.0
+ */
 export * as CheckpointName from "./domain/CheckpointName.js"
 /**
  * @since 0.1.0

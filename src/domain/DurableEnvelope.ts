@@ -332,6 +332,12 @@ export const readCheckpointFields = (input: unknown): Either.Either<CheckpointFi
   })
 }
 
+const isNullishString = (value: unknown): value is string | null | undefined =>
+  value === undefined || value === null || typeof value === "string"
+
+const isPlainRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
 /**
  * The `ExecutionDetails.InputPayload` of an EXECUTION operation (`undefined` when absent or `null`), decoding with
  * Schema. Accepts and rejects what {@link decodeExecutionOperation} does, at a fraction of its cost.
@@ -340,6 +346,15 @@ export const readCheckpointFields = (input: unknown): Either.Either<CheckpointFi
  * @category decoding
  */
 export const readInputPayload = (input: unknown): Either.Either<string | undefined, ParseResult.ParseError> => {
+  // The well-formed shape is read directly (Schema costs about 0.6 µs here, on every first invocation); anything
+  // else goes through Schema, which accepts and rejects the same inputs and names the failing paths.
+  if (isPlainRecord(input) && isNullishString(input.Id) && isNullishString(input.Type)) {
+    const details = input.ExecutionDetails
+    if (details === undefined || details === null) return Either.right(undefined)
+    if (isPlainRecord(details) && isNullishString(details.InputPayload)) {
+      return Either.right(details.InputPayload ?? undefined)
+    }
+  }
   const decoded = decodeExecutionWire(input)
   return Either.isLeft(decoded)
     ? Either.left(decoded.left)

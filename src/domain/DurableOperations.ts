@@ -311,16 +311,17 @@ export const byNewest = (candidates: ReadonlyArray<Candidate>): ReadonlyArray<Ca
 
 /**
  * Finds the EXECUTION operation without scanning the whole list when it comes first (it always does on the
- * real service): by `Type`, else by `Id` equal to the ARN's execution id.
+ * real service): by `Type`, else by `Id` equal to the ARN's execution id (given lazily, it is only computed when
+ * the first operation is not the EXECUTION one).
  *
  * @since 0.1.0
  * @category getters
  */
 export const findExecution = (
   operations: ReadonlyArray<unknown>,
-  executionId?: string
+  executionId?: string | (() => string | undefined)
 ): Readonly<Record<string, unknown>> | undefined => {
   const first = operations[0]
   if (isRecord(first) && first.Type === "EXECUTION") return first
-  return scan(operations, { executionId }).execution
+  return scan(operations, { executionId: typeof executionId === "function" ? executionId() : executionId }).execution
 }

@@ -4,8 +4,9 @@
  *
  * The first invocation of a durable execution receives an envelope, not the event that started it; that event
  * travels as a JSON string on the EXECUTION operation (found by `Type`, else by `Id` equal to the ARN's execution
- * id; later pages are read through `DurableState` when the first page lacks it). The extractor parses it once
- * (bounded) and looks, in order, for:
+ * id; later pages are read through `DurableState` when the first page lacks it). A text that names no carrier
+ * at all (`CarrierText`, and each trigger extractor's `textGuard`) is not parsed. Otherwise the extractor parses
+ * it once (bounded) and looks, in order, for:
  *
  * 1. a top-level `_datadog` carrier (an app that invoked the durable function with a Datadog header map);
  * 2. a top-level `headers` carrier;
@@ -22,17 +23,19 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { isRecord } from "../domain/Carrier.js"
+import * as CarrierText from "../domain/CarrierText.js"
 import * as DurableArn from "../domain/DurableArn.js"
 import * as DurableEnvelope from "../domain/DurableEnvelope.js"
 import * as DurableOperations from "../domain/DurableOperations.js"
 import { ExtractionError, type ExtractorFailure } from "../domain/Errors.js"
 import type { Attempt } from "../domain/ExtractionResult.js"
 import * as TraceContext from "../domain/TraceContext.js"
+import * as Completed from "../internal/completed.js"
 import * as DurableState from "./DurableState.js"
 import * as ExtractorChain from "./ExtractorChain.js"
 import { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
-import * as Triggers from "./Triggers.js"
+import * as TriggerServices from "./Triggers.js"
 
 /**
  * @since 0.1.0
@@ -95,10 +98,10 @@ const findExecution = (
       ))
 }
 
-/** Parses the original event out of the EXECUTION operation. */
-const originalEvent = (
+/** The `InputPayload` text of the EXECUTION operation (`undefined` when it has none), within bounds. */
+const inputPayload = (
   operation: Readonly<Record<string, unknown>>
-): Either.Either<unknown, ExtractionError> | undefined => {
+): Either.Either<string | undefined, ExtractionError> => {
   const decoded = DurableEnvelope.readInputPayload(operation)
   if (Either.isLeft(decoded)) {
     return Either.left(
@@ -106,21 +109,38 @@ const originalEvent = (
     )
   }
   const payload = decoded.right
-  if (payload === undefined) return undefined
-  if (payload.length > maxInputPayloadLength) {
+  if (payload !== undefined && payload.length > maxInputPayloadLength) {
     return Either.left(failure("LimitExceeded", `InputPayload longer than ${maxInputPayloadLength} characters`))
   }
-  try {
-    return Either.right(JSON.parse(payload))
-  } catch {
-    return Either.left(failure("MalformedEvent", "InputPayload is not valid JSON"))
+  return Either.right(payload)
+}
+
+/**
+ * A test on the payload text: `false` when neither a top-level carrier nor any of the trigger extractors could
+ * find a context in it. `undefined` (always parse) when a trigger extractor has no `textGuard`.
+ */
+const textScreen = (
+  triggers: ReadonlyArray<TraceExtractor.TraceExtractor>
+): ((text: string) => boolean) | undefined => {
+  const guards = new Set<(text: string) => boolean>([CarrierText.mayHoldContext])
+  for (const extractor of triggers) {
+    if (extractor.textGuard === undefined) return undefined
+    guards.add(extractor.textGuard)
   }
+  const list = [...guards]
+  return (text) => list.some((guard) => guard(text))
 }
 
 const describeAttempt = (attempt: Attempt) =>
   attempt.reason === undefined ? `${attempt.extractor} ${attempt.outcome}` : `${attempt.extractor} ${attempt.reason}`
 
 const CARRIER_KEYS = ["_datadog", "headers"] as const
+
+/** The trigger extractors run on the original event, and the screen over its text. */
+interface Triggers {
+  readonly chain: ExtractorChain.ExtractorChain.Service
+  readonly screen: ((text: string) => boolean) | undefined
+}
 
 /** The top-level carriers from `from` on, then the trigger shapes. A plain continuation, no generator. */
 const fromOriginal = (
@@ -135,7 +155,7 @@ const fromOriginal = (
     const key = CARRIER_KEYS[index]!
     const carrier = original[key]
     if (!isRecord(carrier)) continue
-    return Effect.flatMap(propagator.extract(carrier, NAME), (context) => {
+    return Completed.flatMap(propagator.extract(carrier, NAME), (context) => {
       if (Option.isSome(context)) {
         return Effect.succeed(TraceExtractor.found(context.value, { notes: [...notes, `from ${key}`] }))
       }
@@ -143,7 +163,7 @@ const fromOriginal = (
       return fromOriginal(propagator, triggers, original, lambdaContext, notes, index + 1)
     })
   }
-  return Effect.map(triggers.extract(original, lambdaContext), (result) => {
+  return Completed.map(triggers.run(original, lambdaContext), (result) => {
     if (Option.isNone(result.context)) {
       const tried = result.attempts.filter((attempt) => attempt.outcome !== "none").map(describeAttempt)
       return TraceExtractor.noneWith(...notes, tried.length === 0 ? "no trigger shape matched" : tried.join(", "))
@@ -159,7 +179,7 @@ const fromOriginal = (
 /** The extraction once the EXECUTION operation is known. */
 const fromExecution = (
   propagator: Propagator["Type"],
-  triggers: ExtractorChain.ExtractorChain.Service,
+  triggers: Triggers,
   execution: Execution,
   lambdaContext: unknown
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
@@ -167,18 +187,27 @@ const fromExecution = (
   if (execution.operation === undefined) {
     return Effect.succeed(TraceExtractor.noneWith(...notes, "no EXECUTION operation"))
   }
-  const original = originalEvent(execution.operation)
-  if (original === undefined) return Effect.succeed(TraceExtractor.noneWith(...notes, "no InputPayload"))
-  if (Either.isLeft(original)) return Effect.fail(original.left)
-  if (!isRecord(original.right)) {
+  const payload = inputPayload(execution.operation)
+  if (Either.isLeft(payload)) return Effect.fail(payload.left)
+  if (payload.right === undefined) return Effect.succeed(TraceExtractor.noneWith(...notes, "no InputPayload"))
+  if (triggers.screen !== undefined && !triggers.screen(payload.right)) {
+    return Effect.succeed(TraceExtractor.noneWith(...notes, "no trace carrier in the original event (not parsed)"))
+  }
+  let original: unknown
+  try {
+    original = JSON.parse(payload.right)
+  } catch {
+    return Effect.fail(failure("MalformedEvent", "InputPayload is not valid JSON"))
+  }
+  if (!isRecord(original)) {
     return Effect.succeed(TraceExtractor.noneWith(...notes, "the original event is not an object"))
   }
-  return fromOriginal(propagator, triggers, original.right, lambdaContext, notes, 0)
+  return fromOriginal(propagator, triggers.chain, original, lambdaContext, notes, 0)
 }
 
 const extract = (
   propagator: Propagator["Type"],
-  triggers: ExtractorChain.ExtractorChain.Service,
+  triggers: Triggers,
   state: Option.Option<DurableState.DurableState.Service>,
   event: unknown,
   lambdaContext: unknown
@@ -190,14 +219,14 @@ const extract = (
   if (malformedIndex >= 0) {
     return Effect.fail(failure("MalformedEvent", `Operations[${malformedIndex}] is not an object`))
   }
-  const executionId = DurableArn.executionId(envelope.right.arn)
-  const onFirst = DurableOperations.findExecution(envelope.right.operations, executionId)
+  const arn = envelope.right.arn
+  const onFirst = DurableOperations.findExecution(envelope.right.operations, () => DurableArn.executionId(arn))
   // The EXECUTION operation is on the first page (always, on the real service): no paging effect.
   if (onFirst !== undefined || envelope.right.nextMarker === undefined) {
     return fromExecution(propagator, triggers, { operation: onFirst, notes: envelope.right.notes }, lambdaContext)
   }
   return Effect.flatMap(
-    findExecution(envelope.right, executionId, state),
+    findExecution(envelope.right, DurableArn.executionId(arn), state),
     (execution) => fromExecution(propagator, triggers, execution, lambdaContext)
   )
 }
@@ -211,11 +240,12 @@ const extract = (
  */
 export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.gen(function*() {
   const propagator = yield* Propagator
-  const triggers = ExtractorChain.make(yield* Triggers.collect)
+  const extractors = yield* TriggerServices.collect
+  const triggers: Triggers = { chain: ExtractorChain.make(extractors), screen: textScreen(extractors) }
   const state = yield* Effect.serviceOption(DurableState.DurableState)
   return TraceExtractor.make(
     NAME,
-    (event, lambdaContext) => Effect.suspend(() => extract(propagator, triggers, state, event, lambdaContext)),
+    (event, lambdaContext) => extract(propagator, triggers, state, event, lambdaContext),
     DurableOperations.isDurableEvent
   )
 })

@@ -41,7 +41,7 @@ const candidatesOf: BatchExtraction.CandidatesOf = (event, _index, budget) => Ev
  * @category constructors
  */
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
-  TraceExtractor.make(
+  TraceExtractor.makeTrigger(
     "eventbridge",
     (event) => BatchExtraction.extract(propagator, "eventbridge", [event], candidatesOf, { single: true }),
     accepts

@@ -46,7 +46,7 @@ export const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budge
  * @category constructors
  */
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
-  TraceExtractor.make(
+  TraceExtractor.makeTrigger(
     "kinesis",
     (event) => {
       const records = RecordBatch.records(event)

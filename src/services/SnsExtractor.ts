@@ -13,6 +13,7 @@ import type { ExtractorFailure } from "../domain/Errors.js"
 import * as RecordBatch from "../domain/RecordBatch.js"
 import * as SnsMessage from "../domain/SnsMessage.js"
 import * as XRayHeader from "../domain/XRayHeader.js"
+import * as Completed from "../internal/completed.js"
 import * as BatchExtraction from "./BatchExtraction.js"
 import { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
@@ -48,26 +49,33 @@ const ENV = XRayExtractor.ENV
 /**
  * The function's own X-Ray header as a fallback, when Datadog padded it.
  */
-const withEnvFallback = (outcome: RecordBatch.Outcome): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> =>
-  outcome._tag === "Found"
-    ? BatchExtraction.toExtracted("sns", outcome)
-    : Effect.flatMap(XRayExtractor.traceHeader, (header) => {
-      const context = Option.isSome(header) ? XRayHeader.fromDatadogPadded(header.value, "sns") : undefined
-      if (context === undefined) return BatchExtraction.toExtracted("sns", outcome)
-      const notes = outcome._tag === "Nothing"
-        ? outcome.notes
-        : [`ignored: ${outcome.detail}`]
-      return Effect.succeed(TraceExtractor.found(context, { notes: [`from ${ENV} (Datadog-padded)`, ...notes] }))
-    })
+const withEnvFallback = (
+  outcome: RecordBatch.Outcome,
+  readHeader: XRayExtractor.HeaderReader
+): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
+  if (outcome._tag === "Found") return BatchExtraction.toExtracted("sns", outcome)
+  const onHeader = (header: Option.Option<string>): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
+    const context = Option.isSome(header) ? XRayHeader.fromDatadogPadded(header.value, "sns") : undefined
+    if (context === undefined) return BatchExtraction.toExtracted("sns", outcome)
+    const notes = outcome._tag === "Nothing"
+      ? outcome.notes
+      : [`ignored: ${outcome.detail}`]
+    return Effect.succeed(TraceExtractor.found(context, { notes: [`from ${ENV} (Datadog-padded)`, ...notes] }))
+  }
+  return Completed.flatMap(readHeader(), onHeader)
+}
 
 /**
- * Builds the extractor over a propagator.
+ * Builds the extractor over a propagator and a reader of the function's X-Ray header (the environment by default).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
-  TraceExtractor.make(
+export const makeWith = (
+  propagator: Propagator.Service,
+  readHeader: XRayExtractor.HeaderReader = XRayExtractor.envHeaderReader
+): TraceExtractor.TraceExtractor =>
+  TraceExtractor.makeTrigger(
     "sns",
     (event) => {
       const records = RecordBatch.records(event)
@@ -79,7 +87,7 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
           records,
           candidatesOf,
           {},
-          (scan, budget) => withEnvFallback(RecordBatch.outcome(scan, budget))
+          (scan, budget) => withEnvFallback(RecordBatch.outcome(scan, budget), readHeader)
         )
     },
     accepts
@@ -89,7 +97,11 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.map(Propagator, makeWith)
+export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.zipWith(
+  Propagator,
+  XRayExtractor.headerReader,
+  makeWith
+)
 
 /**
  * @since 0.1.0

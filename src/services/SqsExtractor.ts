@@ -50,7 +50,7 @@ export const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budge
  * @category constructors
  */
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
-  TraceExtractor.make(
+  TraceExtractor.makeTrigger(
     "sqs",
     (event) => {
       const records = RecordBatch.records(event)

@@ -5,6 +5,7 @@
  */
 import type * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as CarrierText from "../domain/CarrierText.js"
 import type { ExtractorFailure } from "../domain/Errors.js"
 import type { ExtractorName } from "../domain/ExtractorName.js"
 import type { TraceContext } from "../domain/TraceContext.js"
@@ -38,6 +39,13 @@ export interface TraceExtractor {
    * on every invocation. It must be total (never throw) and must not decode anything.
    */
   readonly accepts?: ((event: unknown, lambdaContext: unknown) => boolean) | undefined
+  /**
+   * An optional guard on an event held as JSON text (a durable execution's input payload): `false` when no event
+   * with this text carries a context this extractor can find, whatever the propagator (a context from the
+   * environment, such as SNS's X-Ray fallback, is not the event's). When every extractor of a chain has one and
+   * all say `false`, the text is not parsed. Without it, the text is always parsed.
+   */
+  readonly textGuard?: ((text: string) => boolean) | undefined
 }
 
 const EMPTY: ReadonlyArray<never> = []
@@ -91,5 +99,23 @@ export const fromOption = (context: Option.Option<TraceContext>): Extracted =>
 export const make = (
   name: ExtractorName,
   extract: TraceExtractor["extract"],
+  accepts?: TraceExtractor["accepts"],
+  textGuard?: TraceExtractor["textGuard"]
+): TraceExtractor => ({
+  name,
+  extract,
+  ...(accepts === undefined ? {} : { accepts }),
+  ...(textGuard === undefined ? {} : { textGuard })
+})
+
+/**
+ * Builds a built-in trigger extractor: its `textGuard` is {@link CarrierText.mayHoldContext}.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeTrigger = (
+  name: ExtractorName,
+  extract: TraceExtractor["extract"],
   accepts?: TraceExtractor["accepts"]
-): TraceExtractor => accepts === undefined ? { name, extract } : { name, extract, accepts }
+): TraceExtractor => make(name, extract, accepts, CarrierText.mayHoldContext)

@@ -2,13 +2,16 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import { vi } from "vitest"
 import { ExtractionError } from "../../src/domain/Errors.js"
 import type { ExtractionResult } from "../../src/domain/ExtractionResult.js"
 import * as TraceContext from "../../src/domain/TraceContext.js"
+import * as DefaultChain from "../../src/layers/DefaultChain.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import * as DurableInputExtractor from "../../src/services/DurableInputExtractor.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import { HttpExtractor } from "../../src/services/HttpExtractor.js"
+import type { Propagator } from "../../src/services/Propagator.js"
 import { SnsExtractor } from "../../src/services/SnsExtractor.js"
 import { SqsExtractor } from "../../src/services/SqsExtractor.js"
 import * as TraceExtractor from "../../src/services/TraceExtractor.js"
@@ -29,14 +32,14 @@ const sqsEvent = {
 }
 
 /** The input extractor alone, over the given trigger extractor layers (the real ones are someone else's). */
-const inputOnly = (triggers: Layer.Layer<never> | Layer.Layer<any> = Layer.empty) =>
+const inputOnly = (triggers: Layer.Layer<never> | Layer.Layer<any, never, Propagator> = Layer.empty) =>
   ExtractorChain.layerFromServices([DurableInputExtractor.DurableInputExtractor]).pipe(
     Layer.provide(DurableInputExtractor.layer),
     Layer.provide(triggers),
     Layer.provide(NativePropagator.layer())
   )
 
-const runInput = (event: unknown, triggers?: Layer.Layer<any>, lambdaContext: unknown = {}) =>
+const runInput = (event: unknown, triggers?: Layer.Layer<any, never, Propagator>, lambdaContext: unknown = {}) =>
   ExtractorChain.extract(event, lambdaContext).pipe(Effect.provide(inputOnly(triggers)))
 
 describe("DurableInputExtractor", () => {
@@ -90,6 +93,32 @@ describe("DurableInputExtractor", () => {
       assert.strictEqual(attempt(result)?.detail, "from the sqs trigger shape")
     }))
 
+  it.effect("an input that names no carrier is not parsed; a trigger extractor without a textGuard parses it", () =>
+    Effect.gen(function*() {
+      const plain = envelope([execution({ orderId: "o-1", items: 3 })])
+      const parse = vi.spyOn(JSON, "parse")
+      try {
+        const screened = yield* ExtractorChain.extract(plain, {}).pipe(
+          Effect.provide(inputOnly(DefaultChain.layerTriggers))
+        )
+        assert.strictEqual(attempt(screened)?.detail, "no trace carrier in the original event (not parsed)")
+        assert.strictEqual(parse.mock.calls.length, 0)
+        // A fake (an app's own extractor) declares nothing about the text: the payload is parsed and run through it.
+        const fakeSqs = Layer.succeed(
+          SqsExtractor,
+          TraceExtractor.make("sqs", () =>
+            Effect.succeed(
+              TraceExtractor.found(TraceContext.make({ traceId: "100", parentId: "101", source: "sqs" }))
+            ))
+        )
+        const found = yield* runInput(plain, Layer.merge(DefaultChain.layerTriggers, fakeSqs))
+        assert.deepStrictEqual(traceOf(found), ["durable-input", "100", "101"])
+        assert.strictEqual(parse.mock.calls.length, 1)
+      } finally {
+        parse.mockRestore()
+      }
+    }))
+
   it.effect("trigger extractors run in chain order; failures and defects are noted, not fatal", () =>
     Effect.gen(function*() {
       const triggers = Layer.mergeAll(
@@ -128,9 +157,11 @@ describe("DurableInputExtractor", () => {
         [envelope([step("a")]), "no EXECUTION operation"],
         [envelope([]), "no EXECUTION operation"],
         [envelope([noPayload]), "no InputPayload"],
-        [envelope([execution("42")]), "the original event is not an object"],
+        [envelope([execution("\"_datadog\"")]), "the original event is not an object"],
         [envelope([execution("[{\"headers\":{}}]")]), "the original event is not an object"],
-        [envelope([execution({ userId: "u" })]), "no trigger shape matched"],
+        [envelope([execution({ userId: "u" })]), "no trace carrier in the original event (not parsed)"],
+        [envelope([execution("{not json")]), "no trace carrier in the original event (not parsed)"],
+        [envelope([execution({ userId: "u", note: "datadog" })]), "no trigger shape matched"],
         [
           envelope([execution({ headers: { host: "x" } })]),
           "headers holds no complete context; no trigger shape matched"
@@ -145,7 +176,7 @@ describe("DurableInputExtractor", () => {
   it.effect("a broken EXECUTION operation or InputPayload is a typed failure", () =>
     Effect.gen(function*() {
       const cases: ReadonlyArray<readonly [unknown, string, string]> = [
-        [envelope([execution("{not json")]), "MalformedEvent", "InputPayload is not valid JSON"],
+        [envelope([execution("{\"_datadog\": not json")]), "MalformedEvent", "InputPayload is not valid JSON"],
         [
           envelope([{ ...execution(), ExecutionDetails: "noon" }]),
           "MalformedEvent",

@@ -12,6 +12,7 @@ import {
   decodingBase64,
   hexToDecimal,
   injected,
+  native,
   overNative,
   parsing,
   recordOf,
@@ -38,8 +39,13 @@ const withAttribute = (attribute: unknown): SnsEvent => {
   return event
 }
 
-const withEnv = (value: string) =>
-  Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["_X_AMZN_TRACE_ID", value]])))
+/** The extractor built under a provider whose `_X_AMZN_TRACE_ID` is `header`, run on `event`. */
+const extractWithEnv = (event: unknown, header: string) =>
+  SnsExtractor.make.pipe(
+    Effect.provide(native),
+    Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["_X_AMZN_TRACE_ID", header]]))),
+    Effect.flatMap((extractor) => extractor.extract(event, {}))
+  )
 
 describe("SnsExtractor", () => {
   conformance("sns", SnsExtractor.make, rows)
@@ -92,24 +98,23 @@ describe("SnsExtractor", () => {
   it.effect("no carrier: a Datadog-padded _X_AMZN_TRACE_ID is used, an ordinary one is not", () =>
     Effect.gen(function*() {
       const header = "Root=1-674dad12-00000000075bcd15aa55aa55;Parent=00000000000003e8;Sampled=1"
-      const padded = yield* makeNative().extract(fixture("sns-no-trace.json"), {}).pipe(withEnv(header))
+      const padded = yield* extractWithEnv(fixture("sns-no-trace.json"), header)
       assert.deepStrictEqual(idsOf(Option.getOrThrow(padded.context)), {
         traceId: hexToDecimal("075bcd15aa55aa55"),
         parentId: hexToDecimal("00000000000003e8"),
         samplingPriority: 1
       })
       assert.strictEqual(padded.notes[0], "from _X_AMZN_TRACE_ID (Datadog-padded)")
-      const plain = yield* makeNative().extract(fixture("sns-no-trace.json"), {}).pipe(
-        withEnv("Root=1-674dad12-3c5e1f0b8d2a4e6f7a9b0c1d;Parent=6d2f9a4e1b3c5d7e;Sampled=1")
+      const plain = yield* extractWithEnv(
+        fixture("sns-no-trace.json"),
+        "Root=1-674dad12-3c5e1f0b8d2a4e6f7a9b0c1d;Parent=6d2f9a4e1b3c5d7e;Sampled=1"
       )
       assert.isTrue(Option.isNone(plain.context))
       // The record's carrier wins over the environment.
-      const carried = yield* makeNative().extract(fixture("sns.json"), {}).pipe(withEnv(header))
+      const carried = yield* extractWithEnv(fixture("sns.json"), header)
       assert.deepStrictEqual(idsOf(Option.getOrThrow(carried.context)), SPEC)
       // A malformed carrier with a padded environment: found, the malformed carrier noted.
-      const malformed = yield* makeNative().extract(withAttribute({ Type: "String", Value: "{" }), {}).pipe(
-        withEnv(header)
-      )
+      const malformed = yield* extractWithEnv(withAttribute({ Type: "String", Value: "{" }), header)
       assert.isTrue(Option.isSome(malformed.context))
       assert.include(malformed.notes[1], "ignored: record 0: Sns.MessageAttributes._datadog")
     }))
@@ -130,9 +135,10 @@ describe("SnsExtractor", () => {
       assert.strictEqual(batch.stats.highest, caps.records - 1, "no record past the cap is read")
       assert.include(result.notes, "scanned the first 10000 of 100000 records")
       const huge = Buffer.from(JSON.stringify({ pad: "x".repeat(2_000_000) })).toString("base64")
-      const [[refused, parsed], decoded] = yield* decodingBase64(parsing(
-        Effect.either(makeNative().extract(withAttribute({ Type: "Binary", Value: huge }), {}))
-      ))
+      const event = withAttribute({ Type: "Binary", Value: huge })
+      const [[refused, parsed], decoded] = yield* decodingBase64(() =>
+        parsing(() => Effect.either(makeNative().extract(event, {})))
+      )
       assert.deepStrictEqual(decoded, [], "nothing is base64-decoded")
       assert.deepStrictEqual(parsed, [], "nothing is parsed")
       const failure = Option.getOrThrow(Either.getLeft(refused))
