@@ -13,9 +13,11 @@
  * opens no span: extraction runs before the upstream parent is known); the other modes call the resolved
  * service's `chain.extract`, which the accessor forwards to.
  *
- * The library is loaded from `src` (through tsx), or from compiled ES modules when `BENCH_LIB` names them:
- * `BENCH_LIB=dist` for `dist/esm` (after `npm run build`), or a directory such as `.bench-out/esm` (see
- * bench/build-lib.ts). Profiles of compiled files name functions and lines; tsx's output does not.
+ * The library runs compiled, as a Lambda runs it: by default every `src` module is compiled into `.bench-out/esm`
+ * first (esbuild, about a second; see bench/build-lib.ts). `BENCH_LIB=dist` loads `dist/esm` (after `npm run
+ * build`), `BENCH_LIB=<dir>` a directory of compiled ES modules, and `BENCH_LIB=src` the sources through tsx, whose
+ * transform adds a naming call to every function in an object literal, on every evaluation (a few hundred ns per
+ * extraction).
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -28,6 +30,7 @@ import type * as DefaultChain from "../src/layers/DefaultChain.js"
 import type * as NativePropagator from "../src/layers/NativePropagator.js"
 import type * as ExtractorChain from "../src/services/ExtractorChain.js"
 import type { Propagator } from "../src/services/Propagator.js"
+import * as BuildLib from "./build-lib.js"
 import type { Expected } from "./events.js"
 import * as Timing from "./timing.js"
 import type { Tracer } from "./tracer.js"
@@ -58,14 +61,18 @@ interface Library {
   readonly ExtractorChain: typeof ExtractorChain
 }
 
-/** Where the library is loaded from: `src`, or a directory of compiled ES modules. */
+/** Where the library is loaded from: `src` (tsx), or a directory of compiled ES modules. */
 export const librarySource: string = process.env.BENCH_LIB === undefined || process.env.BENCH_LIB === ""
-  ? "src"
+  ? ".bench-out/esm"
   : process.env.BENCH_LIB === "dist"
   ? "dist/esm"
   : process.env.BENCH_LIB
 
+let compiled: Promise<unknown> | undefined
+
 const load = async (): Promise<Library> => {
+  if (process.env.BENCH_LIB === undefined || process.env.BENCH_LIB === "") compiled ??= BuildLib.buildPlain()
+  await compiled
   const root = librarySource === "src"
     ? "../src"
     : pathToFileURL(path.resolve(fileURLToPath(new URL("..", import.meta.url)), librarySource)).href
