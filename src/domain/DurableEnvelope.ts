@@ -14,6 +14,7 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { lazyParser } from "../internal/lazyParser.js"
+import { isRecord } from "./Carrier.js"
 import * as DurableArn from "./DurableArn.js"
 
 const ISO_DATE_PREFIX = /^\d{4}-\d{2}-\d{2}/
@@ -335,9 +336,6 @@ export const readCheckpointFields = (input: unknown): Either.Either<CheckpointFi
 const isNullishString = (value: unknown): value is string | null | undefined =>
   value === undefined || value === null || typeof value === "string"
 
-const isPlainRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
 /**
  * The `ExecutionDetails.InputPayload` of an EXECUTION operation (`undefined` when absent or `null`), decoding with
  * Schema. Accepts and rejects what {@link decodeExecutionOperation} does, at a fraction of its cost.
@@ -348,10 +346,10 @@ const isPlainRecord = (value: unknown): value is Readonly<Record<string, unknown
 export const readInputPayload = (input: unknown): Either.Either<string | undefined, ParseResult.ParseError> => {
   // The well-formed shape is read directly (Schema costs about 0.6 µs here, on every first invocation); anything
   // else goes through Schema, which accepts and rejects the same inputs and names the failing paths.
-  if (isPlainRecord(input) && isNullishString(input.Id) && isNullishString(input.Type)) {
+  if (isRecord(input) && isNullishString(input.Id) && isNullishString(input.Type)) {
     const details = input.ExecutionDetails
     if (details === undefined || details === null) return Either.right(undefined)
-    if (isPlainRecord(details) && isNullishString(details.InputPayload)) {
+    if (isRecord(details) && isNullishString(details.InputPayload)) {
       return Either.right(details.InputPayload ?? undefined)
     }
   }

@@ -13,6 +13,7 @@ import * as Option from "effect/Option"
 import type { ExtractorFailure } from "../domain/Errors.js"
 import type { Attempt, ExtractionResult } from "../domain/ExtractionResult.js"
 import * as TraceContext from "../domain/TraceContext.js"
+import * as Completed from "../internal/completed.js"
 import type { Extracted, TraceExtractor } from "./TraceExtractor.js"
 
 /**
@@ -81,9 +82,6 @@ const guardDefect = (extractor: TraceExtractor): Attempt => ({
   detail: "the extractor's guard threw"
 })
 
-/** An extractor's effect that is already its outcome (in Effect 3, `Effect.succeed(a)` is an `Exit`). */
-const isDone = <A, E>(effect: Effect.Effect<A, E>): effect is Exit.Exit<A, E> => Exit.isExit(effect)
-
 /** `true`, `false`, or `undefined` when the guard itself threw. */
 const accepts = (extractor: TraceExtractor, event: unknown, lambdaContext: unknown): boolean | undefined => {
   if (extractor.accepts === undefined) return true
@@ -139,7 +137,7 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
         effect = Exit.die(defect)
       }
       const next = index + 1
-      if (isDone(effect)) {
+      if (Completed.isCompleted(effect)) {
         if (Exit.isFailure(effect)) return onFailure(extractor, effect.cause, next, attempts, event, lambdaContext)
         const result = onSuccess(extractor, effect.value, attempts)
         if (result !== undefined) return Effect.succeed(result)

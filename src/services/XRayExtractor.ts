@@ -96,7 +96,6 @@ export const headerReader: Effect.Effect<HeaderReader> = Effect.configProviderWi
 export const traceHeader: Effect.Effect<Option.Option<string>> = Effect.flatMap(headerReader, (read) => read())
 
 const NOT_SET = TraceExtractor.noneWith(`${ENV} is not set`)
-const NOT_SET_RESULT = Effect.succeed(NOT_SET)
 const malformed = new ExtractionError({
   extractor: "xray",
   reason: "MalformedCarrier",
@@ -137,15 +136,7 @@ const onHeader = (header: Option.Option<string>): Effect.Effect<TraceExtractor.E
  * @category constructors
  */
 export const makeWith = (read: HeaderReader): TraceExtractor.TraceExtractor =>
-  TraceExtractor.make(
-    "xray",
-    read === envHeaderReader
-      ? () => {
-        const header = fromEnv()
-        return header === undefined ? NOT_SET_RESULT : fromHeader(header)
-      }
-      : () => Completed.flatMap(read(), onHeader)
-  )
+  TraceExtractor.make("xray", () => Completed.flatMap(read(), onHeader))
 
 /**
  * The extractor over the environment (it needs no service). It has no `accepts` guard: the header comes from
