@@ -244,3 +244,37 @@ export const extract = (
     options,
     (scan, budget) => toExtracted(source, RecordBatch.outcome(scan, budget, options))
   )
+
+/**
+ * Extracts from a batch whose carriers sit inside each record's body (SNS→SQS, EventBridge→SQS). `bodyOf` gives a
+ * record's candidates, or `undefined` when its body is not of that kind; when no record's body was, the result
+ * says so (`no <kind> in N records`) rather than "no carrier".
+ *
+ * @since 0.1.0
+ * @category extraction
+ */
+export const extractFromBodies = (
+  propagator: Propagator.Service,
+  source: ExtractorName,
+  event: unknown,
+  bodyOf: (record: unknown, budget: RecordBatch.Budget) => ReadonlyArray<RecordBatch.Candidate> | undefined,
+  kind: string
+): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
+  const records = RecordBatch.records(event)
+  if (records === undefined) return Effect.succeed(TraceExtractor.none)
+  let bodies = 0
+  const candidatesOf: CandidatesOf = (record, _index, budget) => {
+    const found = bodyOf(record, budget)
+    if (found === undefined) return RecordBatch.noCandidates
+    bodies++
+    return found
+  }
+  return run(propagator, source, records, candidatesOf, {}, (scan, budget) => {
+    const outcome = RecordBatch.outcome(scan, budget)
+    return bodies === 0 && outcome._tag === "Nothing"
+      ? Effect.succeed(
+        TraceExtractor.noneWith(`no ${kind} in ${scan.scanned} records`, ...RecordBatch.boundNotes(scan, budget))
+      )
+      : toExtracted(source, outcome)
+  })
+}

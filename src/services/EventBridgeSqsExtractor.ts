@@ -13,7 +13,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as EventBridgeEvent from "../domain/EventBridgeEvent.js"
-import * as RecordBatch from "../domain/RecordBatch.js"
+import type * as RecordBatch from "../domain/RecordBatch.js"
 import * as SqsMessage from "../domain/SqsMessage.js"
 import * as BatchExtraction from "./BatchExtraction.js"
 import { Propagator } from "./Propagator.js"
@@ -68,26 +68,8 @@ export const bodyCandidates = (
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
   TraceExtractor.makeTrigger(
     "eventbridge-sqs",
-    (event) => {
-      const records = RecordBatch.records(event)
-      if (records === undefined) return Effect.succeed(TraceExtractor.none)
-      let events = 0
-      const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budget) => {
-        const found = bodyCandidates(record, budget)
-        if (found === undefined) return RecordBatch.noCandidates
-        events++
-        return found
-      }
-      return BatchExtraction.run(propagator, "eventbridge-sqs", records, candidatesOf, {}, (scan, budget) => {
-        const outcome = RecordBatch.outcome(scan, budget)
-        return events === 0 && outcome._tag === "Nothing"
-          ? Effect.succeed(TraceExtractor.noneWith(
-            `no EventBridge event body in ${scan.scanned} records`,
-            ...RecordBatch.boundNotes(scan, budget)
-          ))
-          : BatchExtraction.toExtracted("eventbridge-sqs", outcome)
-      })
-    },
+    (event) =>
+      BatchExtraction.extractFromBodies(propagator, "eventbridge-sqs", event, bodyCandidates, "EventBridge event body"),
     accepts
   )
 

@@ -76,26 +76,8 @@ export const notificationCandidates = (
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
   TraceExtractor.makeTrigger(
     "sns-sqs",
-    (event) => {
-      const records = RecordBatch.records(event)
-      if (records === undefined) return Effect.succeed(TraceExtractor.none)
-      let notifications = 0
-      const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budget) => {
-        const found = notificationCandidates(record, budget)
-        if (found === undefined) return RecordBatch.noCandidates
-        notifications++
-        return found
-      }
-      return BatchExtraction.run(propagator, "sns-sqs", records, candidatesOf, {}, (scan, budget) => {
-        const outcome = RecordBatch.outcome(scan, budget)
-        return notifications === 0 && outcome._tag === "Nothing"
-          ? Effect.succeed(TraceExtractor.noneWith(
-            `no SNS notification body in ${scan.scanned} records`,
-            ...RecordBatch.boundNotes(scan, budget)
-          ))
-          : BatchExtraction.toExtracted("sns-sqs", outcome)
-      })
-    },
+    (event) =>
+      BatchExtraction.extractFromBodies(propagator, "sns-sqs", event, notificationCandidates, "SNS notification body"),
     accepts
   )
 
