@@ -13,9 +13,9 @@ import * as DefaultChain from "../../src/layers/DefaultChain.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import type { Propagator } from "../../src/services/Propagator.js"
-import * as Triggers from "../../src/services/Triggers.js"
 import { check, expected, traceOf } from "../support/durable/expectations.js"
 import { readRuns, root, type Run, toWire } from "../support/durable/wire.js"
+import { triggerSection } from "../support/trigger-section.js"
 
 tracer.init({ plugins: false })
 
@@ -26,12 +26,6 @@ const propagators: ReadonlyArray<readonly [string, Layer.Layer<Propagator>]> = [
   ["native", NativePropagator.layer()],
   ["dd-trace", DdTracePropagator.layer(tracer)]
 ]
-
-const triggerSection = (propagator: Layer.Layer<Propagator>) =>
-  ExtractorChain.layerFromServices(Triggers.services).pipe(
-    Layer.provide(DefaultChain.layerTriggers),
-    Layer.provide(propagator)
-  )
 
 const checkRuns = (runs: ReadonlyArray<Run>, propagator: Layer.Layer<Propagator>) =>
   Effect.gen(function*() {

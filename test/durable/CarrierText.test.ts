@@ -1,17 +1,16 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as fc from "fast-check"
 import { readdirSync, readFileSync } from "node:fs"
 import * as path from "node:path"
 import * as CarrierText from "../../src/domain/CarrierText.js"
 import * as TraceContext from "../../src/domain/TraceContext.js"
-import * as DefaultChain from "../../src/layers/DefaultChain.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import * as Propagator from "../../src/services/Propagator.js"
-import * as Triggers from "../../src/services/Triggers.js"
+import { triggerSection } from "../support/trigger-section.js"
 import { fixturesDir } from "../triggers/http-support.js"
 
 const texts = readdirSync(fixturesDir).filter((name) => name.endsWith(".json")).map((name) => ({
@@ -25,14 +24,7 @@ const permissive = Propagator.layerTest(TraceContext.make({ traceId: "1", parent
 /** The built-in trigger extractors as one chain, over a propagator. */
 const triggerChain = (propagator: Layer.Layer<Propagator.Propagator>) =>
   Effect.runSync(
-    ExtractorChain.ExtractorChain.pipe(
-      Effect.provide(
-        ExtractorChain.layerFromServices(Triggers.services).pipe(
-          Layer.provide(DefaultChain.layerTriggers),
-          Layer.provide(propagator)
-        )
-      )
-    )
+    ExtractorChain.ExtractorChain.pipe(Effect.provide(triggerSection(propagator)))
   )
 
 const chains = [triggerChain(NativePropagator.layer()), triggerChain(permissive)]

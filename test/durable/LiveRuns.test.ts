@@ -8,15 +8,12 @@ import * as Option from "effect/Option"
 import * as DefaultChain from "../../src/layers/DefaultChain.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
-import * as Triggers from "../../src/services/Triggers.js"
 import { check, expected, newestCheckpoint, traceOf } from "../support/durable/expectations.js"
 import { runCaptureDriver, runDdTraceWriterDriver, toWire } from "../support/durable/wire.js"
+import { triggerSection } from "../support/trigger-section.js"
 
 const chain = DefaultChain.layer.pipe(Layer.provide(NativePropagator.layer()))
-const triggers = ExtractorChain.layerFromServices(Triggers.services).pipe(
-  Layer.provide(DefaultChain.layerTriggers),
-  Layer.provide(NativePropagator.layer())
-)
+const triggers = triggerSection(NativePropagator.layer())
 
 describe("live durable runs", () => {
   it.effect("the real SDK's envelopes, every invocation, as they come and in wire form", () =>
