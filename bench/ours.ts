@@ -70,12 +70,15 @@ export const librarySource: string = process.env.BENCH_LIB === undefined || proc
 
 let compiled: Promise<unknown> | undefined
 
-const load = async (): Promise<Library> => {
-  if (process.env.BENCH_LIB === undefined || process.env.BENCH_LIB === "") compiled ??= BuildLib.buildPlain()
+const load = async (source: string | undefined): Promise<Library> => {
+  if (source === undefined && (process.env.BENCH_LIB === undefined || process.env.BENCH_LIB === "")) {
+    compiled ??= BuildLib.buildPlain()
+  }
   await compiled
-  const root = librarySource === "src"
+  const from = source ?? librarySource
+  const root = from === "src"
     ? "../src"
-    : pathToFileURL(path.resolve(fileURLToPath(new URL("..", import.meta.url)), librarySource)).href
+    : pathToFileURL(path.resolve(fileURLToPath(new URL("..", import.meta.url)), from)).href
   const [ddTrace, defaultChain, native, chain] = await Promise.all([
     import(`${root}/layers/DdTracePropagator.js`),
     import(`${root}/layers/DefaultChain.js`),
@@ -88,9 +91,12 @@ const load = async (): Promise<Library> => {
 const propagatorLayer = (library: Library, name: PropagatorName, tracer: Tracer): Layer.Layer<Propagator> =>
   name === "native" ? library.NativePropagator.layer() : library.DdTracePropagator.layer(tracer)
 
-/** Builds the default chain over one propagator layer and resolves the chain service once. */
-export const make = async (name: PropagatorName, tracer: Tracer): Promise<Ours> => {
-  const library = await load()
+/**
+ * Builds the default chain over one propagator layer and resolves the chain service once. `source` is a directory
+ * of compiled ES modules (relative to the repository root) to load instead of the default (see the module comment).
+ */
+export const make = async (name: PropagatorName, tracer: Tracer, source?: string): Promise<Ours> => {
+  const library = await load(source)
   const runtime = ManagedRuntime.make(
     library.DefaultChain.layer.pipe(Layer.provide(propagatorLayer(library, name, tracer)))
   )
