@@ -127,6 +127,128 @@ describe("ExtractorChain", () => {
       ])
     }))
 
+  it.effect("a run of extractors sharing a group is skipped when the group's guard rejects the event", () =>
+    Effect.gen(function*() {
+      const calls: Array<string> = []
+      const group: TraceExtractor.Group = {
+        name: "test",
+        accepts: (event) => {
+          calls.push("group")
+          return !(typeof event === "object" && event !== null && "skip" in event)
+        }
+      }
+      const member = (name: TraceExtractor.TraceExtractor["name"]) =>
+        TraceExtractor.make(
+          name,
+          () => {
+            calls.push(`${name} extract`)
+            return Effect.succeed(TraceExtractor.none)
+          },
+          () => {
+            calls.push(`${name} guard`)
+            return true
+          },
+          undefined,
+          group
+        )
+      const chain = ExtractorChain.make([member("sqs"), member("sns"), finding("xray", "4")])
+      const skipped = yield* chain.extract({ skip: true }, undefined)
+      assert.deepStrictEqual(calls, ["group"])
+      assert.deepStrictEqual(skipped.attempts.map((a) => [a.extractor, a.outcome, a.detail]), [
+        ["sqs", "none", undefined],
+        ["sns", "none", undefined],
+        ["xray", "found", undefined]
+      ])
+      calls.length = 0
+      yield* chain.extract({}, undefined)
+      assert.deepStrictEqual(calls, ["group", "sqs guard", "sqs extract", "sns guard", "sns extract"])
+    }))
+
+  it.effect("a group whose guard throws leaves the decision to its extractors' own guards", () =>
+    Effect.gen(function*() {
+      const group: TraceExtractor.Group = {
+        name: "test",
+        accepts: () => {
+          throw new Error("bad group guard")
+        }
+      }
+      const chain = ExtractorChain.make([
+        TraceExtractor.make(
+          "sqs",
+          () => Effect.succeed(TraceExtractor.found(context("8"))),
+          undefined,
+          undefined,
+          group
+        )
+      ])
+      const result = yield* chain.extract({}, undefined)
+      assert.strictEqual(Option.getOrThrow(result.context).traceId, "8")
+    }))
+
+  it.effect("the trigger group rejects durable envelopes only", () =>
+    Effect.sync(() => {
+      assert.isFalse(TraceExtractor.triggers.accepts({ DurableExecutionArn: "arn" }, undefined))
+      assert.isTrue(TraceExtractor.triggers.accepts({ DurableExecutionArn: 7, Records: [] }, undefined))
+      assert.isTrue(TraceExtractor.triggers.accepts(null, undefined))
+    }))
+
+  it.effect("repeated invocations that find nothing share one result, and each sees its own attempts", () =>
+    Effect.gen(function*() {
+      const note = TraceExtractor.noneWith("constant note")
+      let varying = 0
+      const chain = ExtractorChain.make([
+        TraceExtractor.make("custom", () => Effect.succeed(note)),
+        TraceExtractor.make("sqs", () => Effect.succeed(TraceExtractor.none), (event) => event === "sqs"),
+        TraceExtractor.make(
+          "xray",
+          (event) => Effect.succeed(event === "vary" ? TraceExtractor.noneWith(`call ${++varying}`) : note)
+        )
+      ])
+      const first = yield* chain.extract("plain", undefined)
+      const second = yield* chain.extract("plain", undefined)
+      assert.strictEqual(second, first, "the same attempts give the same result object")
+      const expected = [["custom", "none", "constant note"], ["sqs", "none", undefined], [
+        "xray",
+        "none",
+        "constant note"
+      ]]
+      const rows = (result: ExtractionResult.ExtractionResult) =>
+        result.attempts.map((a) => [a.extractor, a.outcome, a.detail])
+      assert.deepStrictEqual(rows(second), expected)
+      const varied = yield* chain.extract("vary", undefined)
+      assert.deepStrictEqual(rows(varied), [expected[0], expected[1], ["xray", "none", "call 1"]])
+      const sqs = yield* chain.extract("sqs", undefined)
+      assert.deepStrictEqual(rows(sqs), expected)
+      const again = yield* chain.extract("vary", undefined)
+      assert.deepStrictEqual(rows(again), [expected[0], expected[1], ["xray", "none", "call 2"]])
+      assert.deepStrictEqual(rows(varied), [expected[0], expected[1], ["xray", "none", "call 1"]], "kept as it was")
+      assert.deepStrictEqual(rows(yield* chain.extract("plain", undefined)), expected)
+    }))
+
+  it.effect("concurrent invocations that wait on an extractor each keep their own attempts", () =>
+    Effect.gen(function*() {
+      // Before the wait, a constant result for "a" events and a guard rejection for the others: what the shared log
+      // of one invocation holds must not leak into another that finishes while the first waits.
+      const constant = TraceExtractor.noneWith("custom a")
+      const chain = ExtractorChain.make([
+        TraceExtractor.make("custom", () => Effect.succeed(constant), (event) => event === "a"),
+        TraceExtractor.make(
+          "sqs",
+          (event) => Effect.zipRight(Effect.yieldNow(), Effect.succeed(TraceExtractor.noneWith(`sqs ${String(event)}`)))
+        ),
+        TraceExtractor.make("xray", (event) => Effect.succeed(TraceExtractor.noneWith(`xray ${String(event)}`)))
+      ])
+      const events = ["a", "z", "a", "a", "z", "z", "a"]
+      yield* chain.extract("a", undefined)
+      const results = yield* Effect.forEach(events, (event) => chain.extract(event, undefined), {
+        concurrency: "unbounded"
+      })
+      assert.deepStrictEqual(
+        results.map((result) => result.attempts.map((a) => a.detail)),
+        events.map((event) => [event === "a" ? "custom a" : undefined, `sqs ${event}`, `xray ${event}`])
+      )
+    }))
+
   class First extends Context.Tag("test/First")<First, TraceExtractor.TraceExtractor>() {}
   class Second extends Context.Tag("test/Second")<Second, TraceExtractor.TraceExtractor>() {}
   class Missing extends Context.Tag("test/Missing")<Missing, TraceExtractor.TraceExtractor>() {}

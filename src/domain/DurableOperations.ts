@@ -271,16 +271,20 @@ export const scanCheckpoints = (operations: ReadonlyArray<unknown>, offset = 0):
   let malformedIndex = -1
   for (let i = 0; i < operations.length; i++) {
     const operation = operations[i]
-    if (typeof operation !== "object" || operation === null || Array.isArray(operation)) {
-      if (malformedIndex < 0) malformedIndex = offset + i
-      continue
-    }
-    const name = (operation as { readonly Name?: unknown }).Name
-    if (typeof name === "string" && name.charCodeAt(0) === UNDERSCORE && name.startsWith(PREFIX)) {
-      const n = CheckpointName.parse(name)
-      if (n !== undefined) {
-        candidates.push({ n, index: offset + i, operation: operation as Readonly<Record<string, unknown>> })
+    // Only a non-list object can hold a string `Name` (JSON lists have no named keys), so the shape test is paid
+    // only by entries without one. `?.` keeps `null` and `undefined` from throwing.
+    const name = (operation as { readonly Name?: unknown } | null | undefined)?.Name
+    if (typeof name === "string") {
+      if (name.charCodeAt(0) === UNDERSCORE && name.startsWith(PREFIX)) {
+        const n = CheckpointName.parse(name)
+        if (n !== undefined) {
+          candidates.push({ n, index: offset + i, operation: operation as Readonly<Record<string, unknown>> })
+        }
       }
+    } else if (
+      malformedIndex < 0 && (typeof operation !== "object" || operation === null || Array.isArray(operation))
+    ) {
+      malformedIndex = offset + i
     }
   }
   return { count: operations.length, candidates, malformedIndex }

@@ -27,6 +27,7 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as CheckpointName from "../domain/CheckpointName.js"
@@ -102,12 +103,20 @@ const laterPages = (
   })
 }
 
+const NO_CHECKPOINT_NOTE = "no _datadog_{N} checkpoint"
+// A constant result, so that the chain records it with the same attempt on every invocation (no allocation).
+const NO_CHECKPOINT = Exit.succeed(TraceExtractor.noneWith(NO_CHECKPOINT_NOTE))
+
 const choose = (
   propagator: Propagator["Type"],
   found: Candidates
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
   const ranked = DurableOperations.byNewest(found.candidates)
-  if (ranked.length === 0) return Effect.succeed(TraceExtractor.noneWith(...found.notes, "no _datadog_{N} checkpoint"))
+  if (ranked.length === 0) {
+    return found.notes.length === 0
+      ? NO_CHECKPOINT
+      : Effect.succeed(TraceExtractor.noneWith(...found.notes, NO_CHECKPOINT_NOTE))
+  }
   const skipped: Array<string> = []
   let malformedCarrier = false
   // Checkpoints are Datadog-style: a propagator that can read them whatever the configured styles does so.

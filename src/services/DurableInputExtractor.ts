@@ -20,6 +20,7 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { isRecord } from "../domain/Carrier.js"
@@ -176,6 +177,20 @@ const fromOriginal = (
   })
 }
 
+/**
+ * A "none" with the envelope's notes first; constant (the same object on every invocation, which the chain
+ * records without allocating) when there are none.
+ */
+const nothing = (note: string) => {
+  const constant = Exit.succeed(TraceExtractor.noneWith(note))
+  return (notes: ReadonlyArray<string>): Effect.Effect<TraceExtractor.Extracted> =>
+    notes.length === 0 ? constant : Effect.succeed(TraceExtractor.noneWith(...notes, note))
+}
+
+const noExecution = nothing("no EXECUTION operation")
+const noInputPayload = nothing("no InputPayload")
+const notParsed = nothing("no trace carrier in the original event (not parsed)")
+
 /** The extraction once the EXECUTION operation is known. */
 const fromExecution = (
   propagator: Propagator["Type"],
@@ -183,16 +198,12 @@ const fromExecution = (
   execution: Execution,
   lambdaContext: unknown
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
-  const notes = [...execution.notes]
-  if (execution.operation === undefined) {
-    return Effect.succeed(TraceExtractor.noneWith(...notes, "no EXECUTION operation"))
-  }
+  if (execution.operation === undefined) return noExecution(execution.notes)
   const payload = inputPayload(execution.operation)
   if (Either.isLeft(payload)) return Effect.fail(payload.left)
-  if (payload.right === undefined) return Effect.succeed(TraceExtractor.noneWith(...notes, "no InputPayload"))
-  if (triggers.screen !== undefined && !triggers.screen(payload.right)) {
-    return Effect.succeed(TraceExtractor.noneWith(...notes, "no trace carrier in the original event (not parsed)"))
-  }
+  if (payload.right === undefined) return noInputPayload(execution.notes)
+  if (triggers.screen !== undefined && !triggers.screen(payload.right)) return notParsed(execution.notes)
+  const notes = [...execution.notes]
   let original: unknown
   try {
     original = JSON.parse(payload.right)

@@ -14,7 +14,7 @@ import type { ExtractorFailure } from "../domain/Errors.js"
 import type { Attempt, ExtractionResult } from "../domain/ExtractionResult.js"
 import * as TraceContext from "../domain/TraceContext.js"
 import * as Completed from "../internal/completed.js"
-import type { Extracted, TraceExtractor } from "./TraceExtractor.js"
+import type { Extracted, Group, TraceExtractor } from "./TraceExtractor.js"
 
 /**
  * @since 0.1.0
@@ -92,10 +92,47 @@ const accepts = (extractor: TraceExtractor, event: unknown, lambdaContext: unkno
   }
 }
 
+/** A group's guard; one that throws lets its extractors' own guards decide. */
+const groupAccepts = (group: Group, event: unknown, lambdaContext: unknown): boolean => {
+  try {
+    return group.accepts(event, lambdaContext)
+  } catch {
+    return true
+  }
+}
+
+/** For each position that starts a run of extractors sharing a group, the position after the run; else -1. */
+const groupEnds = (extractors: ReadonlyArray<TraceExtractor>): ReadonlyArray<number> =>
+  extractors.map((extractor, index) => {
+    const group = extractor.group
+    if (group === undefined || (index > 0 && extractors[index - 1]!.group === group)) return -1
+    let end = index + 1
+    while (end < extractors.length && extractors[end]!.group === group) end++
+    return end
+  })
+
+/**
+ * The attempt log of the last invocation that found nothing, kept so that an invocation whose attempts are the
+ * same objects (guards that rejected the event, constant "none" results) allocates no log and no result: it gets
+ * the previous result again. Results are immutable by type (every field is `readonly`), so sharing one is safe;
+ * they are not frozen, because V8 reads the elements of a frozen array more slowly.
+ */
+interface NothingFound {
+  readonly attempts: ReadonlyArray<Attempt>
+  readonly exit: Exit.Exit<ExtractionResult>
+}
+
+const EMPTY: ReadonlyArray<never> = []
+
+const nothingFound = (attempts: ReadonlyArray<Attempt>): NothingFound => ({
+  attempts,
+  exit: Exit.succeed({ context: Option.none(), links: EMPTY, attempts })
+})
+
 /**
  * Builds a chain from an ordered list of extractors. Extractors whose `accepts` guard rejects the event are
- * recorded as "none" without running; the rest run as effects, each isolated so a failure or defect is recorded
- * and the chain goes on.
+ * recorded as "none" without running, and so are consecutive extractors sharing a `group` whose guard rejects it;
+ * the rest run as effects, each isolated so a failure or defect is recorded and the chain goes on.
  *
  * @since 0.1.0
  * @category constructors
@@ -104,29 +141,68 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
   const noneAttempts: ReadonlyArray<Attempt> = extractors.map((extractor) =>
     Object.freeze({ extractor: extractor.name, outcome: "none" as const })
   )
-  const nothingFound = (attempts: ReadonlyArray<Attempt>): ExtractionResult => ({
-    context: Option.none(),
-    links: [],
-    attempts
-  })
+  // Per extractor, the attempt last built from a result object, so that a constant result (a "none" with a fixed
+  // note) is recorded by the same attempt object every time.
+  const lastExtracted: Array<Extracted | undefined> = extractors.map(() => undefined)
+  const lastAttempt: Array<Attempt | undefined> = extractors.map(() => undefined)
+  let previous = nothingFound(noneAttempts)
+  const ends = groupEnds(extractors)
+
+  const attemptOf = (index: number, extracted: Extracted): Attempt => {
+    if (lastExtracted[index] === extracted) return lastAttempt[index]!
+    const attempt = successAttempt(extractors[index]!, extracted)
+    if (Option.isNone(extracted.context)) {
+      lastExtracted[index] = extracted
+      lastAttempt[index] = attempt
+    }
+    return attempt
+  }
+
+  /**
+   * The log so far: `undefined` while every attempt is the one `previous` holds at that position (nothing is
+   * allocated then), else a list of its own. Only the synchronous loop keeps it `undefined`: before the chain
+   * waits on an effect (when another invocation may replace `previous`), the log is copied out (`own`).
+   */
+  type Log = Array<Attempt> | undefined
+
+  const record = (log: Log, index: number, attempt: Attempt): Log => {
+    if (log !== undefined) {
+      log.push(attempt)
+      return log
+    }
+    if (previous.attempts[index] === attempt) return undefined
+    const own = previous.attempts.slice(0, index)
+    own.push(attempt)
+    return own
+  }
+
+  const done = (log: Log): Exit.Exit<ExtractionResult> => {
+    if (log === undefined) return previous.exit
+    previous = nothingFound(log)
+    return previous.exit
+  }
+
+  const own = (log: Log, index: number): Array<Attempt> => log ?? previous.attempts.slice(0, index)
+
   // A plain loop rather than Effect.gen: only extractors whose guard accepts the event cost an effect, and an
   // extractor whose effect is already an `Exit` (a result computed when `extract` was called) costs no step of the
   // runtime at all: its outcome is read here and the loop goes on.
-  const from = (
-    index: number,
-    attempts: Array<Attempt>,
-    event: unknown,
-    lambdaContext: unknown
-  ): Effect.Effect<ExtractionResult> => {
+  const from = (index: number, log: Log, event: unknown, lambdaContext: unknown): Effect.Effect<ExtractionResult> => {
     for (; index < extractors.length; index++) {
       const extractor = extractors[index]!
+      const end = ends[index]!
+      if (end >= 0 && !groupAccepts(extractor.group!, event, lambdaContext)) {
+        for (; index < end; index++) log = record(log, index, noneAttempts[index]!)
+        index = end - 1
+        continue
+      }
       const accepted = accepts(extractor, event, lambdaContext)
       if (accepted === false) {
-        attempts.push(noneAttempts[index]!)
+        log = record(log, index, noneAttempts[index]!)
         continue
       }
       if (accepted === undefined) {
-        attempts.push(guardDefect(extractor))
+        log = record(log, index, guardDefect(extractor))
         continue
       }
       let effect: Effect.Effect<Extracted, ExtractorFailure>
@@ -136,58 +212,58 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
         // What `Effect.suspend` would do with a throwing `extract`: a defect.
         effect = Exit.die(defect)
       }
-      const next = index + 1
       if (Completed.isCompleted(effect)) {
-        if (Exit.isFailure(effect)) return onFailure(extractor, effect.cause, next, attempts, event, lambdaContext)
-        const result = onSuccess(extractor, effect.value, attempts)
-        if (result !== undefined) return Effect.succeed(result)
+        if (Exit.isFailure(effect)) return onFailure(index, effect.cause, log, event, lambdaContext)
+        const extracted = effect.value
+        if (Option.isSome(extracted.context)) {
+          return Exit.succeed(foundResult(index, extracted.context.value, extracted, log))
+        }
+        log = record(log, index, attemptOf(index, extracted))
         continue
       }
+      const at = index
+      const before = own(log, index)
       return Effect.matchCauseEffect(effect, {
-        onFailure: (cause) => onFailure(extractor, cause, next, attempts, event, lambdaContext),
-        onSuccess: (extracted) => {
-          const result = onSuccess(extractor, extracted, attempts)
-          return result !== undefined ? Effect.succeed(result) : from(next, attempts, event, lambdaContext)
-        }
+        onFailure: (cause) => onFailure(at, cause, before, event, lambdaContext),
+        onSuccess: (extracted) =>
+          Option.isSome(extracted.context)
+            ? Effect.succeed(foundResult(at, extracted.context.value, extracted, before))
+            : from(at + 1, record(before, at, attemptOf(at, extracted)), event, lambdaContext)
       })
     }
-    return Effect.succeed(nothingFound(attempts))
+    return done(log)
   }
   const onFailure = (
-    extractor: TraceExtractor,
+    index: number,
     cause: Cause.Cause<ExtractorFailure>,
-    next: number,
-    attempts: Array<Attempt>,
+    log: Log,
     event: unknown,
     lambdaContext: unknown
   ): Effect.Effect<ExtractionResult> => {
     if (Cause.isInterruptedOnly(cause)) return Effect.interrupt
+    const extractor = extractors[index]!
     const attempt = failureAttempt(extractor, cause)
-    attempts.push(attempt)
+    const next = own(log, index)
+    next.push(attempt)
     return Effect.zipRight(
       Effect.logDebug("trace extractor failed").pipe(
         Effect.annotateLogs({ extractor: extractor.name, reason: attempt.reason ?? "" })
       ),
-      Effect.suspend(() => from(next, attempts, event, lambdaContext))
+      Effect.suspend(() => from(index + 1, next, event, lambdaContext))
     )
   }
-  /** The result when the extractor found a context, else `undefined` (go on). */
-  const onSuccess = (
-    extractor: TraceExtractor,
+  const foundResult = (
+    index: number,
+    context: TraceContext.TraceContext,
     extracted: Extracted,
-    attempts: Array<Attempt>
-  ): ExtractionResult | undefined => {
+    log: Log
+  ): ExtractionResult => {
+    const extractor = extractors[index]!
+    const attempts = own(log, index)
     attempts.push(successAttempt(extractor, extracted))
-    const context = extracted.context
-    return Option.isSome(context)
-      ? {
-        context: Option.some(TraceContext.withSource(context.value, extractor.name)),
-        links: extracted.links,
-        attempts
-      }
-      : undefined
+    return { context: Option.some(TraceContext.withSource(context, extractor.name)), links: extracted.links, attempts }
   }
-  const run = (event: unknown, lambdaContext: unknown) => from(0, [], event, lambdaContext)
+  const run = (event: unknown, lambdaContext: unknown) => from(0, undefined, event, lambdaContext)
   return {
     extractors,
     extract: (event, lambdaContext) => Effect.suspend(() => run(event, lambdaContext)),

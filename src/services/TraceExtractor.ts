@@ -6,6 +6,7 @@
 import type * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as CarrierText from "../domain/CarrierText.js"
+import * as DurableOperations from "../domain/DurableOperations.js"
 import type { ExtractorFailure } from "../domain/Errors.js"
 import type { ExtractorName } from "../domain/ExtractorName.js"
 import type { TraceContext } from "../domain/TraceContext.js"
@@ -46,6 +47,35 @@ export interface TraceExtractor {
    * all say `false`, the text is not parsed. Without it, the text is always parsed.
    */
   readonly textGuard?: ((text: string) => boolean) | undefined
+  /**
+   * An optional guard shared by consecutive extractors of a chain (see {@link Group}).
+   */
+  readonly group?: Group | undefined
+}
+
+/**
+ * A guard shared by consecutive extractors of a chain: the chain calls it once for the run of extractors that
+ * carry the same group, and when it rejects the event records "none" for all of them without calling their own
+ * guards. It must be total and cheap, like `accepts`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Group {
+  readonly name: string
+  readonly accepts: (event: unknown, lambdaContext: unknown) => boolean
+}
+
+/**
+ * The group of the built-in trigger extractors: a durable execution's envelope is no trigger event (the durable
+ * input extractor runs the triggers on the original event it holds instead), so none of them runs on one.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const triggers: Group = {
+  name: "triggers",
+  accepts: (event) => !DurableOperations.isDurableEvent(event)
 }
 
 const EMPTY: ReadonlyArray<never> = []
@@ -100,16 +130,19 @@ export const make = (
   name: ExtractorName,
   extract: TraceExtractor["extract"],
   accepts?: TraceExtractor["accepts"],
-  textGuard?: TraceExtractor["textGuard"]
+  textGuard?: TraceExtractor["textGuard"],
+  group?: Group
 ): TraceExtractor => ({
   name,
   extract,
   ...(accepts === undefined ? {} : { accepts }),
-  ...(textGuard === undefined ? {} : { textGuard })
+  ...(textGuard === undefined ? {} : { textGuard }),
+  ...(group === undefined ? {} : { group })
 })
 
 /**
- * Builds a built-in trigger extractor: its `textGuard` is {@link CarrierText.mayHoldContext}.
+ * Builds a built-in trigger extractor: its `textGuard` is {@link CarrierText.mayHoldContext} and its group
+ * {@link triggers}.
  *
  * @since 0.1.0
  * @category constructors
@@ -118,4 +151,4 @@ export const makeTrigger = (
   name: ExtractorName,
   extract: TraceExtractor["extract"],
   accepts?: TraceExtractor["accepts"]
-): TraceExtractor => make(name, extract, accepts, CarrierText.mayHoldContext)
+): TraceExtractor => make(name, extract, accepts, CarrierText.mayHoldContext, triggers)

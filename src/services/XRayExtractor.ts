@@ -16,6 +16,7 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { ExtractionError } from "../domain/Errors.js"
@@ -45,9 +46,19 @@ const configured = Config.option(Config.string(ENV)).pipe(Effect.orElseSucceed((
 /** The default provider (the environment); any other provider is read through `Config`. */
 const envProvider = Context.get(DefaultServices.liveServices, ConfigProvider.ConfigProvider)
 
+// The process object, looked up once: in Node the global `process` is an accessor on `globalThis`, and calling it
+// on every invocation cost more than reading the variable itself.
+const processObject: { readonly env?: unknown } | undefined = typeof process === "object" && process !== null
+  ? process
+  : undefined
+
 /** `process.env[ENV]` as `ConfigProvider.fromEnv` reads it (the value as is; `undefined` when unset). */
-const fromEnv = (): string | undefined =>
-  typeof process === "object" && process !== null && typeof process.env === "object" ? process.env[ENV] : undefined
+const fromEnv = (): string | undefined => {
+  const env = processObject?.env
+  if (typeof env !== "object" || env === null) return undefined
+  const value = (env as Readonly<Record<string, unknown>>)[ENV]
+  return typeof value === "string" ? value : undefined
+}
 
 /**
  * Reads `_X_AMZN_TRACE_ID` once per call: `None` when unset (or unreadable).
@@ -96,6 +107,7 @@ export const headerReader: Effect.Effect<HeaderReader> = Effect.configProviderWi
 export const traceHeader: Effect.Effect<Option.Option<string>> = Effect.flatMap(headerReader, (read) => read())
 
 const NOT_SET = TraceExtractor.noneWith(`${ENV} is not set`)
+const NOT_SET_EXIT = Exit.succeed(NOT_SET)
 const malformed = new ExtractionError({
   extractor: "xray",
   reason: "MalformedCarrier",
@@ -109,7 +121,7 @@ const malformed = new ExtractionError({
  * @category extraction
  */
 export const fromHeader = (header: string): Effect.Effect<TraceExtractor.Extracted, ExtractionError> => {
-  if (header.trim() === "") return Effect.succeed(NOT_SET)
+  if (header.trim() === "") return NOT_SET_EXIT
   const parsed = XRayHeader.parse(header)
   if (parsed === undefined) return Effect.fail(malformed)
   const padded = XRayHeader.isDatadogPadded(parsed)
@@ -127,7 +139,13 @@ export const fromHeader = (header: string): Effect.Effect<TraceExtractor.Extract
 }
 
 const onHeader = (header: Option.Option<string>): Effect.Effect<TraceExtractor.Extracted, ExtractionError> =>
-  Option.isNone(header) ? Effect.succeed(NOT_SET) : fromHeader(header.value)
+  Option.isNone(header) ? NOT_SET_EXIT : fromHeader(header.value)
+
+/** The environment's case, on every invocation: the variable read, and a constant result when it is unset. */
+const fromEnvironment = (): Effect.Effect<TraceExtractor.Extracted, ExtractionError> => {
+  const header = fromEnv()
+  return header === undefined ? NOT_SET_EXIT : fromHeader(header)
+}
 
 /**
  * The extractor over a header reader. Under {@link envHeaderReader} its result is an already completed effect.
@@ -136,7 +154,7 @@ const onHeader = (header: Option.Option<string>): Effect.Effect<TraceExtractor.E
  * @category constructors
  */
 export const makeWith = (read: HeaderReader): TraceExtractor.TraceExtractor =>
-  TraceExtractor.make("xray", () => Completed.flatMap(read(), onHeader))
+  TraceExtractor.make("xray", read === envHeaderReader ? fromEnvironment : () => Completed.flatMap(read(), onHeader))
 
 /**
  * The extractor over the environment (it needs no service). It has no `accepts` guard: the header comes from
