@@ -44,7 +44,14 @@ describe("DatadogHeaders.parseTags", () => {
       "x",
       " ",
       "é",
-      "_dd.p.tid="
+      "_dd.p.tid=",
+      // The edges of the allowed ranges: 0x21 and 0x7e are in, 0x2b and 0x2d border the excluded comma, 0x7f and
+      // control characters are out.
+      "!",
+      "~",
+      "+",
+      "\x7f",
+      "\t"
     )
     const header = fc.array(piece, { minLength: 1, maxLength: 12 }).map((parts) => parts.join(""))
     fc.assert(

@@ -81,6 +81,32 @@ describe("Ids", () => {
     }
   })
 
+  it("the character-loop predicates accept exactly what their regular expressions do (property)", () => {
+    // Strings built from the characters that matter (digits, hex of both cases, neighbours of those ranges, non-ASCII
+    // look-alikes) at the lengths that matter, plus arbitrary strings.
+    const tricky = fc.constantFrom(..."0123456789abcdefABCDEFgG/:@`_ \n٣５".split(""))
+    const sized = fc.oneof(
+      fc.string({ unit: tricky, minLength: 0, maxLength: 34 }),
+      fc.string({ unit: tricky, minLength: 16, maxLength: 16 }),
+      fc.string({ unit: tricky, minLength: 32, maxLength: 32 }),
+      fc.string({ unit: fc.constantFrom("0", "1", "9"), maxLength: 22 }),
+      fc.string()
+    )
+    fc.assert(
+      fc.property(sized, (value) => {
+        assert.strictEqual(Ids.isDigits(value), /^[0-9]+$/.test(value), value)
+        assert.strictEqual(Ids.isHex16(value), /^[0-9a-f]{16}$/.test(value), value)
+        assert.strictEqual(Ids.isHex16AnyCase(value), /^[0-9A-Fa-f]{16}$/.test(value), value)
+        assert.strictEqual(Ids.isHex32(value), /^[0-9a-f]{32}$/.test(value), value)
+        assert.strictEqual(Ids.isAllZeros(value), /^0+$/.test(value), value)
+        const canonical = /^[1-9][0-9]*$/.test(value) && value.length <= 20 &&
+          (value.length < 20 || value <= Ids.MAX_U64_DECIMAL)
+        assert.strictEqual(Ids.isDecimalU64(value), canonical, value)
+      }),
+      { numRuns: 3000 }
+    )
+  })
+
   it("hex and zero predicates", () => {
     assert.isTrue(Ids.isHex16("0123456789abcdef"))
     assert.isFalse(Ids.isHex16("0123456789ABCDEF"))

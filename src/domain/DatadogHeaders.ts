@@ -31,8 +31,22 @@ export const headers = {
  */
 export const MAX_TAGS_LENGTH = 512
 
-const TAG_KEY = /^_dd\.p\.[\x21-\x2B\x2D-\x7E]+$/
-const TAG_VALUE = /^[\x20-\x2B\x2D-\x7E]*$/
+const TAG_KEY_PREFIX = "_dd.p."
+
+/** Printable ASCII from `from` (0x20 or 0x21) to `~`, without `,` (0x2C). */
+const isTagText = (text: string, start: number, from: number): boolean => {
+  for (let i = start; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < from || code > 0x7e || code === 0x2c) return false
+  }
+  return true
+}
+
+// dd-trace's `/^_dd\.p\.[\x21-\x2b\x2d-\x7e]+$/` and `/^[\x20-\x2b\x2d-\x7e]*$/`, as loops.
+const isTagKey = (key: string): boolean =>
+  key.length > TAG_KEY_PREFIX.length && key.startsWith(TAG_KEY_PREFIX) && isTagText(key, TAG_KEY_PREFIX.length, 0x21)
+
+const isTagValue = (value: string): boolean => isTagText(value, 0, 0x20)
 const INTEGER = /^[+-]?\d+/
 const TID = "_dd.p.tid"
 
@@ -44,7 +58,7 @@ const scanTags = (header: string | undefined, maxLength: number): Record<string,
     const separator = pair.indexOf("=")
     const key = separator === -1 ? pair : pair.slice(0, separator)
     const value = separator === -1 ? "" : pair.slice(separator + 1)
-    if (!TAG_KEY.test(key) || !TAG_VALUE.test(value)) return undefined
+    if (!isTagKey(key) || !isTagValue(value)) return undefined
     if (key !== TID || Ids.isHex16AnyCase(value)) tags[key] = value
   }
   return tags
@@ -170,7 +184,7 @@ const injectTags = (context: TraceContext.TraceContext): string | undefined => {
       continue
     }
     const value = context.tags[key]
-    if (!value || !key.startsWith("_dd.p.") || !TAG_KEY.test(key) || !TAG_VALUE.test(value)) continue
+    if (!value || !isTagKey(key) || !isTagValue(value)) continue
     header += `${header === "" ? "" : ","}${key}=${value}`
   }
   if (!tidWritten && tid !== "") header += (header === "" ? "" : ",") + tid

@@ -310,13 +310,38 @@ export interface CheckpointFields {
   readonly payload: string | Readonly<Record<string, unknown>> | undefined
 }
 
+const isNullishString = (value: unknown): value is string | null | undefined =>
+  value === undefined || value === null || typeof value === "string"
+
 /**
  * Reads {@link CheckpointFields} from an operation, decoding with Schema.
+ *
+ * The production shape (string fields, a string payload) is read directly: Schema costs about 2 µs on this
+ * operation, on every resumed invocation. Anything else (an object payload, a field of another type) goes through
+ * Schema, which accepts and rejects the same inputs and names the failing paths.
  *
  * @since 0.1.0
  * @category decoding
  */
 export const readCheckpointFields = (input: unknown): Either.Either<CheckpointFields, ParseResult.ParseError> => {
+  if (isRecord(input) && isNullishString(input.Name) && isNullishString(input.Type) && isNullishString(input.Status)) {
+    const payload = input.Payload
+    const details = input.StepDetails
+    if (isNullishString(payload) && (details === undefined || details === null)) {
+      return Either.right({
+        Type: input.Type ?? undefined,
+        Status: input.Status ?? undefined,
+        payload: payload ?? undefined
+      })
+    }
+    if (isNullishString(payload) && isRecord(details) && isNullishString(details.Result)) {
+      return Either.right({
+        Type: input.Type ?? undefined,
+        Status: input.Status ?? undefined,
+        payload: payload ?? details.Result ?? undefined
+      })
+    }
+  }
   const name = typeof input === "object" && input !== null ? (input as { readonly Name?: unknown }).Name : undefined
   if (name !== undefined && name !== null && typeof name !== "string") {
     // Off the extractor's path (its candidates have string names): the full view reports the failure.
@@ -332,9 +357,6 @@ export const readCheckpointFields = (input: unknown): Either.Either<CheckpointFi
     payload: op.Payload ?? op.StepDetails?.Result ?? undefined
   })
 }
-
-const isNullishString = (value: unknown): value is string | null | undefined =>
-  value === undefined || value === null || typeof value === "string"
 
 /**
  * The `ExecutionDetails.InputPayload` of an EXECUTION operation (`undefined` when absent or `null`), decoding with

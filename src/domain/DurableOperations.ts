@@ -305,6 +305,23 @@ export const firstMalformed = (operations: ReadonlyArray<unknown>): number => {
 }
 
 /**
+ * The newest candidate (highest `N`, the first in document order among equals): the first of {@link byNewest},
+ * found in one pass without sorting. `undefined` when there is none.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const newest = (candidates: ReadonlyArray<Candidate>): Candidate | undefined => {
+  let best: Candidate | undefined
+  for (const candidate of candidates) {
+    if (best === undefined || candidate.n > best.n || (candidate.n === best.n && candidate.index < best.index)) {
+      best = candidate
+    }
+  }
+  return best
+}
+
+/**
  * Candidates ranked newest first: highest `N`, ties in document order.
  *
  * @since 0.1.0

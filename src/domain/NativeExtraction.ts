@@ -51,10 +51,15 @@ interface Candidate {
   readonly traceIdHigh: string | undefined
   /** 32 lower-case hex for 128-bit ids (W3C, 32-hex B3), else `undefined`: dd-trace's `Identifier.equals`. */
   readonly full: string | undefined
-  /** 16 lower-case hex of the low half; `undefined` when unknown (never equal to anything). */
-  readonly low: string | undefined
-  /** dd-trace's `toTraceId(true)`; `undefined` when unknown. */
-  readonly key: string | undefined
+  /** 16 lower-case hex of the low half; `undefined` when unknown (never equal to anything). Read with `lowOf`. */
+  low: string | undefined
+  /** dd-trace's `toTraceId(true)`; `undefined` when unknown. Read with `keyOf`. */
+  key: string | undefined
+  /**
+   * A Datadog candidate's `low` and `key` are computed on first use (a decimal-to-hex conversion): a carrier with
+   * no other style never needs them.
+   */
+  pending: DatadogHeaders.Parsed | undefined
   parentId: string | undefined
   samplingPriority: number | undefined
   readonly origin: string | undefined
@@ -63,14 +68,14 @@ interface Candidate {
 
 const fromDatadog = (parsed: DatadogHeaders.Parsed | undefined): Candidate | undefined => {
   if (parsed === undefined) return undefined
-  const low = parsed.traceId === undefined ? undefined : Ids.decimalToHex16(parsed.traceId)
   const tid = parsed.tags?.["_dd.p.tid"]
   return {
     traceId: parsed.traceId,
     traceIdHigh: tid !== undefined && tid !== Ids.ZERO_HEX16 ? tid : undefined,
     full: undefined,
-    low,
-    key: low === undefined ? undefined : (parsed.rawTraceIdHigh ?? Ids.ZERO_HEX16) + low,
+    low: undefined,
+    key: undefined,
+    pending: parsed,
     parentId: parsed.parentId,
     samplingPriority: parsed.samplingPriority,
     origin: parsed.origin,
@@ -85,6 +90,7 @@ const fromW3c = (parsed: W3cTraceContext.Parsed | undefined): Candidate | undefi
     full: parsed.traceIdHex,
     low: parsed.traceIdHex.slice(16),
     key: parsed.traceIdHex,
+    pending: undefined,
     parentId: parsed.parentId,
     samplingPriority: parsed.samplingPriority,
     origin: parsed.origin,
@@ -101,6 +107,7 @@ const fromB3 = (parsed: B3Headers.Parsed | undefined): Candidate | undefined => 
     full,
     low: hex?.slice(-16),
     key: full ?? (hex === undefined ? undefined : Ids.ZERO_HEX16 + hex),
+    pending: undefined,
     parentId: parsed.parentId,
     samplingPriority: parsed.samplingPriority,
     origin: undefined,
@@ -115,8 +122,31 @@ const setTag = (candidate: Candidate, key: string, value: string | undefined): v
   candidate.tags = tags
 }
 
-const sameTraceId = (a: Candidate, b: Candidate): boolean =>
-  a.full !== undefined && b.full !== undefined ? a.full === b.full : a.low !== undefined && a.low === b.low
+const settle = (candidate: Candidate): void => {
+  const parsed = candidate.pending
+  if (parsed === undefined) return
+  candidate.pending = undefined
+  if (parsed.traceId === undefined) return
+  const low = Ids.decimalToHex16(parsed.traceId)
+  candidate.low = low
+  candidate.key = (parsed.rawTraceIdHigh ?? Ids.ZERO_HEX16) + low
+}
+
+const lowOf = (candidate: Candidate): string | undefined => {
+  settle(candidate)
+  return candidate.low
+}
+
+const keyOf = (candidate: Candidate): string | undefined => {
+  settle(candidate)
+  return candidate.key
+}
+
+const sameTraceId = (a: Candidate, b: Candidate): boolean => {
+  if (a.full !== undefined && b.full !== undefined) return a.full === b.full
+  const low = lowOf(a)
+  return low !== undefined && low === lowOf(b)
+}
 
 // dd-trace's `#mergeTraceContextState`: a missing decision (and its `_dd.p.dm`) comes from W3C.
 const mergeSampling = (w3c: Candidate, selected: Candidate): void => {
@@ -207,7 +237,8 @@ const resolveConflicts = (
   first: Candidate,
   headers: Headers
 ): void => {
-  if (first.key === undefined || first.key !== traceContext.key) return
+  const key = keyOf(first)
+  if (key === undefined || key !== keyOf(traceContext)) return
   mergeSampling(traceContext, first)
   if (first.parentId !== undefined && first.parentId === traceContext.parentId) return
   const upstreamParent = traceContext.tags?.["_dd.parent_id"]

@@ -98,8 +98,18 @@ const EMPTY_TAGS: Readonly<Record<string, string>> = Object.freeze({})
  * so `Equal`, `Hash`, `instanceof`, `Schema.is` and encoding see no difference), without the Schema class
  * constructor's per-call work (copying, merging defaults), which costs over a microsecond per context.
  */
-const build = (fields: { readonly [K in keyof typeof TraceContext.fields]: TraceContext[K] }): TraceContext =>
-  Object.assign(Object.create(TraceContext.prototype) as TraceContext, fields)
+const build = (fields: { readonly [K in keyof typeof TraceContext.fields]: TraceContext[K] }): TraceContext => {
+  // Assigned one by one, in the class's field order, so every context shares one hidden class.
+  const context = Object.create(TraceContext.prototype) as { -readonly [K in keyof TraceContext]: TraceContext[K] }
+  context.traceId = fields.traceId
+  context.traceIdHigh = fields.traceIdHigh
+  context.parentId = fields.parentId
+  context.samplingPriority = fields.samplingPriority
+  context.origin = fields.origin
+  context.tags = fields.tags
+  context.source = fields.source
+  return context as TraceContext
+}
 
 /**
  * Builds a {@link TraceContext} from already-validated parts, skipping Schema validation (hot path).
@@ -126,7 +136,15 @@ export const make = (fields: Fields): TraceContext =>
  * @category combinators
  */
 export const withSource = (context: TraceContext, source: ExtractorName): TraceContext =>
-  context.source === source ? context : build({ ...context, source })
+  context.source === source ? context : build({
+    traceId: context.traceId,
+    traceIdHigh: context.traceIdHigh,
+    parentId: context.parentId,
+    samplingPriority: context.samplingPriority,
+    origin: context.origin,
+    tags: context.tags,
+    source
+  })
 
 /**
  * `true` when the upstream kept the trace (`samplingPriority > 0`), `false` when it dropped it, `undefined` when

@@ -111,26 +111,29 @@ const choose = (
   propagator: Propagator["Type"],
   found: Candidates
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
-  const ranked = DurableOperations.byNewest(found.candidates)
-  if (ranked.length === 0) {
+  const newest = DurableOperations.newest(found.candidates)
+  if (newest === undefined) {
     return found.notes.length === 0
       ? NO_CHECKPOINT
       : Effect.succeed(TraceExtractor.noneWith(...found.notes, NO_CHECKPOINT_NOTE))
   }
+  // The newest is usually usable: the others are only ranked when it is not.
+  let ranked: ReadonlyArray<DurableOperations.Candidate> | undefined
+  const count = found.candidates.length
   const skipped: Array<string> = []
   let malformedCarrier = false
   // Checkpoints are Datadog-style: a propagator that can read them whatever the configured styles does so.
   const extractCheckpoint = propagator.extractDatadog ?? propagator.extract
   const tryFrom = (i: number): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
-    if (i >= ranked.length || i >= maxCandidatesTried) {
-      if (i < ranked.length) skipped.push(`gave up after ${maxCandidatesTried} unusable checkpoints`)
+    if (i >= count || i >= maxCandidatesTried) {
+      if (i < count) skipped.push(`gave up after ${maxCandidatesTried} unusable checkpoints`)
       const hint = malformedCarrier ? "" : "; checkpoints are Datadog-style: keep datadog in the extract styles"
       return Effect.fail(malformed(
         malformedCarrier ? "MalformedCarrier" : "IncompleteContext",
         [...found.notes, `no usable checkpoint: ${skipped.join("; ")}${hint}`].join("; ")
       ))
     }
-    const candidate = ranked[i]!
+    const candidate = i === 0 ? newest : (ranked ??= DurableOperations.byNewest(found.candidates))[i]!
     const name = CheckpointName.format(candidate.n)
     const carrier = DurableCheckpoint.read(candidate.operation)
     if (Either.isLeft(carrier)) {

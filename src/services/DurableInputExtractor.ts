@@ -129,7 +129,7 @@ const textScreen = (
     guards.add(extractor.textGuard)
   }
   const list = [...guards]
-  return (text) => list.some((guard) => guard(text))
+  return list.length === 1 ? list[0] : (text) => list.some((guard) => guard(text))
 }
 
 const describeAttempt = (attempt: Attempt) =>

@@ -85,6 +85,16 @@ describe("DurableOperations", () => {
     ]])
   })
 
+  it("newest is the first of byNewest, in one pass (property)", () => {
+    const candidates = fc.uniqueArray(fc.nat({ max: 50 }), { maxLength: 12 }).chain((indices) =>
+      fc.tuple(...indices.map((index) => fc.record({ n: fc.nat({ max: 4 }), index: fc.constant(index) })))
+    )
+    fc.assert(fc.property(candidates, (picked) => {
+      const list = picked.map((candidate) => ({ ...candidate, operation: {} }))
+      assert.strictEqual(DurableOperations.newest(list), DurableOperations.byNewest(list)[0])
+    }))
+  })
+
   it("falls back to the operation whose Id is the ARN's execution id", () => {
     const ops: ReadonlyArray<unknown> = [{ Name: "x", Type: "STEP", Id: "a" }, { Id: "exec-id" }]
     assert.strictEqual(DurableOperations.scan(ops, { executionId: "exec-id" }).execution, ops[1])
