@@ -7,6 +7,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as esbuild from "esbuild"
+import * as fc from "fast-check"
 import { execFileSync } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import * as os from "node:os"
@@ -115,6 +116,47 @@ layer(DdTracePropagator.layer(tracer))("DdTracePropagator over the initialised t
 })
 
 describe("DdTracePropagator", () => {
+  it("reads dd-trace's ids from its identifiers' bytes as toTraceId()/toSpanId() give them (property, real dd-trace)", () => {
+    const id = fc.bigInt({ min: 1n, max: 2n ** 64n - 1n })
+    const hex = (value: bigint, width: number) => value.toString(16).padStart(width, "0")
+    const carrier = fc.oneof(
+      fc.tuple(id, id).map(([trace, span]) => ({
+        "x-datadog-trace-id": String(trace),
+        "x-datadog-parent-id": String(span)
+      })),
+      fc.tuple(id, id, id).map(([high, low, span]) => ({
+        traceparent: `00-${hex(high, 16)}${hex(low, 16)}-${hex(span, 16)}-01`
+      })),
+      fc.tuple(id, id).map(([trace, span]) => ({ "x-b3-traceid": hex(trace, 16), "x-b3-spanid": hex(span, 16) }))
+    )
+    fc.assert(
+      fc.property(carrier, (headers) => {
+        const spanContext = withDdTraceExtract(
+          ["datadog", "tracecontext", "b3multi"],
+          false,
+          () => tracer.extract("text_map", headers)
+        ) as unknown as { toTraceId: () => string; toSpanId: () => string }
+        const context = DdTracePropagator.fromSpanContext(spanContext, "http")
+        assert.isDefined(context, JSON.stringify(headers))
+        assert.strictEqual(context!.traceId, spanContext.toTraceId())
+        assert.strictEqual(context!.parentId, spanContext.toSpanId())
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("falls back to toTraceId()/toSpanId() for identifiers without their bytes", () => {
+    const spanContext = {
+      _traceId: { toBuffer: () => "not bytes" },
+      _spanId: {},
+      toTraceId: () => "12",
+      toSpanId: () => "34"
+    }
+    const context = DdTracePropagator.fromSpanContext(spanContext, "http")
+    assert.strictEqual(context?.traceId, "12")
+    assert.strictEqual(context?.parentId, "34")
+  })
+
   it("reports a sampling-only B3 header (a dd-trace context without span id) as no context, not a failure", () => {
     const carrier = { "x-b3-sampled": "1" }
     const raw = withDdTraceExtract(["b3multi"], false, () => tracer.extract("text_map", carrier))

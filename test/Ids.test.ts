@@ -56,6 +56,48 @@ describe("Ids", () => {
     )
   })
 
+  it("hex16ToDecimal is the exact decimal of any 16-hex value, in either case (property)", () => {
+    const anyHex16 = fc.bigInt({ min: 0n, max: MAX }).map((value) => value.toString(16).padStart(16, "0"))
+    fc.assert(
+      fc.property(anyHex16, fc.boolean(), (hex, upper) => {
+        const input = upper ? hex.toUpperCase() : hex
+        assert.strictEqual(Ids.hex16ToDecimal(input), BigInt("0x" + hex).toString(10), input)
+      }),
+      { numRuns: 5000 }
+    )
+    for (const hex of ["0000000000000000", "ffffffffffffffff", "001fffffffffffff", "0020000000000000"]) {
+      assert.strictEqual(Ids.hex16ToDecimal(hex), BigInt("0x" + hex).toString(10), hex)
+    }
+    for (const bad of ["", "123", "0x00000000000001", "g000000000000000", "00000000000000000"]) {
+      assert.isUndefined(Ids.hex16ToDecimal(bad), bad)
+    }
+  })
+
+  it("bytesToDecimal reads the last 8 big-endian bytes, as dd-trace's decimal ids do (property)", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 8, maxLength: 16 }), fc.boolean(), (bytes, plain) => {
+        const low = Buffer.from(bytes.subarray(bytes.length - 8)).readBigUInt64BE(0).toString(10)
+        assert.strictEqual(Ids.bytesToDecimal(plain ? Array.from(bytes) : bytes), low)
+      }),
+      { numRuns: 3000 }
+    )
+    for (
+      const bad of [[], [1, 2, 3, 4, 5, 6, 7], [0, 0, 0, 0, 0, 0, 0, 256], [0, 0, 0, 0, 0, 0, 0, -1], [
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        1.5
+      ]]
+    ) {
+      assert.isUndefined(Ids.bytesToDecimal(bad), JSON.stringify(bad))
+    }
+    assert.isUndefined(Ids.bytesToDecimal(["0", "0", "0", "0", "0", "0", "0", "1"]))
+  })
+
   it("joins and splits W3C trace ids (property)", () => {
     fc.assert(
       fc.property(u64, fc.option(hex16.filter((high) => high !== Ids.ZERO_HEX16), { nil: undefined }), (low, high) => {

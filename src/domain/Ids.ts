@@ -113,6 +113,59 @@ export const isHex32 = (value: string): boolean => value.length === 32 && every(
  */
 export const decimalToHex16 = (decimal: string): string => BigInt(decimal).toString(16).padStart(16, "0")
 
+const TWO_32 = 4294967296
+
+/**
+ * The unsigned decimal string of the 64-bit value `hi·2³² + lo` (`hi`, `lo` unsigned 32-bit integers), with number
+ * arithmetic only: it is split as `(hi·4294 + ⌊t/10⁶⌋)·10⁶ + t mod 10⁶` with `t = hi·967296 + lo` (since
+ * 2³² = 4294·10⁶ + 967296), every term below 2⁵³ and so exact.
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const u64ToDecimal = (hi: number, lo: number): string => {
+  if (hi < 0x200000) return String(hi * TWO_32 + lo)
+  const t = hi * 967296 + lo
+  const rest = t % 1e6
+  return String(hi * 4294 + (t - rest) / 1e6) + String(rest).padStart(6, "0")
+}
+
+/**
+ * Converts exactly 16 hex characters (either case) to an unsigned decimal string (`"0"` for zero) without BigInt.
+ * `undefined` for anything that is not 16 hex characters.
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const hex16ToDecimal = (hex: string): string | undefined =>
+  isHex16AnyCase(hex)
+    ? u64ToDecimal(Number.parseInt(hex.slice(0, 8), 16), Number.parseInt(hex.slice(8), 16))
+    : undefined
+
+const isByte = (value: unknown): value is number =>
+  typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 255
+
+/**
+ * The unsigned decimal string of the last 8 bytes of a big-endian byte sequence (dd-trace's id buffers), or
+ * `undefined` when it holds fewer than 8 bytes or anything that is not a byte.
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const bytesToDecimal = (bytes: ArrayLike<unknown>): string | undefined => {
+  const length = bytes.length
+  if (typeof length !== "number" || length < 8) return undefined
+  let hi = 0
+  let lo = 0
+  for (let i = length - 8; i < length; i++) {
+    const byte = bytes[i]
+    if (!isByte(byte)) return undefined
+    if (i < length - 4) hi = hi * 256 + byte
+    else lo = lo * 256 + byte
+  }
+  return u64ToDecimal(hi, lo)
+}
+
 /**
  * Converts up to 16 hex characters to an unsigned decimal string (`"0"` for zero).
  *

@@ -192,7 +192,9 @@ export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagato
   return TraceExtractor.make(
     NAME,
     (event) => extract(propagator, state, event),
-    DurableOperations.isDurableEvent
+    undefined,
+    undefined,
+    TraceExtractor.durable
   )
 })
 

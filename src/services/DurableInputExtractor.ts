@@ -257,7 +257,9 @@ export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagato
   return TraceExtractor.make(
     NAME,
     (event, lambdaContext) => extract(propagator, triggers, state, event, lambdaContext),
-    DurableOperations.isDurableEvent
+    undefined,
+    undefined,
+    TraceExtractor.durable
   )
 })
 

@@ -67,6 +67,18 @@ export interface Group {
 }
 
 /**
+ * The group of the durable extractors (checkpoint, input payload): they read only durable envelopes, so for any
+ * other event the chain checks that once for both.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const durable: Group = {
+  name: "durable",
+  accepts: (event) => DurableOperations.isDurableEvent(event)
+}
+
+/**
  * The group of the built-in trigger extractors: a durable execution's envelope is no trigger event (the durable
  * input extractor runs the triggers on the original event it holds instead), so none of them runs on one.
  *
