@@ -164,6 +164,50 @@ describe("ExtractorChain", () => {
       assert.deepStrictEqual(calls, ["group", "sqs guard", "sqs extract", "sns guard", "sns extract"])
     }))
 
+  it.effect("a group inside another is checked for its own run after the enclosing group's guard passes", () =>
+    Effect.gen(function*() {
+      const calls: Array<string> = []
+      const guard = (name: string, pass: (event: unknown) => boolean) => (event: unknown) => {
+        calls.push(name)
+        return pass(event)
+      }
+      const outer: TraceExtractor.Group = { name: "outer", accepts: guard("outer", (event) => event !== "none") }
+      const inner: TraceExtractor.Group = {
+        name: "inner",
+        parent: outer,
+        accepts: guard("inner", (event) => event === "inner")
+      }
+      const member = (name: TraceExtractor.TraceExtractor["name"], group: TraceExtractor.Group) =>
+        TraceExtractor.make(
+          name,
+          () => {
+            calls.push(name)
+            return Effect.succeed(TraceExtractor.none)
+          },
+          undefined,
+          undefined,
+          group
+        )
+      // outer: http, [inner: sns, sqs], kinesis, [inner: kafka]
+      const chain = ExtractorChain.make([
+        member("http", outer),
+        member("sns", inner),
+        member("sqs", inner),
+        member("kinesis", outer),
+        member("kafka", inner)
+      ])
+      const run = (event: string) =>
+        Effect.map(chain.extract(event, undefined), (result) => {
+          const seen = [...calls]
+          calls.length = 0
+          assert.deepStrictEqual(result.attempts.map((a) => a.extractor), ["http", "sns", "sqs", "kinesis", "kafka"])
+          return seen
+        })
+      assert.deepStrictEqual(yield* run("none"), ["outer"])
+      assert.deepStrictEqual(yield* run("other"), ["outer", "http", "inner", "kinesis", "inner"])
+      assert.deepStrictEqual(yield* run("inner"), ["outer", "http", "inner", "sns", "sqs", "kinesis", "inner", "kafka"])
+    }))
+
   it.effect("a group whose guard throws leaves the decision to its extractors' own guards", () =>
     Effect.gen(function*() {
       const group: TraceExtractor.Group = {

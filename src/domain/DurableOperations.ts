@@ -138,6 +138,27 @@ export const readMarker = (marker: unknown, notes: Array<string>, field = "NextM
 }
 
 /**
+ * The operations of a one-page envelope in its usual form (an `InitialExecutionState` object whose `Operations` is a
+ * list within bounds and whose `NextMarker` is absent, `null` or `""`), read without building an {@link Envelope};
+ * `undefined` for any other shape, which {@link readEnvelope} reads (and reports on).
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const singlePage = (event: DurableEvent): ReadonlyArray<unknown> | undefined => {
+  const state = event.InitialExecutionState
+  if (typeof state !== "object" || state === null) return undefined
+  const { NextMarker: marker, Operations: operations } = state as {
+    readonly NextMarker?: unknown
+    readonly Operations?: unknown
+  }
+  return Array.isArray(operations) && operations.length <= limits.maxOperations &&
+      (marker === undefined || marker === null || marker === "")
+    ? operations
+    : undefined
+}
+
+/**
  * Reads the outer shape of a durable event. Fails (with a detail safe to log) when `InitialExecutionState` is
  * missing or not an object, or `Operations` is neither a list nor a map. `None`-like callers check
  * {@link isDurableEvent} first.

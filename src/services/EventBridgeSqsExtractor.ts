@@ -70,7 +70,8 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
     "eventbridge-sqs",
     (event) =>
       BatchExtraction.extractFromBodies(propagator, "eventbridge-sqs", event, bodyCandidates, "EventBridge event body"),
-    accepts
+    accepts,
+    TraceExtractor.records
   )
 
 /**

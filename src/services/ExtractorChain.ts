@@ -101,15 +101,44 @@ const groupAccepts = (group: Group, event: unknown, lambdaContext: unknown): boo
   }
 }
 
-/** For each position that starts a run of extractors sharing a group, the position after the run; else -1. */
-const groupEnds = (extractors: ReadonlyArray<TraceExtractor>): ReadonlyArray<number> =>
-  extractors.map((extractor, index) => {
-    const group = extractor.group
-    if (group === undefined || (index > 0 && extractors[index - 1]!.group === group)) return -1
-    let end = index + 1
-    while (end < extractors.length && extractors[end]!.group === group) end++
-    return end
+/** A group and the position after the run of extractors it covers from where it starts. */
+interface GroupRun {
+  readonly group: Group
+  readonly end: number
+}
+
+/** A group and its enclosing groups, innermost first. */
+const lineage = (group: Group | undefined): ReadonlyArray<Group> => {
+  const groups: Array<Group> = []
+  for (let current = group; current !== undefined && groups.length < 8; current = current.parent) groups.push(current)
+  return groups
+}
+
+/**
+ * For each position, the runs of consecutive extractors that start there, outermost group first: a run is a
+ * longest stretch of extractors whose groups (or enclosing groups) include the same group.
+ */
+const groupRuns = (extractors: ReadonlyArray<TraceExtractor>): ReadonlyArray<ReadonlyArray<GroupRun>> => {
+  const lineages = extractors.map((extractor) => lineage(extractor.group))
+  return lineages.map((groups, index) => {
+    const starting: Array<GroupRun> = []
+    for (const group of [...groups].reverse()) {
+      if (index > 0 && lineages[index - 1]!.includes(group)) continue
+      let end = index + 1
+      while (end < extractors.length && lineages[end]!.includes(group)) end++
+      starting.push({ group, end })
+    }
+    return starting
   })
+}
+
+/** The position after the first run starting here whose group rejects the event, or -1 when none does. */
+const rejectedUntil = (runs: ReadonlyArray<GroupRun>, event: unknown, lambdaContext: unknown): number => {
+  for (const run of runs) {
+    if (!groupAccepts(run.group, event, lambdaContext)) return run.end
+  }
+  return -1
+}
 
 /**
  * The attempt log of the last invocation that found nothing, kept so that an invocation whose attempts are the
@@ -146,7 +175,7 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
   const lastExtracted: Array<Extracted | undefined> = extractors.map(() => undefined)
   const lastAttempt: Array<Attempt | undefined> = extractors.map(() => undefined)
   let previous = nothingFound(noneAttempts)
-  const ends = groupEnds(extractors)
+  const runs = groupRuns(extractors)
 
   const attemptOf = (index: number, extracted: Extracted): Attempt => {
     if (lastExtracted[index] === extracted) return lastAttempt[index]!
@@ -190,8 +219,9 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
   const from = (index: number, log: Log, event: unknown, lambdaContext: unknown): Effect.Effect<ExtractionResult> => {
     for (; index < extractors.length; index++) {
       const extractor = extractors[index]!
-      const end = ends[index]!
-      if (end >= 0 && !groupAccepts(extractor.group!, event, lambdaContext)) {
+      const starting = runs[index]!
+      const end = starting.length === 0 ? -1 : rejectedUntil(starting, event, lambdaContext)
+      if (end >= 0) {
         for (; index < end; index++) log = record(log, index, noneAttempts[index]!)
         index = end - 1
         continue

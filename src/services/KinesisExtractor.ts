@@ -54,7 +54,8 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
         ? Effect.succeed(TraceExtractor.none)
         : BatchExtraction.extract(propagator, "kinesis", records, candidatesOf)
     },
-    accepts
+    accepts,
+    TraceExtractor.records
   )
 
 /**

@@ -90,7 +90,8 @@ export const makeWith = (
           (scan, budget) => withEnvFallback(RecordBatch.outcome(scan, budget), readHeader)
         )
     },
-    accepts
+    accepts,
+    TraceExtractor.records
   )
 
 /**

@@ -78,7 +78,8 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
     "sns-sqs",
     (event) =>
       BatchExtraction.extractFromBodies(propagator, "sns-sqs", event, notificationCandidates, "SNS notification body"),
-    accepts
+    accepts,
+    TraceExtractor.records
   )
 
 /**

@@ -58,7 +58,8 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
         ? Effect.succeed(TraceExtractor.none)
         : BatchExtraction.extract(propagator, "sqs", records, candidatesOf)
     },
-    accepts
+    accepts,
+    TraceExtractor.records
   )
 
 /**

@@ -5,10 +5,13 @@
  */
 import type * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import { isRecord } from "../domain/Carrier.js"
 import * as CarrierText from "../domain/CarrierText.js"
 import * as DurableOperations from "../domain/DurableOperations.js"
 import type { ExtractorFailure } from "../domain/Errors.js"
 import type { ExtractorName } from "../domain/ExtractorName.js"
+import * as RecordBatch from "../domain/RecordBatch.js"
+import * as SqsMessage from "../domain/SqsMessage.js"
 import type { TraceContext } from "../domain/TraceContext.js"
 
 /**
@@ -55,8 +58,9 @@ export interface TraceExtractor {
 
 /**
  * A guard shared by consecutive extractors of a chain: the chain calls it once for the run of extractors that
- * carry the same group, and when it rejects the event records "none" for all of them without calling their own
- * guards. It must be total and cheap, like `accepts`.
+ * carry the same group (or a group inside it), and when it rejects the event records "none" for all of them
+ * without calling their own guards. It must be total and cheap, like `accepts`, and a necessary condition of every
+ * member's guard.
  *
  * @since 0.1.0
  * @category models
@@ -64,6 +68,8 @@ export interface TraceExtractor {
 export interface Group {
   readonly name: string
   readonly accepts: (event: unknown, lambdaContext: unknown) => boolean
+  /** An enclosing group: its guard is checked first, for the longer run of extractors it covers. */
+  readonly parent?: Group | undefined
 }
 
 /**
@@ -153,8 +159,26 @@ export const make = (
 })
 
 /**
+ * The group of the trigger extractors that read `Records` batches (SNS, SQS and what it wraps, Kinesis), inside
+ * {@link triggers}: their guards all need a first record that is an SQS message (`eventSource`), an SNS
+ * notification (`Sns`) or a Kinesis record (`kinesis`), so a batch of another source (S3, DynamoDB) runs none.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const records: Group = {
+  name: "records",
+  parent: triggers,
+  accepts: (event) => {
+    const first = RecordBatch.firstRecord(event)
+    return first !== undefined &&
+      (first["eventSource"] === SqsMessage.EVENT_SOURCE || isRecord(first["Sns"]) || isRecord(first["kinesis"]))
+  }
+}
+
+/**
  * Builds a built-in trigger extractor: its `textGuard` is {@link CarrierText.mayHoldContext} and its group
- * {@link triggers}.
+ * {@link triggers} (or a group inside it).
  *
  * @since 0.1.0
  * @category constructors
@@ -162,5 +186,6 @@ export const make = (
 export const makeTrigger = (
   name: ExtractorName,
   extract: TraceExtractor["extract"],
-  accepts?: TraceExtractor["accepts"]
-): TraceExtractor => make(name, extract, accepts, CarrierText.mayHoldContext, triggers)
+  accepts?: TraceExtractor["accepts"],
+  group: Group = triggers
+): TraceExtractor => make(name, extract, accepts, CarrierText.mayHoldContext, group)
