@@ -149,7 +149,7 @@ describe("ExtractorChain", () => {
             return true
           },
           undefined,
-          group
+          { group }
         )
       const chain = ExtractorChain.make([member("sqs"), member("sns"), finding("xray", "4")])
       const skipped = yield* chain.extract({ skip: true }, undefined)
@@ -186,7 +186,7 @@ describe("ExtractorChain", () => {
           },
           undefined,
           undefined,
-          group
+          { group }
         )
       // outer: http, [inner: sns, sqs], kinesis, [inner: kafka]
       const chain = ExtractorChain.make([
@@ -222,7 +222,7 @@ describe("ExtractorChain", () => {
           () => Effect.succeed(TraceExtractor.found(context("8"))),
           undefined,
           undefined,
-          group
+          { group }
         )
       ])
       const result = yield* chain.extract({}, undefined)

@@ -13,6 +13,9 @@ import * as Completed from "../internal/completed.js"
 import { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 
+// The top-level keys an event needs for the guard to hold (see TraceExtractor `keys`).
+const KEYS: ReadonlyArray<string> = ["info"]
+
 /**
  * @since 0.1.0
  * @category services
@@ -41,7 +44,8 @@ export const makeWith = (propagator: Propagator["Type"]): TraceExtractor.TraceEx
         (context) => Option.isSome(context) ? TraceExtractor.found(context.value) : NO_CONTEXT
       )
     },
-    AppSyncEvent.isAppSyncEvent
+    AppSyncEvent.isAppSyncEvent,
+    { keys: KEYS }
   )
 
 /**

@@ -204,7 +204,7 @@ export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagato
     (event) => extract(propagator, state, event),
     undefined,
     undefined,
-    TraceExtractor.durable
+    { group: TraceExtractor.durable }
   )
 })
 

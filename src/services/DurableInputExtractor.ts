@@ -271,7 +271,7 @@ export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagato
     (event, lambdaContext) => extract(propagator, triggers, state, event, lambdaContext),
     undefined,
     undefined,
-    TraceExtractor.durable
+    { group: TraceExtractor.durable }
   )
 })
 

@@ -71,7 +71,7 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
     (event) =>
       BatchExtraction.extractFromBodies(propagator, "eventbridge-sqs", event, bodyCandidates, "EventBridge event body"),
     accepts,
-    TraceExtractor.records
+    { group: TraceExtractor.records }
   )
 
 /**

@@ -140,6 +140,51 @@ const rejectedUntil = (runs: ReadonlyArray<GroupRun>, event: unknown, lambdaCont
   return -1
 }
 
+/** Every bit set: the mask of an event whose keys were not enumerated (nothing is skipped by key). */
+const ALL_KEYS = -1
+
+/** Most keys of an event enumerated for the key mask; an event with more skips nothing by key. */
+const MAX_ENUMERATED_KEYS = 64
+
+/**
+ * The bit of each key the extractors declare, and each extractor's mask: 0 (never skipped by key) when it declares
+ * none, or a key beyond the 31 that get a bit.
+ */
+const keyMasks = (extractors: ReadonlyArray<TraceExtractor>) => {
+  const bits = new Map<string, number>()
+  const masks = extractors.map((extractor) => {
+    const keys = extractor.keys
+    if (keys === undefined || keys.length === 0) return 0
+    let mask = 0
+    for (const key of keys) {
+      let bit = bits.get(key)
+      if (bit === undefined && bits.size < 31) bits.set(key, bit = 1 << bits.size)
+      if (bit === undefined) return 0
+      mask |= bit
+    }
+    return mask
+  })
+  return { bits, masks }
+}
+
+/**
+ * The bits of the declared keys a plain-object event has (its own and inherited enumerable keys, as guards read
+ * them), or `ALL_KEYS` for any other event, or one with too many keys to enumerate.
+ */
+const eventKeyMask = (bits: ReadonlyMap<string, number>, event: unknown): number => {
+  if (typeof event !== "object" || event === null) return 0
+  const prototype = Object.getPrototypeOf(event)
+  if (prototype !== Object.prototype && prototype !== null) return ALL_KEYS
+  let mask = 0
+  let seen = 0
+  for (const key in event) {
+    if (++seen > MAX_ENUMERATED_KEYS) return ALL_KEYS
+    const bit = bits.get(key)
+    if (bit !== undefined) mask |= bit
+  }
+  return mask
+}
+
 /**
  * The attempt log of the last invocation that found nothing, kept so that an invocation whose attempts are the
  * same objects (guards that rejected the event, constant "none" results) allocates no log and no result: it gets
@@ -160,8 +205,9 @@ const nothingFound = (attempts: ReadonlyArray<Attempt>): NothingFound => ({
 
 /**
  * Builds a chain from an ordered list of extractors. Extractors whose `accepts` guard rejects the event are
- * recorded as "none" without running, and so are consecutive extractors sharing a `group` whose guard rejects it;
- * the rest run as effects, each isolated so a failure or defect is recorded and the chain goes on.
+ * recorded as "none" without running, and so are consecutive extractors sharing a `group` whose guard rejects it and
+ * extractors that declare `keys` the event has none of; the rest run as effects, each isolated so a failure or
+ * defect is recorded and the chain goes on.
  *
  * @since 0.1.0
  * @category constructors
@@ -176,6 +222,7 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
   const lastAttempt: Array<Attempt | undefined> = extractors.map(() => undefined)
   let previous = nothingFound(noneAttempts)
   const runs = groupRuns(extractors)
+  const { bits, masks } = keyMasks(extractors)
 
   const attemptOf = (index: number, extracted: Extracted): Attempt => {
     if (lastExtracted[index] === extracted) return lastAttempt[index]!
@@ -217,6 +264,8 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
   // extractor whose effect is already an `Exit` (a result computed when `extract` was called) costs no step of the
   // runtime at all: its outcome is read here and the loop goes on.
   const from = (index: number, log: Log, event: unknown, lambdaContext: unknown): Effect.Effect<ExtractionResult> => {
+    // Computed at the first extractor that declares keys, once per invocation (per resumption after a wait).
+    let keysOfEvent: number | undefined
     for (; index < extractors.length; index++) {
       const extractor = extractors[index]!
       const starting = runs[index]!
@@ -224,6 +273,11 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
       if (end >= 0) {
         for (; index < end; index++) log = record(log, index, noneAttempts[index]!)
         index = end - 1
+        continue
+      }
+      const mask = masks[index]!
+      if (mask !== 0 && (mask & (keysOfEvent ??= eventKeyMask(bits, event))) === 0) {
+        log = record(log, index, noneAttempts[index]!)
         continue
       }
       const accepted = accepts(extractor, event, lambdaContext)

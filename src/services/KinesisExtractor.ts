@@ -55,7 +55,7 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
         : BatchExtraction.extract(propagator, "kinesis", records, candidatesOf)
     },
     accepts,
-    TraceExtractor.records
+    { group: TraceExtractor.records }
   )
 
 /**

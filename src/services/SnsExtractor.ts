@@ -91,7 +91,7 @@ export const makeWith = (
         )
     },
     accepts,
-    TraceExtractor.records
+    { group: TraceExtractor.records }
   )
 
 /**

@@ -79,7 +79,7 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
     (event) =>
       BatchExtraction.extractFromBodies(propagator, "sns-sqs", event, notificationCandidates, "SNS notification body"),
     accepts,
-    TraceExtractor.records
+    { group: TraceExtractor.records }
   )
 
 /**

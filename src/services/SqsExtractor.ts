@@ -59,7 +59,7 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
         : BatchExtraction.extract(propagator, "sqs", records, candidatesOf)
     },
     accepts,
-    TraceExtractor.records
+    { group: TraceExtractor.records }
   )
 
 /**

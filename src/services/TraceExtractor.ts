@@ -54,6 +54,23 @@ export interface TraceExtractor {
    * An optional guard shared by consecutive extractors of a chain (see {@link Group}).
    */
   readonly group?: Group | undefined
+  /**
+   * Optional top-level keys of which an event must have at least one for `accepts` to hold (a necessary condition
+   * of the guard). The chain enumerates the keys of a plain-object event once per invocation and skips, as "none",
+   * every extractor none of whose keys it has, without calling its guard.
+   */
+  readonly keys?: ReadonlyArray<string> | undefined
+}
+
+/**
+ * The optional parts of an extractor after its guards: its {@link Group} and its necessary keys.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  readonly group?: Group | undefined
+  readonly keys?: ReadonlyArray<string> | undefined
 }
 
 /**
@@ -149,13 +166,14 @@ export const make = (
   extract: TraceExtractor["extract"],
   accepts?: TraceExtractor["accepts"],
   textGuard?: TraceExtractor["textGuard"],
-  group?: Group
+  options?: Options
 ): TraceExtractor => ({
   name,
   extract,
   ...(accepts === undefined ? {} : { accepts }),
   ...(textGuard === undefined ? {} : { textGuard }),
-  ...(group === undefined ? {} : { group })
+  ...(options?.group === undefined ? {} : { group: options.group }),
+  ...(options?.keys === undefined ? {} : { keys: options.keys })
 })
 
 /**
@@ -178,7 +196,7 @@ export const records: Group = {
 
 /**
  * Builds a built-in trigger extractor: its `textGuard` is {@link CarrierText.mayHoldContext} and its group
- * {@link triggers} (or a group inside it).
+ * {@link triggers} unless `options` names a group inside it.
  *
  * @since 0.1.0
  * @category constructors
@@ -187,5 +205,6 @@ export const makeTrigger = (
   name: ExtractorName,
   extract: TraceExtractor["extract"],
   accepts?: TraceExtractor["accepts"],
-  group: Group = triggers
-): TraceExtractor => make(name, extract, accepts, CarrierText.mayHoldContext, group)
+  options?: Options
+): TraceExtractor =>
+  make(name, extract, accepts, CarrierText.mayHoldContext, { group: options?.group ?? triggers, keys: options?.keys })

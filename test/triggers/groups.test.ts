@@ -9,7 +9,7 @@ import * as path from "node:path"
 import * as DefaultChain from "../../src/layers/DefaultChain.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
-import type * as TraceExtractor from "../../src/services/TraceExtractor.js"
+import * as TraceExtractor from "../../src/services/TraceExtractor.js"
 
 const chainExtractors = Effect.runSync(
   Effect.map(ExtractorChain.ExtractorChain, (chain) => chain.extractors).pipe(
@@ -20,9 +20,19 @@ const chainExtractors = Effect.runSync(
 const lineage = (group: TraceExtractor.Group | undefined): Array<TraceExtractor.Group> =>
   group === undefined ? [] : [group, ...lineage(group.parent)]
 
-const examples = readdirSync("examples/events")
-  .filter((file) => file.endsWith(".json"))
-  .map((file) => JSON.parse(readFileSync(path.join("examples/events", file), "utf8")) as unknown)
+const examples = ["examples/events", "test/fixtures/triggers"].flatMap((dir) =>
+  readdirSync(dir)
+    .filter((file) => file.endsWith(".json"))
+    .map((file) => JSON.parse(readFileSync(path.join(dir, file), "utf8")) as unknown)
+)
+
+/** A real event without some of its top-level keys. */
+const without = fc.constantFrom(...examples.filter((example) => typeof example === "object" && example !== null))
+  .chain((example) =>
+    fc.subarray(Object.keys(example as object)).map((dropped) =>
+      Object.fromEntries(Object.entries(example as object).filter(([key]) => !dropped.includes(key)))
+    )
+  )
 
 // Events near every built-in shape: real captured events with parts replaced, and batches of other sources.
 const record = fc.record({
@@ -34,6 +44,7 @@ const record = fc.record({
 }, { requiredKeys: [] })
 const event = fc.oneof(
   fc.constantFrom(...examples),
+  without,
   fc.record({ Records: fc.array(fc.oneof(record, fc.jsonValue()), { maxLength: 3 }) }),
   fc.tuple(fc.constantFrom(...examples), fc.string(), fc.jsonValue()).map(([base, key, value]) =>
     typeof base === "object" && base !== null ? { ...base, [key]: value } : base
@@ -55,6 +66,52 @@ describe("built-in extractor groups", () => {
       { numRuns: 3000 }
     )
   })
+
+  it("an extractor's guard holds only for events with one of its declared keys (property over real and altered events)", () => {
+    fc.assert(
+      fc.property(event, (input) => {
+        for (const extractor of chainExtractors) {
+          const keys = extractor.keys
+          if (keys === undefined || extractor.accepts === undefined || !extractor.accepts(input, {})) continue
+          const present = Object.keys(input as object)
+          assert.isTrue(keys.some((key) => present.includes(key)), `${extractor.name} accepts without any of ${keys}`)
+        }
+      }),
+      { numRuns: 3000 }
+    )
+  })
+
+  it.effect("the chain skips, without calling its guard, an extractor whose declared keys the event lacks", () =>
+    Effect.gen(function*() {
+      const calls: Array<string> = []
+      const guarded = (name: TraceExtractor.TraceExtractor["name"], keys: ReadonlyArray<string>) =>
+        TraceExtractor.make(
+          name,
+          () => Effect.succeed(TraceExtractor.none),
+          (event) => {
+            calls.push(name)
+            return typeof event === "object" && event !== null && keys.some((key) => key in event)
+          },
+          undefined,
+          { keys }
+        )
+      const chain = ExtractorChain.make([guarded("http", ["headers"]), guarded("appsync", ["info"])])
+      const run = (input: unknown) =>
+        Effect.map(chain.extract(input, {}), () => {
+          const seen = [...calls]
+          calls.length = 0
+          return seen
+        })
+      assert.deepStrictEqual(yield* run({ Records: [] }), [])
+      assert.deepStrictEqual(yield* run({ headers: {} }), ["http"])
+      assert.deepStrictEqual(yield* run({ info: {}, headers: {} }), ["http", "appsync"])
+      // Not a plain object: nothing is known of its keys, every guard runs.
+      class Event {
+        readonly headers = {}
+      }
+      assert.deepStrictEqual(yield* run(new Event()), ["http", "appsync"])
+      assert.deepStrictEqual(yield* run("text"), [])
+    }))
 
   it("the records group rejects batches of sources no built-in extractor reads, and accepts the ones they read", () => {
     const records = chainExtractors.find((extractor) => extractor.name === "sqs")!.group!
