@@ -138,27 +138,6 @@ export const readMarker = (marker: unknown, notes: Array<string>, field = "NextM
 }
 
 /**
- * The operations of a one-page envelope in its usual form (an `InitialExecutionState` object whose `Operations` is a
- * list within bounds and whose `NextMarker` is absent, `null` or `""`), read without building an {@link Envelope};
- * `undefined` for any other shape, which {@link readEnvelope} reads (and reports on).
- *
- * @since 0.1.0
- * @category getters
- */
-export const singlePage = (event: DurableEvent): ReadonlyArray<unknown> | undefined => {
-  const state = event.InitialExecutionState
-  if (typeof state !== "object" || state === null) return undefined
-  const { NextMarker: marker, Operations: operations } = state as {
-    readonly NextMarker?: unknown
-    readonly Operations?: unknown
-  }
-  return Array.isArray(operations) && operations.length <= limits.maxOperations &&
-      (marker === undefined || marker === null || marker === "")
-    ? operations
-    : undefined
-}
-
-/**
  * Reads the outer shape of a durable event. Fails (with a detail safe to log) when `InitialExecutionState` is
  * missing or not an object, or `Operations` is neither a list nor a map. `None`-like callers check
  * {@link isDurableEvent} first.
@@ -176,19 +155,28 @@ export const readEnvelope = (event: DurableEvent): Either.Either<Envelope, Envel
         : `InitialExecutionState is ${describe(state)}, expected an object`
     })
   }
-  return Either.map(operationList(state.Operations, "InitialExecutionState.Operations"), (operations) => {
-    const notes: Array<string> = []
-    const nextMarker = readMarker(state.NextMarker, notes)
-    const token = event.CheckpointToken
-    return {
-      arn: event.DurableExecutionArn,
-      checkpointToken: typeof token === "string" ? token : undefined,
-      operations,
-      nextMarker,
-      notes
-    }
+  const operations = operationList(state.Operations, "InitialExecutionState.Operations")
+  if (Either.isLeft(operations)) return Either.left(operations.left)
+  const marker = state.NextMarker
+  // The usual envelope (one page: no marker) has nothing to note, and gets no list for notes.
+  let notes: ReadonlyArray<string> = NO_NOTES
+  let nextMarker: string | undefined
+  if (marker !== undefined && marker !== null && marker !== "") {
+    const noted: Array<string> = []
+    nextMarker = readMarker(marker, noted)
+    notes = noted
+  }
+  const token = event.CheckpointToken
+  return Either.right({
+    arn: event.DurableExecutionArn,
+    checkpointToken: typeof token === "string" ? token : undefined,
+    operations: operations.right,
+    nextMarker,
+    notes
   })
 }
+
+const NO_NOTES: ReadonlyArray<string> = []
 
 /**
  * A `_datadog_{N}` operation found by the scan (not yet decoded).

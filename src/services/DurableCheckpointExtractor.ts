@@ -103,8 +103,6 @@ const laterPages = (
   })
 }
 
-const NO_NOTES: ReadonlyArray<string> = []
-
 const NO_CHECKPOINT_NOTE = "no _datadog_{N} checkpoint"
 // A constant result, so that the chain records it with the same attempt on every invocation (no allocation).
 const NO_CHECKPOINT = Exit.succeed(TraceExtractor.noneWith(NO_CHECKPOINT_NOTE))
@@ -168,14 +166,6 @@ const extract = (
   event: unknown
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
   if (!DurableOperations.isDurableEvent(event)) return Effect.succeed(TraceExtractor.none)
-  const page = DurableOperations.singlePage(event)
-  if (page !== undefined) {
-    const scanned = DurableOperations.scanCheckpoints(page)
-    if (scanned.malformedIndex >= 0) {
-      return Effect.fail(malformed("MalformedEvent", `Operations[${scanned.malformedIndex}] is not an object`))
-    }
-    return choose(propagator, { candidates: scanned.candidates, notes: NO_NOTES })
-  }
   const envelope = DurableOperations.readEnvelope(event)
   if (Either.isLeft(envelope)) return Effect.fail(malformed(envelope.left.reason, envelope.left.detail))
   const first = DurableOperations.scanCheckpoints(envelope.right.operations)

@@ -135,8 +135,6 @@ const textScreen = (
 const describeAttempt = (attempt: Attempt) =>
   attempt.reason === undefined ? `${attempt.extractor} ${attempt.outcome}` : `${attempt.extractor} ${attempt.reason}`
 
-const NO_NOTES: ReadonlyArray<string> = []
-
 const CARRIER_KEYS = ["_datadog", "headers"] as const
 
 /** The trigger extractors run on the original event, and the screen over its text. */
@@ -226,16 +224,6 @@ const extract = (
   lambdaContext: unknown
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
   if (!DurableOperations.isDurableEvent(event)) return Effect.succeed(TraceExtractor.none)
-  const page = DurableOperations.singlePage(event)
-  const head = page?.[0]
-  if (page !== undefined && isRecord(head) && head.Type === "EXECUTION") {
-    // The usual envelope: one page, the EXECUTION operation first.
-    const malformedIndex = DurableOperations.firstMalformed(page)
-    if (malformedIndex >= 0) {
-      return Effect.fail(failure("MalformedEvent", `Operations[${malformedIndex}] is not an object`))
-    }
-    return fromExecution(propagator, triggers, { operation: head, notes: NO_NOTES }, lambdaContext)
-  }
   const envelope = DurableOperations.readEnvelope(event)
   if (Either.isLeft(envelope)) return Effect.fail(failure(envelope.left.reason, envelope.left.detail))
   const malformedIndex = DurableOperations.firstMalformed(envelope.right.operations)
