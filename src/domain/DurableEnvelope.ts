@@ -324,21 +324,17 @@ const isNullishString = (value: unknown): value is string | null | undefined =>
  * @category decoding
  */
 export const readCheckpointFields = (input: unknown): Either.Either<CheckpointFields, ParseResult.ParseError> => {
-  if (isRecord(input) && isNullishString(input.Name) && isNullishString(input.Type) && isNullishString(input.Status)) {
-    const payload = input.Payload
+  if (
+    isRecord(input) && isNullishString(input.Name) && isNullishString(input.Type) && isNullishString(input.Status) &&
+    isNullishString(input.Payload)
+  ) {
     const details = input.StepDetails
-    if (isNullishString(payload) && (details === undefined || details === null)) {
+    const result = isRecord(details) ? details.Result : undefined
+    if ((details === undefined || details === null || isRecord(details)) && isNullishString(result)) {
       return Either.right({
         Type: input.Type ?? undefined,
         Status: input.Status ?? undefined,
-        payload: payload ?? undefined
-      })
-    }
-    if (isNullishString(payload) && isRecord(details) && isNullishString(details.Result)) {
-      return Either.right({
-        Type: input.Type ?? undefined,
-        Status: input.Status ?? undefined,
-        payload: payload ?? details.Result ?? undefined
+        payload: input.Payload ?? result ?? undefined
       })
     }
   }

@@ -27,7 +27,6 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as CheckpointName from "../domain/CheckpointName.js"
@@ -103,20 +102,14 @@ const laterPages = (
   })
 }
 
-const NO_CHECKPOINT_NOTE = "no _datadog_{N} checkpoint"
-// A constant result, so that the chain records it with the same attempt on every invocation (no allocation).
-const NO_CHECKPOINT = Exit.succeed(TraceExtractor.noneWith(NO_CHECKPOINT_NOTE))
+const noCheckpoint = TraceExtractor.noneEndingWith("no _datadog_{N} checkpoint")
 
 const choose = (
   propagator: Propagator["Type"],
   found: Candidates
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
   const newest = DurableOperations.newest(found.candidates)
-  if (newest === undefined) {
-    return found.notes.length === 0
-      ? NO_CHECKPOINT
-      : Effect.succeed(TraceExtractor.noneWith(...found.notes, NO_CHECKPOINT_NOTE))
-  }
+  if (newest === undefined) return noCheckpoint(found.notes)
   // The newest is usually usable: the others are only ranked when it is not.
   let ranked: ReadonlyArray<DurableOperations.Candidate> | undefined
   const count = found.candidates.length

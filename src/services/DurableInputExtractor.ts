@@ -20,7 +20,6 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { isRecord } from "../domain/Carrier.js"
@@ -177,19 +176,9 @@ const fromOriginal = (
   })
 }
 
-/**
- * A "none" with the envelope's notes first; constant (the same object on every invocation, which the chain
- * records without allocating) when there are none.
- */
-const nothing = (note: string) => {
-  const constant = Exit.succeed(TraceExtractor.noneWith(note))
-  return (notes: ReadonlyArray<string>): Effect.Effect<TraceExtractor.Extracted> =>
-    notes.length === 0 ? constant : Effect.succeed(TraceExtractor.noneWith(...notes, note))
-}
-
-const noExecution = nothing("no EXECUTION operation")
-const noInputPayload = nothing("no InputPayload")
-const notParsed = nothing("no trace carrier in the original event (not parsed)")
+const noExecution = TraceExtractor.noneEndingWith("no EXECUTION operation")
+const noInputPayload = TraceExtractor.noneEndingWith("no InputPayload")
+const notParsed = TraceExtractor.noneEndingWith("no trace carrier in the original event (not parsed)")
 
 /** The extraction once the EXECUTION operation is known. */
 const fromExecution = (

@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import type * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import { isRecord } from "../domain/Carrier.js"
 import * as CarrierText from "../domain/CarrierText.js"
@@ -68,10 +69,7 @@ export interface TraceExtractor {
  * @since 0.1.0
  * @category models
  */
-export interface Options {
-  readonly group?: Group | undefined
-  readonly keys?: ReadonlyArray<string> | undefined
-}
+export type Options = Pick<TraceExtractor, "group" | "keys">
 
 /**
  * A guard shared by consecutive extractors of a chain: the chain calls it once for the run of extractors that
@@ -98,7 +96,7 @@ export interface Group {
  */
 export const durable: Group = {
   name: "durable",
-  accepts: (event) => DurableOperations.isDurableEvent(event)
+  accepts: DurableOperations.isDurableEvent
 }
 
 /**
@@ -134,6 +132,19 @@ export const noneWith = (...notes: ReadonlyArray<string>): Extracted => ({
   links: EMPTY,
   notes
 })
+
+/**
+ * A "none" whose last note is fixed: given the notes before it (an envelope's remarks, say), its result. With none
+ * before it the result is one constant completed effect, which the chain records with the same attempt on every
+ * invocation, allocating nothing.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const noneEndingWith = (note: string): (notes: ReadonlyArray<string>) => Effect.Effect<Extracted> => {
+  const constant = Exit.succeed(noneWith(note))
+  return (notes) => notes.length === 0 ? constant : Exit.succeed(noneWith(...notes, note))
+}
 
 /**
  * A context found, with optional span links and notes.
