@@ -56,23 +56,6 @@ describe("Ids", () => {
     )
   })
 
-  it("hex16ToDecimal is the exact decimal of any 16-hex value, in either case (property)", () => {
-    const anyHex16 = fc.bigInt({ min: 0n, max: MAX }).map((value) => value.toString(16).padStart(16, "0"))
-    fc.assert(
-      fc.property(anyHex16, fc.boolean(), (hex, upper) => {
-        const input = upper ? hex.toUpperCase() : hex
-        assert.strictEqual(Ids.hex16ToDecimal(input), BigInt("0x" + hex).toString(10), input)
-      }),
-      { numRuns: 5000 }
-    )
-    for (const hex of ["0000000000000000", "ffffffffffffffff", "001fffffffffffff", "0020000000000000"]) {
-      assert.strictEqual(Ids.hex16ToDecimal(hex), BigInt("0x" + hex).toString(10), hex)
-    }
-    for (const bad of ["", "123", "0x00000000000001", "g000000000000000", "00000000000000000"]) {
-      assert.isUndefined(Ids.hex16ToDecimal(bad), bad)
-    }
-  })
-
   it("bytesToDecimal reads the last 8 big-endian bytes, as dd-trace's decimal ids do (property)", () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 8, maxLength: 16 }), fc.boolean(), (bytes, plain) => {

@@ -55,7 +55,7 @@ export const isDigits = (value: string): boolean => value.length > 0 && every(va
  * @category predicates
  */
 export const isDecimalU64 = (value: string): boolean =>
-  value.length > 0 && value.length <= 20 && value.charCodeAt(0) !== 48 && every(value, isDigit) &&
+  value.length <= 20 && value.charCodeAt(0) !== 48 && isDigits(value) &&
   (value.length < 20 || value <= MAX_U64_DECIMAL)
 
 /**
@@ -66,7 +66,7 @@ export const isDecimalU64 = (value: string): boolean =>
  * @category parsing
  */
 export const parseDecimalU64 = (value: string): string | undefined => {
-  if (value.length === 0 || value.length > 64 || !every(value, isDigit)) return undefined
+  if (value.length > 64 || !isDigits(value)) return undefined
   let start = 0
   while (start < value.length - 1 && value.charCodeAt(start) === 48) start++
   const canonical = start === 0 ? value : value.slice(start)
@@ -129,18 +129,6 @@ export const u64ToDecimal = (hi: number, lo: number): string => {
   const rest = t % 1e6
   return String(hi * 4294 + (t - rest) / 1e6) + String(rest).padStart(6, "0")
 }
-
-/**
- * Converts exactly 16 hex characters (either case) to an unsigned decimal string (`"0"` for zero) without BigInt.
- * `undefined` for anything that is not 16 hex characters.
- *
- * @since 0.1.0
- * @category conversions
- */
-export const hex16ToDecimal = (hex: string): string | undefined =>
-  isHex16AnyCase(hex)
-    ? u64ToDecimal(Number.parseInt(hex.slice(0, 8), 16), Number.parseInt(hex.slice(8), 16))
-    : undefined
 
 const isByte = (value: unknown): value is number =>
   typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 255
