@@ -3,6 +3,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as fc from "fast-check"
 import { ExtractionError, TracerUnavailable } from "../src/domain/Errors.js"
 import * as ExtractionResult from "../src/domain/ExtractionResult.js"
 import * as TraceContext from "../src/domain/TraceContext.js"
@@ -267,6 +268,41 @@ describe("ExtractorChain", () => {
       assert.deepStrictEqual(rows(again), [expected[0], expected[1], ["xray", "none", "call 2"]])
       assert.deepStrictEqual(rows(varied), [expected[0], expected[1], ["xray", "none", "call 1"]], "kept as it was")
       assert.deepStrictEqual(rows(yield* chain.extract("plain", undefined)), expected)
+    }))
+
+  it.effect("over any sequence of events, a chain that reuses results reports what a fresh chain reports", () =>
+    Effect.gen(function*() {
+      // Events are small records of flags; groups, guards and constant or varying notes all depend on them, so a
+      // run skipped by a group can follow one whose members left notes, and the other way round.
+      type Flags = { readonly outer: boolean; readonly inner: boolean; readonly guard: boolean; readonly note: number }
+      const outer: TraceExtractor.Group = { name: "outer", accepts: (event) => (event as Flags).outer }
+      const inner: TraceExtractor.Group = { name: "inner", parent: outer, accepts: (event) => (event as Flags).inner }
+      const constant = TraceExtractor.noneWith("constant")
+      const noted = (event: unknown) => {
+        const note = (event as Flags).note
+        return Effect.succeed(
+          note === 0 ? TraceExtractor.none : note === 1 ? constant : TraceExtractor.noneWith(`n${note}`)
+        )
+      }
+      const extractors = () => [
+        TraceExtractor.make("custom", noted),
+        TraceExtractor.make("sns", noted, undefined, undefined, { group: outer }),
+        TraceExtractor.make("sqs", noted, (event) => (event as Flags).guard, undefined, { group: inner }),
+        TraceExtractor.make("kinesis", noted, undefined, undefined, { group: inner }),
+        TraceExtractor.make("eventbridge", noted, undefined, undefined, { group: outer }),
+        TraceExtractor.make("xray", noted, (event) => !(event as Flags).guard)
+      ]
+      const shared = ExtractorChain.make(extractors())
+      const rows = (result: ExtractionResult.ExtractionResult) =>
+        result.attempts.map((a) => [a.extractor, a.outcome, a.detail])
+      const flags = fc.record({ outer: fc.boolean(), inner: fc.boolean(), guard: fc.boolean(), note: fc.nat(3) })
+      for (const events of fc.sample(fc.array(flags, { minLength: 1, maxLength: 12 }), 200)) {
+        for (const event of events) {
+          const reused = yield* shared.extract(event, undefined)
+          const fresh = yield* ExtractorChain.make(extractors()).extract(event, undefined)
+          assert.deepStrictEqual(rows(reused), rows(fresh))
+        }
+      }
     }))
 
   it.effect("concurrent invocations that wait on an extractor each keep their own attempts", () =>

@@ -101,12 +101,6 @@ const groupAccepts = (group: Group, event: unknown, lambdaContext: unknown): boo
   }
 }
 
-/** A group and the position after the run of extractors it covers from where it starts. */
-interface GroupRun {
-  readonly group: Group
-  readonly end: number
-}
-
 /** A group and its enclosing groups, innermost first. */
 const lineage = (group: Group | undefined): ReadonlyArray<Group> => {
   const groups: Array<Group> = []
@@ -115,29 +109,40 @@ const lineage = (group: Group | undefined): ReadonlyArray<Group> => {
 }
 
 /**
- * For each position, the runs of consecutive extractors that start there, outermost group first: a run is a
- * longest stretch of extractors whose groups (or enclosing groups) include the same group.
+ * One step of a chain's program: a group's guard over the extractors `start` to `end` (exclusive), after which a
+ * rejecting guard jumps to step `next`; or (no `group`) the extractor at `start`. One shape for both, so the loop
+ * reads its steps monomorphically.
  */
-const groupRuns = (extractors: ReadonlyArray<TraceExtractor>): ReadonlyArray<ReadonlyArray<GroupRun>> => {
+interface Step {
+  readonly group: Group | undefined
+  readonly start: number
+  readonly end: number
+  readonly next: number
+}
+
+/**
+ * The program of a chain: for each extractor, the guards of the groups whose runs start there (outermost first; a
+ * run is a longest stretch of consecutive extractors whose groups, or enclosing groups, include the same group),
+ * then the extractor itself. `stepOf[i]` is the position of the first step for extractor `i` (the chain resumes
+ * there after a wait), and `stepOf[extractors.length]` the end of the program.
+ */
+const program = (extractors: ReadonlyArray<TraceExtractor>) => {
   const lineages = extractors.map((extractor) => lineage(extractor.group))
-  return lineages.map((groups, index) => {
-    const starting: Array<GroupRun> = []
+  const steps: Array<{ group: Group | undefined; start: number; end: number; next: number }> = []
+  const stepOf: Array<number> = []
+  lineages.forEach((groups, index) => {
+    stepOf.push(steps.length)
     for (const group of [...groups].reverse()) {
       if (index > 0 && lineages[index - 1]!.includes(group)) continue
       let end = index + 1
       while (end < extractors.length && lineages[end]!.includes(group)) end++
-      starting.push({ group, end })
+      steps.push({ group, start: index, end, next: -1 })
     }
-    return starting
+    steps.push({ group: undefined, start: index, end: index + 1, next: -1 })
   })
-}
-
-/** The position after the first run starting here whose group rejects the event, or -1 when none does. */
-const rejectedUntil = (runs: ReadonlyArray<GroupRun>, event: unknown, lambdaContext: unknown): number => {
-  for (const run of runs) {
-    if (!groupAccepts(run.group, event, lambdaContext)) return run.end
-  }
-  return -1
+  stepOf.push(steps.length)
+  for (const step of steps) step.next = stepOf[step.end]!
+  return { steps: steps as ReadonlyArray<Step>, stepOf: stepOf as ReadonlyArray<number> }
 }
 
 /** Every bit set: the mask of an event whose keys were not enumerated (nothing is skipped by key). */
@@ -193,15 +198,24 @@ const eventKeyMask = (bits: ReadonlyMap<string, number>, event: unknown): number
  */
 interface NothingFound {
   readonly attempts: ReadonlyArray<Attempt>
+  /**
+   * For each position `i`, the first position from `i` on whose attempt is not the constant "none" of its
+   * extractor: a run of extractors skipped as "none" repeats these attempts when it ends before that position.
+   */
+  readonly noneUntil: Int32Array
   readonly exit: Exit.Exit<ExtractionResult>
 }
 
 const EMPTY: ReadonlyArray<never> = []
 
-const nothingFound = (attempts: ReadonlyArray<Attempt>): NothingFound => ({
-  attempts,
-  exit: Exit.succeed({ context: Option.none(), links: EMPTY, attempts })
-})
+const nothingFound = (attempts: ReadonlyArray<Attempt>, noneAttempts: ReadonlyArray<Attempt>): NothingFound => {
+  const noneUntil = new Int32Array(attempts.length + 1)
+  noneUntil[attempts.length] = attempts.length
+  for (let index = attempts.length - 1; index >= 0; index--) {
+    noneUntil[index] = attempts[index] === noneAttempts[index] ? noneUntil[index + 1]! : index
+  }
+  return { attempts, noneUntil, exit: Exit.succeed({ context: Option.none(), links: EMPTY, attempts }) }
+}
 
 /**
  * Builds a chain from an ordered list of extractors. Extractors whose `accepts` guard rejects the event are
@@ -220,8 +234,8 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
   // note) is recorded by the same attempt object every time.
   const lastExtracted: Array<Extracted | undefined> = extractors.map(() => undefined)
   const lastAttempt: Array<Attempt | undefined> = extractors.map(() => undefined)
-  let previous = nothingFound(noneAttempts)
-  const runs = groupRuns(extractors)
+  let previous = nothingFound(noneAttempts, noneAttempts)
+  const { stepOf, steps } = program(extractors)
   const { bits, masks } = keyMasks(extractors)
 
   const attemptOf = (index: number, extracted: Extracted): Attempt => {
@@ -252,9 +266,19 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
     return own
   }
 
+  /** Records the constant "none" of the extractors `start` to `end` (exclusive), skipped without running. */
+  const recordNone = (log: Log, start: number, end: number): Log => {
+    if (log === undefined) {
+      if (previous.noneUntil[start]! >= end) return undefined
+      log = previous.attempts.slice(0, start)
+    }
+    for (let index = start; index < end; index++) log.push(noneAttempts[index]!)
+    return log
+  }
+
   const done = (log: Log): Exit.Exit<ExtractionResult> => {
     if (log === undefined) return previous.exit
-    previous = nothingFound(log)
+    previous = nothingFound(log, noneAttempts)
     return previous.exit
   }
 
@@ -263,26 +287,33 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
   // A plain loop rather than Effect.gen: only extractors whose guard accepts the event cost an effect, and an
   // extractor whose effect is already an `Exit` (a result computed when `extract` was called) costs no step of the
   // runtime at all: its outcome is read here and the loop goes on.
-  const from = (index: number, log: Log, event: unknown, lambdaContext: unknown): Effect.Effect<ExtractionResult> => {
+  const from = (
+    position: number,
+    log: Log,
+    event: unknown,
+    lambdaContext: unknown
+  ): Effect.Effect<ExtractionResult> => {
     // Computed at the first extractor that declares keys, once per invocation (per resumption after a wait).
     let keysOfEvent: number | undefined
-    for (; index < extractors.length; index++) {
-      const extractor = extractors[index]!
-      const starting = runs[index]!
-      const end = starting.length === 0 ? -1 : rejectedUntil(starting, event, lambdaContext)
-      if (end >= 0) {
-        for (; index < end; index++) log = record(log, index, noneAttempts[index]!)
-        index = end - 1
+    for (; position < steps.length; position++) {
+      const step = steps[position]!
+      const index = step.start
+      if (step.group !== undefined) {
+        if (!groupAccepts(step.group, event, lambdaContext)) {
+          log = recordNone(log, index, step.end)
+          position = step.next - 1
+        }
         continue
       }
+      const extractor = extractors[index]!
       const mask = masks[index]!
       if (mask !== 0 && (mask & (keysOfEvent ??= eventKeyMask(bits, event))) === 0) {
-        log = record(log, index, noneAttempts[index]!)
+        log = recordNone(log, index, index + 1)
         continue
       }
       const accepted = accepts(extractor, event, lambdaContext)
       if (accepted === false) {
-        log = record(log, index, noneAttempts[index]!)
+        log = recordNone(log, index, index + 1)
         continue
       }
       if (accepted === undefined) {
@@ -312,7 +343,7 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
         onSuccess: (extracted) =>
           Option.isSome(extracted.context)
             ? Effect.succeed(foundResult(at, extracted.context.value, extracted, before))
-            : from(at + 1, record(before, at, attemptOf(at, extracted)), event, lambdaContext)
+            : from(stepOf[at + 1]!, record(before, at, attemptOf(at, extracted)), event, lambdaContext)
       })
     }
     return done(log)
@@ -333,7 +364,7 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
       Effect.logDebug("trace extractor failed").pipe(
         Effect.annotateLogs({ extractor: extractor.name, reason: attempt.reason ?? "" })
       ),
-      Effect.suspend(() => from(index + 1, next, event, lambdaContext))
+      Effect.suspend(() => from(stepOf[index + 1]!, next, event, lambdaContext))
     )
   }
   const foundResult = (
