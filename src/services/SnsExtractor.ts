@@ -1,7 +1,8 @@
 /**
  * SNS records: the `_datadog` message attribute (`Type` `String` → JSON; `Binary`, which dd-trace writes → base64
  * JSON, decoded as UTF-8), or a Step Functions context object in it. When no record yields a context, a
- * Datadog-padded `_X_AMZN_TRACE_ID` (dd-trace-java upstream) is used, as the reference does.
+ * Datadog-padded X-Ray header of the invocation (dd-trace-java upstream) is used, as the reference does: the Lambda
+ * context's `xRayTraceId`, else `_X_AMZN_TRACE_ID` (see `XRayExtractor`).
  *
  * @since 0.1.0
  */
@@ -44,13 +45,12 @@ export const accepts = (event: unknown): boolean => SnsMessage.isSnsEvent(event)
 export const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budget) =>
   RecordBatch.candidates(SnsMessage.recordCarrier(record, budget))
 
-const ENV = XRayExtractor.ENV
-
 /**
  * The function's own X-Ray header as a fallback, when Datadog padded it.
  */
 const withEnvFallback = (
   outcome: RecordBatch.Outcome,
+  lambdaContext: unknown,
   readHeader: XRayExtractor.HeaderReader
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
   if (outcome._tag === "Found") return BatchExtraction.toExtracted("sns", outcome)
@@ -60,9 +60,11 @@ const withEnvFallback = (
     const notes = outcome._tag === "Nothing"
       ? outcome.notes
       : [`ignored: ${outcome.detail}`]
-    return Effect.succeed(TraceExtractor.found(context, { notes: [`from ${ENV} (Datadog-padded)`, ...notes] }))
+    return Effect.succeed(
+      TraceExtractor.found(context, { notes: ["from the X-Ray header (Datadog-padded)", ...notes] })
+    )
   }
-  return Completed.flatMap(readHeader(), onHeader)
+  return Completed.flatMap(XRayExtractor.invocationHeader(lambdaContext, readHeader), onHeader)
 }
 
 /**
@@ -77,7 +79,7 @@ export const makeWith = (
 ): TraceExtractor.TraceExtractor =>
   TraceExtractor.makeTrigger(
     "sns",
-    (event) => {
+    (event, lambdaContext) => {
       const records = RecordBatch.records(event)
       return records === undefined
         ? Effect.succeed(TraceExtractor.none)
@@ -87,7 +89,7 @@ export const makeWith = (
           records,
           candidatesOf,
           {},
-          (scan, budget) => withEnvFallback(RecordBatch.outcome(scan, budget), readHeader)
+          (scan, budget) => withEnvFallback(RecordBatch.outcome(scan, budget), lambdaContext, readHeader)
         )
     },
     accepts,

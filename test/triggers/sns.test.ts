@@ -5,6 +5,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Encoded from "../../src/domain/Encoded.js"
 import * as SnsExtractor from "../../src/services/SnsExtractor.js"
+import { runtimeContext } from "../support/lambdaContext.js"
 import { conformance, properties, reference, type Row, stepFunctionsCase, withoutTid } from "./batch-support.js"
 import { fixture, type Ids, idsOf } from "./http-support.js"
 import {
@@ -40,11 +41,11 @@ const withAttribute = (attribute: unknown): SnsEvent => {
 }
 
 /** The extractor built under a provider whose `_X_AMZN_TRACE_ID` is `header`, run on `event`. */
-const extractWithEnv = (event: unknown, header: string) =>
+const extractWithEnv = (event: unknown, header: string, lambdaContext: unknown = {}) =>
   SnsExtractor.make.pipe(
     Effect.provide(native),
     Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["_X_AMZN_TRACE_ID", header]]))),
-    Effect.flatMap((extractor) => extractor.extract(event, {}))
+    Effect.flatMap((extractor) => extractor.extract(event, lambdaContext))
   )
 
 describe("SnsExtractor", () => {
@@ -104,12 +105,18 @@ describe("SnsExtractor", () => {
         parentId: hexToDecimal("00000000000003e8"),
         samplingPriority: 1
       })
-      assert.strictEqual(padded.notes[0], "from _X_AMZN_TRACE_ID (Datadog-padded)")
+      assert.strictEqual(padded.notes[0], "from the X-Ray header (Datadog-padded)")
       const plain = yield* extractWithEnv(
         fixture("sns-no-trace.json"),
         "Root=1-674dad12-3c5e1f0b8d2a4e6f7a9b0c1d;Parent=6d2f9a4e1b3c5d7e;Sampled=1"
       )
       assert.isTrue(Option.isNone(plain.context))
+      // The runtime's context carries the invocation's header: it wins over the variable, and an unset field means
+      // no header at all.
+      const fromContext = yield* extractWithEnv(fixture("sns-no-trace.json"), "unused", runtimeContext(header))
+      assert.deepStrictEqual(idsOf(Option.getOrThrow(fromContext.context)), idsOf(Option.getOrThrow(padded.context)))
+      const unsetOnContext = yield* extractWithEnv(fixture("sns-no-trace.json"), header, runtimeContext(undefined))
+      assert.isTrue(Option.isNone(unsetOnContext.context))
       // The record's carrier wins over the environment.
       const carried = yield* extractWithEnv(fixture("sns.json"), header)
       assert.deepStrictEqual(idsOf(Option.getOrThrow(carried.context)), SPEC)

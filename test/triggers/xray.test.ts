@@ -8,6 +8,7 @@ import * as fc from "fast-check"
 import { vi } from "vitest"
 import * as XRayHeader from "../../src/domain/XRayHeader.js"
 import * as XRayExtractor from "../../src/services/XRayExtractor.js"
+import { legacyContext, runtimeContext } from "../support/lambdaContext.js"
 import { idsOf, reference } from "./http-support.js"
 import { caps } from "./support.js"
 
@@ -78,6 +79,42 @@ describe("XRayExtractor", () => {
         else process.env[XRayExtractor.ENV] = before
       }
     }))
+
+  it.effect("reads the Lambda context's xRayTraceId when the context has the field, else the environment", () =>
+    Effect.gen(function*() {
+      const other = "Root=1-5e272390-000000000000000000000001;Parent=0000000000000002;Sampled=0"
+      const run = (lambdaContext: unknown) =>
+        Effect.flatMap(
+          Effect.map(XRayExtractor.headerReader, XRayExtractor.makeWith).pipe(withEnv(other)),
+          (extractor) => Effect.either(extractor.extract({}, lambdaContext))
+        )
+      const traceIdOf = (result: Either.Either<{ readonly context: Option.Option<{ traceId: string }> }, unknown>) =>
+        Option.getOrUndefined(Option.map(Either.getOrThrow(result).context, (context) => context.traceId))
+      // The runtime's context carries the invocation's header: it wins over the variable.
+      assert.strictEqual(traceIdOf(yield* run(runtimeContext(SPEC_HEADER))), "3995693151288333088")
+      // The field present but unset: this invocation has no header, whatever the variable holds.
+      const unset = Either.getOrThrow(yield* run(runtimeContext(undefined)))
+      assert.isTrue(Option.isNone(unset.context))
+      assert.deepStrictEqual(unset.notes, ["the Lambda context's xRayTraceId is not set"])
+      assert.isTrue(
+        Option.isNone(Either.getOrThrow(yield* run({ ...runtimeContext(undefined), xRayTraceId: " " })).context)
+      )
+      // No such field (older runtimes), another type, or no context object: the variable decides.
+      for (const lambdaContext of [legacyContext(), { xRayTraceId: 42 }, undefined, null, "context"]) {
+        assert.strictEqual(traceIdOf(yield* run(lambdaContext)), "1", String(lambdaContext))
+      }
+      // Malformed on the context: the same typed failure as from the variable.
+      const malformed = yield* run(runtimeContext("secret-token-value"))
+      assert.isTrue(Either.isLeft(malformed))
+    }))
+
+  it("contextHeader agrees with the environment reading for every header value", () => {
+    fc.assert(fc.property(fc.option(fc.string(), { nil: undefined }), (value) => {
+      const fromContext = XRayExtractor.contextHeader(runtimeContext(value))
+      assert.strictEqual(fromContext, value ?? null)
+      assert.isUndefined(XRayExtractor.contextHeader({ ...legacyContext(), other: value }))
+    }))
+  })
 
   it.effect("a Datadog-padded root gives Datadog's ids and its Sampled is trusted", () =>
     Effect.gen(function*() {
