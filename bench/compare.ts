@@ -5,6 +5,8 @@
  *   npm run --silent bench:compare -- [--json] [--mode handler|runSync|runPromise] [--all-modes] [--only TEXT]
  *                                      [--batches N] [--batch-ms MS] [--warm-up-ms MS]
  *
+ * `BENCH_CONTEXT=legacy` runs the cases with the older runtimes' Lambda context (see events.ts).
+ *
  * `--json` prints one line per case and propagator, {"case","ours_us","peer_us","ratio"}, and nothing else on
  * stdout. Without it, a table (with `--all-modes`, one column per way of running ours).
  *
@@ -89,6 +91,7 @@ const printTable = (rows: ReadonlyArray<Row>, modes: ReadonlyArray<Ours.Mode>, o
   const lines = [
     `effect-datadog-lambda default chain vs datadog-lambda-js ${peer} TraceContextExtractor (µs per extraction)`,
     `machine: ${Machine.describe()}`,
+    `Lambda context: ${Events.contextShape}`,
     `method: warm-up ${options.settings.warmUpMs} ms, ${options.settings.batches} interleaved batches of ` +
     `~${options.settings.batchMs} ms per subject, median time per call. peer: await per call. ours: ` +
     modes.map((mode) =>
