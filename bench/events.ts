@@ -2,6 +2,7 @@
  * The benchmark's events, in the shapes AWS delivers them and with carriers exactly as dd-trace writes them.
  * Every case knows the context it carries so both extractors can be checked before anything is timed.
  */
+import * as LambdaContexts from "../test/support/lambdaContext.js"
 
 /** What a case carries: the ids both sides must find, or `undefined` when it has no upstream context. */
 export interface Expected {
@@ -393,6 +394,11 @@ export const all = (): ReadonlyArray<Case> =>
     noContext()
   ].map(delivered)
 
+/** Which context shape {@link lambdaContext} has, for reports. */
+export const contextShape: string = process.env.BENCH_CONTEXT === "legacy"
+  ? "legacy runtime (no xRayTraceId: both sides read _X_AMZN_TRACE_ID)"
+  : "aws-lambda-ric 4.x (xRayTraceId on the context; datadog-lambda-js reads _X_AMZN_TRACE_ID)"
+
 /**
  * The Lambda context object of a plain trigger invocation (no client context), as the Node.js runtime passes it.
  *
@@ -400,39 +406,8 @@ export const all = (): ReadonlyArray<Case> =>
  * header's field is present, `xRayTraceId` included, `undefined` here because the bench's invocations carry no
  * X-Ray header (as `_X_AMZN_TRACE_ID` is unset, see tracer.ts). `BENCH_CONTEXT=legacy` gives the older runtimes'
  * shape instead, which has no `xRayTraceId`: the X-Ray fallback then reads `_X_AMZN_TRACE_ID` from the environment.
- * datadog-lambda-js reads the environment in both cases.
+ * datadog-lambda-js reads the environment in both cases. The objects are the tests' (test/support/lambdaContext.ts).
  */
-/** Which context shape {@link lambdaContext} has, for reports. */
-export const contextShape: string = process.env.BENCH_CONTEXT === "legacy"
-  ? "legacy runtime (no xRayTraceId: both sides read _X_AMZN_TRACE_ID)"
-  : "aws-lambda-ric 4.x (xRayTraceId on the context; datadog-lambda-js reads _X_AMZN_TRACE_ID)"
-
 export const lambdaContext: Readonly<Record<string, unknown>> = process.env.BENCH_CONTEXT === "legacy"
-  ? {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: "orders",
-    functionVersion: "$LATEST",
-    invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:orders",
-    memoryLimitInMB: "1024",
-    awsRequestId: "8f5c2a1e-3b4d-4c6e-9f7a-1b2c3d4e5f60",
-    logGroupName: "/aws/lambda/orders",
-    logStreamName: "2026/11/25/[$LATEST]0123456789abcdef0123456789abcdef",
-    getRemainingTimeInMillis: () => 900_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined
-  }
-  : {
-    clientContext: undefined,
-    identity: undefined,
-    invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:orders",
-    awsRequestId: "8f5c2a1e-3b4d-4c6e-9f7a-1b2c3d4e5f60",
-    tenantId: undefined,
-    xRayTraceId: undefined,
-    getRemainingTimeInMillis: () => 900_000,
-    functionName: "orders",
-    functionVersion: "$LATEST",
-    memoryLimitInMB: "1024",
-    logGroupName: "/aws/lambda/orders",
-    logStreamName: "2026/11/25/[$LATEST]0123456789abcdef0123456789abcdef"
-  }
+  ? LambdaContexts.legacyContext()
+  : LambdaContexts.runtimeContext(undefined)

@@ -5,7 +5,9 @@
  * invoke headers' data (`clientContext`, `identity`, `invokedFunctionArn`, `awsRequestId`, `tenantId`,
  * `xRayTraceId`, `getRemainingTimeInMillis`) and then the environment's (`functionName` ...). Every header field is
  * present, `undefined` when its header is absent. `legacyContext` is the older runtimes' shape, which has no
- * `xRayTraceId` (they only set `_X_AMZN_TRACE_ID`).
+ * `xRayTraceId` (they only set `_X_AMZN_TRACE_ID`) and has the callback methods.
+ *
+ * The benchmarks use the same objects (bench/events.ts).
  */
 export const runtimeContext = (xRayTraceId: string | undefined) => ({
   clientContext: undefined,
@@ -24,5 +26,11 @@ export const runtimeContext = (xRayTraceId: string | undefined) => ({
 
 export const legacyContext = () => {
   const { tenantId: _tenantId, xRayTraceId: _xRayTraceId, ...rest } = runtimeContext(undefined)
-  return { ...rest, callbackWaitsForEmptyEventLoop: true }
+  return {
+    ...rest,
+    callbackWaitsForEmptyEventLoop: true,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined
+  }
 }
