@@ -394,8 +394,10 @@ export const all = (): ReadonlyArray<Case> =>
     noContext()
   ].map(delivered)
 
+const legacyContext = process.env.BENCH_CONTEXT === "legacy"
+
 /** Which context shape {@link lambdaContext} has, for reports. */
-export const contextShape: string = process.env.BENCH_CONTEXT === "legacy"
+export const contextShape: string = legacyContext
   ? "legacy runtime (no xRayTraceId: both sides read _X_AMZN_TRACE_ID)"
   : "aws-lambda-ric 4.x (xRayTraceId on the context; datadog-lambda-js reads _X_AMZN_TRACE_ID)"
 
@@ -408,6 +410,6 @@ export const contextShape: string = process.env.BENCH_CONTEXT === "legacy"
  * shape instead, which has no `xRayTraceId`: the X-Ray fallback then reads `_X_AMZN_TRACE_ID` from the environment.
  * datadog-lambda-js reads the environment in both cases. The objects are the tests' (test/support/lambdaContext.ts).
  */
-export const lambdaContext: Readonly<Record<string, unknown>> = process.env.BENCH_CONTEXT === "legacy"
+export const lambdaContext: Readonly<Record<string, unknown>> = legacyContext
   ? LambdaContexts.legacyContext()
   : LambdaContexts.runtimeContext(undefined)

@@ -110,14 +110,13 @@ const lineage = (group: Group | undefined): ReadonlyArray<Group> => {
 
 /**
  * One step of a chain's program: a group's guard over the extractors `start` to `end` (exclusive), after which a
- * rejecting guard jumps to step `next`; or (no `group`) the extractor at `start`. One shape for both, so the loop
- * reads its steps monomorphically.
+ * rejecting guard jumps to the first step of extractor `end`; or (no `group`) the extractor at `start`. One shape
+ * for both, so the loop reads its steps monomorphically.
  */
 interface Step {
   readonly group: Group | undefined
   readonly start: number
   readonly end: number
-  readonly next: number
 }
 
 /**
@@ -128,7 +127,7 @@ interface Step {
  */
 const program = (extractors: ReadonlyArray<TraceExtractor>) => {
   const lineages = extractors.map((extractor) => lineage(extractor.group))
-  const steps: Array<{ group: Group | undefined; start: number; end: number; next: number }> = []
+  const steps: Array<Step> = []
   const stepOf: Array<number> = []
   lineages.forEach((groups, index) => {
     stepOf.push(steps.length)
@@ -136,12 +135,11 @@ const program = (extractors: ReadonlyArray<TraceExtractor>) => {
       if (index > 0 && lineages[index - 1]!.includes(group)) continue
       let end = index + 1
       while (end < extractors.length && lineages[end]!.includes(group)) end++
-      steps.push({ group, start: index, end, next: -1 })
+      steps.push({ group, start: index, end })
     }
-    steps.push({ group: undefined, start: index, end: index + 1, next: -1 })
+    steps.push({ group: undefined, start: index, end: index + 1 })
   })
   stepOf.push(steps.length)
-  for (const step of steps) step.next = stepOf[step.end]!
   return { steps: steps as ReadonlyArray<Step>, stepOf: stepOf as ReadonlyArray<number> }
 }
 
@@ -301,7 +299,7 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
       if (step.group !== undefined) {
         if (!groupAccepts(step.group, event, lambdaContext)) {
           log = recordNone(log, index, step.end)
-          position = step.next - 1
+          position = stepOf[step.end]! - 1
         }
         continue
       }

@@ -48,7 +48,7 @@ export const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budge
 /**
  * The function's own X-Ray header as a fallback, when Datadog padded it.
  */
-const withEnvFallback = (
+const withHeaderFallback = (
   outcome: RecordBatch.Outcome,
   lambdaContext: unknown,
   readHeader: XRayExtractor.HeaderReader
@@ -89,7 +89,7 @@ export const makeWith = (
           records,
           candidatesOf,
           {},
-          (scan, budget) => withEnvFallback(RecordBatch.outcome(scan, budget), lambdaContext, readHeader)
+          (scan, budget) => withHeaderFallback(RecordBatch.outcome(scan, budget), lambdaContext, readHeader)
         )
     },
     accepts,
