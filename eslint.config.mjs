@@ -33,7 +33,7 @@ export default tseslint.config(
     files: ["src/**/*.ts"],
     rules: {
       "@effect/no-import-from-barrel-package": ["error", {
-        packageNames: ["effect", "@effect/platform", "@effect/cli"]
+        packageNames: ["effect", "@effect/platform"]
       }],
       "no-console": "error"
     }

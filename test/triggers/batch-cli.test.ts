@@ -1,4 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
 import { runCli } from "../cli/support.js"
 import { cliOverExamples } from "./support.js"
 
@@ -38,11 +39,12 @@ describe("CLI extractor names (SQS, SNS, SNS→SQS, EventBridge, EventBridge→S
       )
     }))
 
-  it("the table output names the extractor and the links of a batch", () => {
-    const run = runCli(["extract", "examples/events/sqs-batch-mixed.json"])
-    assert.strictEqual(run.status, 0, run.stderr)
-    const row = run.stdout.split("\n").find((line) => line.startsWith("examples/events/sqs-batch-mixed.json"))
-    assert.isDefined(row, run.stdout)
-    assert.match(row!, /\bsqs\b.*5215804282609844194.*6b06a01500000000.*651781675931141396\s+2\s+-\s+2\s*$/)
-  })
+  it.effect("the table output names the extractor and the links of a batch", () =>
+    Effect.gen(function*() {
+      const run = yield* runCli(["extract", "examples/events/sqs-batch-mixed.json"])
+      assert.strictEqual(run.status, 0, run.stderr)
+      const row = run.stdout.split("\n").find((line) => line.startsWith("examples/events/sqs-batch-mixed.json"))
+      assert.isDefined(row, run.stdout)
+      assert.match(row!, /\bsqs\b.*5215804282609844194.*6b06a01500000000.*651781675931141396\s+2\s+-\s+2\s*$/)
+    }))
 })

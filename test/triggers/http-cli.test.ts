@@ -1,4 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
 import { jsonLines, runCli } from "../cli/support.js"
 import { nativeSupportsW3c } from "./http-support.js"
 import { cliOverExamples } from "./support.js"
@@ -33,32 +34,33 @@ describe("CLI extractor names (HTTP, AppSync, Step Functions, Lambda context, X-
     )
   })
 
-  it("the Lambda client context comes after the triggers, and X-Ray last", () => {
-    const run = runCli(
-      [
-        "extract",
-        "--json",
-        "--context",
-        "test/fixtures/triggers/lambda-context.json",
-        "test/fixtures/triggers/apigw-v1-no-trace.json",
-        "test/fixtures/triggers/apigw-v1.json"
-      ],
-      { _X_AMZN_TRACE_ID: SPEC_XRAY }
-    )
-    assert.strictEqual(run.status, 0, run.stderr)
-    assert.deepStrictEqual(jsonLines(run.stdout).map((line) => [line["extractor"], line["traceId"]]), [
-      ["lambda-context", "6047164253208516393"],
-      ["http", "4110911582297405551"]
-    ])
-    const xray = runCli(["extract", "--json", "test/fixtures/triggers/authorizer-websocket-message.json"], {
-      _X_AMZN_TRACE_ID: SPEC_XRAY
-    })
-    const [line] = jsonLines(xray.stdout)
-    assert.deepStrictEqual([line!["extractor"], line!["traceId"], line!["parentId"], line!["samplingPriority"]], [
-      "xray",
-      "3995693151288333088",
-      "10713633173203262661",
-      null
-    ])
-  })
+  it.effect("the Lambda client context comes after the triggers, and X-Ray last", () =>
+    Effect.gen(function*() {
+      const run = yield* runCli(
+        [
+          "extract",
+          "--json",
+          "--context",
+          "test/fixtures/triggers/lambda-context.json",
+          "test/fixtures/triggers/apigw-v1-no-trace.json",
+          "test/fixtures/triggers/apigw-v1.json"
+        ],
+        { _X_AMZN_TRACE_ID: SPEC_XRAY }
+      )
+      assert.strictEqual(run.status, 0, run.stderr)
+      assert.deepStrictEqual(jsonLines(run.stdout).map((line) => [line["extractor"], line["traceId"]]), [
+        ["lambda-context", "6047164253208516393"],
+        ["http", "4110911582297405551"]
+      ])
+      const xray = yield* runCli(["extract", "--json", "test/fixtures/triggers/authorizer-websocket-message.json"], {
+        _X_AMZN_TRACE_ID: SPEC_XRAY
+      })
+      const [line] = jsonLines(xray.stdout)
+      assert.deepStrictEqual([line!["extractor"], line!["traceId"], line!["parentId"], line!["samplingPriority"]], [
+        "xray",
+        "3995693151288333088",
+        "10713633173203262661",
+        null
+      ])
+    }))
 })

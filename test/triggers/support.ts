@@ -190,12 +190,13 @@ export const cliOverExamples = (
   check: (lines: ReadonlyArray<Record<string, unknown>>, propagator: "native" | "dd-trace") => void
 ): void => {
   for (const propagator of ["native", "dd-trace"] as const) {
-    it(`extract --json --propagator ${propagator} on the example events`, () => {
-      const run = runCli(["extract", "--json", "--propagator", propagator, ...files])
-      assert.strictEqual(run.status, 0, run.stderr)
-      const lines = jsonLines(run.stdout)
-      assert.deepStrictEqual(lines.map((line) => line["file"]), [...files])
-      check(lines, propagator)
-    })
+    it.effect(`extract --json --propagator ${propagator} on the example events`, () =>
+      Effect.gen(function*() {
+        const run = yield* runCli(["extract", "--json", "--propagator", propagator, ...files])
+        assert.strictEqual(run.status, 0, run.stderr)
+        const lines = jsonLines(run.stdout)
+        assert.deepStrictEqual(lines.map((line) => line["file"]), [...files])
+        check(lines, propagator)
+      }))
   }
 }
