@@ -1,7 +1,8 @@
-// Builds the publishable package:
-//   dist/esm  ES modules, one file per source module (tsc)
-//   dist/dts  type declarations (tsc)
-//   dist/cjs  CommonJS, one file per module (esbuild over the ESM output), marked {"type":"commonjs"}
+// Builds the publishable package into OUT (default: dist):
+//   OUT/esm  ES modules and their declarations, one file per source module (tsc)
+//   OUT/cjs  CommonJS (esbuild over the ESM output) beside a copy of the declarations, marked {"type":"commonjs"}
+//            so TypeScript reads them as CommonJS declarations for `require` consumers
+// Usage: node scripts/build.mjs [OUT]
 import * as esbuild from "esbuild"
 import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
@@ -9,32 +10,38 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const dist = path.join(root, "dist")
+const out = path.resolve(root, process.argv[2] ?? "dist")
+const esm = path.join(out, "esm")
+const cjs = path.join(out, "cjs")
 
-fs.rmSync(dist, { recursive: true, force: true })
-execFileSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
-  cwd: root,
-  stdio: "inherit"
-})
+fs.rmSync(out, { recursive: true, force: true })
+execFileSync(
+  process.execPath,
+  [path.join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", esm],
+  { cwd: root, stdio: "inherit" }
+)
 
-const esm = path.join(dist, "esm")
-const cjs = path.join(dist, "cjs")
 const walk = (dir) =>
   fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory() ? walk(path.join(dir, entry.name)) : [path.join(dir, entry.name)]
   )
-const modules = walk(esm).filter((file) => file.endsWith(".js"))
+const files = walk(esm)
 await esbuild.build({
-  entryPoints: modules,
+  entryPoints: files.filter((file) => file.endsWith(".js")),
   outdir: cjs,
   outbase: esm,
   format: "cjs",
   platform: "node",
-  target: "node20",
+  target: "node22",
   bundle: false,
   sourcemap: true,
   logLevel: "warning"
 })
+for (const file of files.filter((file) => file.endsWith(".d.ts") || file.endsWith(".d.ts.map"))) {
+  const target = path.join(cjs, path.relative(esm, file))
+  fs.mkdirSync(path.dirname(target), { recursive: true })
+  fs.copyFileSync(file, target)
+}
 fs.writeFileSync(path.join(cjs, "package.json"), JSON.stringify({ type: "commonjs" }, null, 2) + "\n")
 fs.chmodSync(path.join(esm, "cli/bin.js"), 0o755)
-console.log(`built ${modules.length} modules into dist/{esm,cjs,dts}`)
+console.log(`built ${files.filter((file) => file.endsWith(".js")).length} modules into ${path.relative(root, out)}`)

@@ -19,6 +19,7 @@ import { PropagatorError, TracerUnavailable } from "../domain/Errors.js"
 import type { ExtractorName } from "../domain/ExtractorName.js"
 import * as Ids from "../domain/Ids.js"
 import * as TraceContext from "../domain/TraceContext.js"
+import { importOptionalPeer } from "../internal/optionalPeer.js"
 import { Propagator } from "../services/Propagator.js"
 
 /**
@@ -200,7 +201,7 @@ export const resolveGlobal: Effect.Effect<DdTracer, TracerUnavailable> = Effect.
   const global = fromGlobal()
   if (global !== undefined) return Effect.succeed(global)
   return Effect.tryPromise({
-    try: () => import("dd-trace"),
+    try: () => importOptionalPeer("dd-trace"),
     catch: (cause) =>
       new TracerUnavailable({ reason: "NotInstalled", detail: "the dd-trace package is not installed", cause })
   }).pipe(

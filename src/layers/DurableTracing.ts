@@ -45,16 +45,6 @@
  *
  * @since 0.1.0
  */
-import type {
-  DurableContext,
-  DurableExecutionClient,
-  DurableExecutionConfig,
-  DurableExecutionHandler,
-  DurableExecutionInvocationOutput,
-  DurableLambdaHandler,
-  GetDurableExecutionStateRequest,
-  GetDurableExecutionStateResponse
-} from "@aws/durable-execution-sdk-js"
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -70,12 +60,36 @@ import { isRecord } from "../domain/Carrier.js"
 import * as CheckpointName from "../domain/CheckpointName.js"
 import * as DurableMetadata from "../domain/DurableMetadata.js"
 import type { ExtractionResult } from "../domain/ExtractionResult.js"
+import type {
+  DurableContext,
+  DurableExecutionClient,
+  DurableExecutionConfig,
+  DurableExecutionHandler,
+  DurableLambdaHandler,
+  GetExecutionStateRequest,
+  InvocationOutput,
+  Sdk as DurableSdk
+} from "../internal/durableSdk.js"
+import { importOptionalPeer } from "../internal/optionalPeer.js"
 import * as CheckpointWriter from "../services/CheckpointWriter.js"
 import { CurrentExtraction } from "../services/CurrentExtraction.js"
 import * as DurableState from "../services/DurableState.js"
 import * as ExtractorChain from "../services/ExtractorChain.js"
 import * as DefaultChain from "./DefaultChain.js"
 import * as Tracing from "./Tracing.js"
+
+/**
+ * The durable SDK's types as this module takes them (structural, so these declarations never import the SDK).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type {
+  DurableContext,
+  DurableExecutionConfig,
+  DurableExecutionHandler,
+  DurableLambdaHandler
+} from "../internal/durableSdk.js"
 
 /**
  * What a running invocation knows about its trace.
@@ -171,7 +185,7 @@ const pageKey = (
 ) => JSON.stringify([params.CheckpointToken, params.Marker, params.MaxItems])
 
 // The page the extraction already fetched for this request, handed over once.
-const takePage = (state: State | undefined, params: GetDurableExecutionStateRequest): Promise<unknown> | undefined => {
+const takePage = (state: State | undefined, params: GetExecutionStateRequest): Promise<unknown> | undefined => {
   if (state === undefined) return undefined
   const key = pageKey(params)
   const page = state.pages.get(key)
@@ -187,7 +201,7 @@ const observing = (client: DurableExecutionClient): DurableExecutionClient => ({
     const fetched = takePage(state, params)
     const response = fetched === undefined
       ? await client.getExecutionState(params, logger)
-      : (await fetched) as GetDurableExecutionStateResponse
+      : await fetched as any
     if (state !== undefined) observeOperations(state, response?.Operations)
     return response
   },
@@ -338,11 +352,11 @@ const interruptSuspended = (state: State): Effect.Effect<void> =>
 const invocation = (
   event: unknown,
   lambdaContext: unknown,
-  run: (sdkEvent: unknown) => Promise<DurableExecutionInvocationOutput>,
+  run: (sdkEvent: unknown) => Promise<InvocationOutput>,
   configTransport: DurableExecutionClient,
   options: ResolvedOptions
 ): Effect.Effect<
-  DurableExecutionInvocationOutput,
+  InvocationOutput,
   SdkFailure,
   ExtractorChain.ExtractorChain | CheckpointWriter.CheckpointWriter
 > =>
@@ -436,14 +450,14 @@ const lazy = <A>(make: () => Promise<A>): Lazy<A> => {
 }
 
 const makeHandler = <R, LE>(
-  sdkHandler: DurableExecutionHandler,
+  sdkHandler: DurableExecutionHandler<any, any, any>,
   config: DurableExecutionConfig | undefined,
   runtime: ManagedRuntime.ManagedRuntime<R | ExtractorChain.ExtractorChain | CheckpointWriter.CheckpointWriter, LE>,
   options: Options
 ): DurableLambdaHandler => {
   const resolved = resolveOptions(options)
   const load = lazy(async () => {
-    const sdk = await import("@aws/durable-execution-sdk-js")
+    const sdk = await importOptionalPeer("@aws/durable-execution-sdk-js") as DurableSdk
     const transport = config?.durableExecutionClient ?? new sdk.DurableExecutionApiClient(config?.client)
     // A config with both `client` and `durableExecutionClient` is passed unchanged: the SDK reports it.
     const sdkConfig: DurableExecutionConfig =
@@ -491,8 +505,8 @@ const withoutClient = (config: DurableExecutionConfig | undefined): DurableExecu
  * @since 0.1.0
  * @category constructors
  */
-export const withDurableExecution = <TEvent = any, TResult = any, LE = never>(
-  handler: DurableExecutionHandler<TEvent, TResult>,
+export const withDurableExecution = <TEvent = any, TResult = any, TContext = DurableContext, LE = never>(
+  handler: DurableExecutionHandler<TEvent, TResult, TContext>,
   config?: DurableExecutionConfig,
   options: Options & { readonly layer?: Layer.Layer<never, LE, never> | undefined } = {}
 ): DurableLambdaHandler => {
@@ -522,18 +536,18 @@ export const withDurableExecution = <TEvent = any, TResult = any, LE = never>(
  * @since 0.1.0
  * @category constructors
  */
-export const make = <TEvent, A, E, R, LE>(
+export const make = <TEvent, A, E, R, LE, TContext = DurableContext>(
   options: Options & {
     readonly handler: (
       event: TEvent,
-      context: DurableContext
+      context: TContext
     ) => Effect.Effect<A, E, R | CurrentExtraction | ExtractorChain.ExtractorChain | CheckpointWriter.CheckpointWriter>
     readonly layer: Layer.Layer<R, LE>
     readonly config?: DurableExecutionConfig | undefined
   }
 ): DurableLambdaHandler => {
   const runtime = ManagedRuntime.make(Layer.merge(baseLayer, options.layer))
-  const sdkHandler: DurableExecutionHandler<TEvent, A> = async (event, durableContext) => {
+  const sdkHandler: DurableExecutionHandler<TEvent, A, TContext> = async (event, durableContext) => {
     const state = storage.getStore()
     const current = state?.invocation
     const effect = options.handler(event, durableContext).pipe(

@@ -19,6 +19,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { isRecord } from "../domain/Carrier.js"
 import * as DurableOperations from "../domain/DurableOperations.js"
+import { importOptionalPeer } from "../internal/optionalPeer.js"
 
 /**
  * Reading a page of durable state failed.
@@ -187,6 +188,11 @@ export interface LambdaClientLike {
   readonly send: (command: any) => Promise<unknown>
 }
 
+interface LambdaSdk {
+  readonly LambdaClient: new(config: object) => LambdaClientLike
+  readonly GetDurableExecutionStateCommand: new(request: GetStateRequest) => unknown
+}
+
 /**
  * The service over `@aws-sdk/client-lambda`'s `GetDurableExecutionStateCommand`. The package is loaded (and,
  * without `client`, a `LambdaClient` created with the environment's region and credentials) on the first page
@@ -201,7 +207,8 @@ export const layerLambda = (
 ): Layer.Layer<DurableState> => {
   let loaded: Promise<ExecutionStateClient> | undefined
   const load = (): Promise<ExecutionStateClient> =>
-    loaded ??= import("@aws-sdk/client-lambda").then((sdk) => {
+    loaded ??= importOptionalPeer("@aws-sdk/client-lambda").then((module) => {
+      const sdk = module as LambdaSdk
       const client: LambdaClientLike = options?.client ?? new sdk.LambdaClient({})
       return {
         getExecutionState: (request: GetStateRequest) => client.send(new sdk.GetDurableExecutionStateCommand(request))
