@@ -234,7 +234,7 @@ describe("DdTracePropagator", () => {
     }
   })
 
-  describe("honours the styles the app configured (child processes), as the native layer does from the same settings", () => {
+  describe.concurrent("honours the styles the app configured (child processes), as the native layer does from the same settings", () => {
     interface Row {
       readonly carrier: Record<string, string>
       readonly result: unknown

@@ -1,6 +1,6 @@
 // dd-trace's own durable checkpoint writer and this library's: never both. Each case runs the real SDK, the local
 // test runner and real dd-trace in a child process (dd-trace is a process-wide singleton, and its durable
-// integration needs its ESM loader hook before the SDK is imported).
+// integration needs its ESM loader hook before the SDK is imported). The cases run concurrently, a process each.
 import { assert, describe, it } from "@effect/vitest"
 import { execFile } from "node:child_process"
 import { fileURLToPath } from "node:url"
@@ -55,7 +55,7 @@ const run = async (options: {
   return stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line))
 }
 
-describe("dd-trace's durable integration", { timeout: 90_000 }, () => {
+describe.concurrent("dd-trace's durable integration", { timeout: 90_000 }, () => {
   it("writes alone when it is active; its checkpoint has this library's wire id and payload format", async () => {
     const [first, second] = await run({ hook: true, flag: "true" })
     assert.strictEqual(first.status, "PENDING")
