@@ -16,6 +16,7 @@ import * as DatadogHeaders from "../src/domain/DatadogHeaders.js"
 import * as DdTracePropagator from "../src/layers/DdTracePropagator.js"
 import * as NativePropagator from "../src/layers/NativePropagator.js"
 import { Propagator } from "../src/services/Propagator.js"
+import { ddTraceB3 } from "./support/ddTraceVersion.js"
 import { ddTracePropagator, tracer, withDdTraceExtract } from "./support/propagation-ddtrace.js"
 import { runScript } from "./support/propagation-subprocess.js"
 
@@ -276,11 +277,13 @@ describe("DdTracePropagator", () => {
         found: 3
       },
       {
-        name: "DD_TRACE_PROPAGATION_STYLE=b3 (x-b3-* headers in dd-trace 5)",
+        name: "DD_TRACE_PROPAGATION_STYLE=b3 (the b3 header in dd-trace 6, x-b3-* headers in dd-trace 5)",
         args: ["env"],
         env: { DD_TRACE_PROPAGATION_STYLE: "b3" },
-        native: fromEnv({ DD_TRACE_PROPAGATION_STYLE: "b3" }),
-        found: 1
+        native: ddTraceB3 === "single"
+          ? fromEnv({ DD_TRACE_PROPAGATION_STYLE: "b3" })
+          : NativePropagator.layer({ extractStyles: ["b3"], b3: "multi" }),
+        found: ddTraceB3 === "single" ? 2 : 1
       },
       {
         name: "DD_TRACE_PROPAGATION_STYLE_EXTRACT= (blank: no styles)",

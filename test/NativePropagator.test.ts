@@ -100,13 +100,14 @@ describe("NativePropagator.layerConfig", () => {
     assert.isNull(extractWith(both, w3c))
   })
 
-  it("b3 reads x-b3-* headers, or the single b3 header when the styles come from OTEL_PROPAGATORS", () => {
-    const multi = configured({ DD_TRACE_PROPAGATION_STYLE: "b3" })
+  it("b3 reads the single b3 header, as dd-trace 6 does, or x-b3-* headers with b3: multi (dd-trace 5)", () => {
+    for (const single of [configured({ DD_TRACE_PROPAGATION_STYLE: "b3" }), configured({ OTEL_PROPAGATORS: "b3" })]) {
+      assert.isNull(extractWith(single, b3Multi))
+      assert.deepStrictEqual(extractWith(single, b3Single), found("22", "23", 1))
+    }
+    const multi = NativePropagator.layer({ extractStyles: ["b3"], b3: "multi" })
     assert.deepStrictEqual(extractWith(multi, b3Multi), found("20", "21", 1))
     assert.isNull(extractWith(multi, b3Single))
-    const single = configured({ OTEL_PROPAGATORS: "b3" })
-    assert.isNull(extractWith(single, b3Multi))
-    assert.deepStrictEqual(extractWith(single, b3Single), found("22", "23", 1))
     const named = configured({ DD_TRACE_PROPAGATION_STYLE_EXTRACT: "b3multi,b3 single header" })
     assert.deepStrictEqual(extractWith(named, b3Single), found("22", "23", 1))
     assert.deepStrictEqual(extractWith(named, b3Multi), found("20", "21", 1))

@@ -1,4 +1,4 @@
-// The native propagator against the real, initialised dd-trace (5.132) on the same generated carriers and style
+// The native propagator against the real, initialised dd-trace (5 or 6) on the same generated carriers and style
 // lists: found or not, trace id, parent id, sampling priority, 128-bit upper half, origin and trace tags.
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -8,6 +8,7 @@ import type { Style } from "../src/domain/PropagationStyle.js"
 import * as PropagationStyle from "../src/domain/PropagationStyle.js"
 import type { TraceContext } from "../src/domain/TraceContext.js"
 import * as NativePropagator from "../src/layers/NativePropagator.js"
+import { ddTraceB3 } from "./support/ddTraceVersion.js"
 import { carrier, carrierOf, hex16, styles, world } from "./support/propagation-carriers.js"
 import { ddTracePropagator, initialStyles, tracer, withDdTraceExtract } from "./support/propagation-ddtrace.js"
 
@@ -34,7 +35,7 @@ const view = (context: Option.Option<TraceContext>): View | null =>
   })
 
 const native = (input: unknown, extractStyles: ReadonlyArray<Style>, extractFirst: boolean): View | null =>
-  view(Effect.runSync(NativePropagator.make({ extractStyles, extractFirst }).extract(input, "http")))
+  view(Effect.runSync(NativePropagator.make({ extractStyles, extractFirst, b3: ddTraceB3 }).extract(input, "http")))
 
 const ddTrace = (input: unknown, extractStyles: ReadonlyArray<Style>, extractFirst: boolean): View | null =>
   withDdTraceExtract(extractStyles, extractFirst, () => view(Effect.runSync(ddTracePropagator.extract(input, "http"))))

@@ -27,7 +27,10 @@ export interface Options {
   readonly extractFirst?: boolean | undefined
   /** `DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH`; default 512, 0 ignores `x-datadog-tags`. */
   readonly maxTagsLength?: number | undefined
-  /** What the `b3` style reads: `"multi"` (`x-b3-*`, dd-trace 5's default) or `"single"` (the `b3` header). */
+  /**
+   * What the `b3` style reads: `"single"` (the `b3` header, as dd-trace 6 always does; the default) or `"multi"`
+   * (`x-b3-*`, what dd-trace 5 read when the styles came from `DD_TRACE_PROPAGATION_STYLE`).
+   */
   readonly b3?: "multi" | "single" | undefined
 }
 
@@ -42,7 +45,7 @@ export const make = (options: Options = {}): Propagator["Type"] => {
     styles: options.extractStyles ?? PropagationStyle.defaultExtract,
     extractFirst: options.extractFirst ?? false,
     maxTagsLength: options.maxTagsLength ?? DatadogHeaders.MAX_TAGS_LENGTH,
-    b3: options.b3 ?? "multi"
+    b3: options.b3 ?? "single"
   }
   const datadogOnly: NativeExtraction.Options = { ...resolved, styles: ["datadog"], extractFirst: true }
   return Propagator.of({
@@ -74,11 +77,12 @@ const optional = <A>(config: Config.Config<A>, name: string): Effect.Effect<Opti
   )
 
 /**
- * Reads the options from configuration, with dd-trace 5's names and defaults:
+ * Reads the options from configuration, with dd-trace's names and defaults:
  *
  * - styles: `DD_TRACE_PROPAGATION_STYLE_EXTRACT`, else `DD_TRACE_PROPAGATION_STYLE`, else `OTEL_PROPAGATORS`
- *   (default `datadog,tracecontext,baggage`). As in dd-trace 5, `b3` means the `x-b3-*` headers unless the list
- *   came through `OTEL_PROPAGATORS` (`DD_TRACE_PROPAGATION_STYLE` unset), where it means the single `b3` header.
+ *   (default `datadog,tracecontext,baggage`). As in dd-trace 6, `b3` means the single `b3` header (dd-trace 5
+ *   read `x-b3-*` when the list came through `DD_TRACE_PROPAGATION_STYLE`: use {@link layer} with
+ *   `b3: "multi"` to match it).
  * - `DD_TRACE_PROPAGATION_EXTRACT_FIRST` (default false), `DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH` (default 512).
  *
  * An invalid value falls back to that setting's default (logged at debug level); building never fails.
@@ -110,8 +114,7 @@ export const layerConfig: Layer.Layer<Propagator> = Layer.effect(
     return make({
       extractStyles: PropagationStyle.parse(Option.getOrUndefined(styles)),
       extractFirst: Option.getOrUndefined(extractFirst),
-      maxTagsLength: Option.getOrUndefined(maxTagsLength),
-      b3: Option.isNone(both) && Option.isSome(otel) ? "single" : "multi"
+      maxTagsLength: Option.getOrUndefined(maxTagsLength)
     })
   })
 )
