@@ -71,6 +71,10 @@ export * as EventBridgeEvent from "./domain/EventBridgeEvent.js"
 /**
  * @since 0.1.0
  */
+export * as EventSource from "./domain/EventSource.js"
+/**
+ * @since 0.1.0
+ */
 export * as ExtractionResult from "./domain/ExtractionResult.js"
 /**
  * @since 0.1.0
@@ -99,6 +103,10 @@ export * as LambdaClientContext from "./domain/LambdaClientContext.js"
 /**
  * @since 0.1.0
  */
+export * as LambdaContext from "./domain/LambdaContext.js"
+/**
+ * @since 0.1.0
+ */
 export * as NativeExtraction from "./domain/NativeExtraction.js"
 /**
  * @since 0.1.0
@@ -112,6 +120,10 @@ export * as RecordBatch from "./domain/RecordBatch.js"
  * @since 0.1.0
  */
 export * as SnsMessage from "./domain/SnsMessage.js"
+/**
+ * @since 0.1.0
+ */
+export * as SpanDescription from "./domain/SpanDescription.js"
 /**
  * @since 0.1.0
  */
