@@ -35,6 +35,10 @@ export * as CheckpointPlan from "./domain/CheckpointPlan.js"
 /**
  * @since 0.1.0
  */
+export * as ColdStart from "./domain/ColdStart.js"
+/**
+ * @since 0.1.0
+ */
 export * as DatadogHeaders from "./domain/DatadogHeaders.js"
 /**
  * @since 0.1.0
