@@ -226,6 +226,19 @@ export const arn = (
   if (source === "kafka") return get(event, "eventSourceArn")
   const at = LambdaContext.location(lambdaContext?.invokedFunctionArn)
   if (at === undefined) return undefined
+  try {
+    return sourceArn(source, event, at)
+  } catch {
+    // A field JavaScript cannot write as a string: datadog-lambda-js catches the error and writes no ARN.
+    return undefined
+  }
+}
+
+const sourceArn = (
+  source: Exclude<EventSource, "kafka">,
+  event: unknown,
+  at: NonNullable<ReturnType<typeof LambdaContext.location>>
+): unknown => {
   const record = firstRecord(event)
   switch (source) {
     case "s3":
@@ -275,6 +288,14 @@ const referer = (tags: Record<string, string | number>, event: unknown): void =>
 
 /** `undefined` where datadog-lambda-js's `extractHTTPTags` throws (and drops every HTTP tag). */
 const httpTagsOf = (event: unknown): Tags | undefined => {
+  try {
+    return readHttpTags(event)
+  } catch {
+    return undefined
+  }
+}
+
+const readHttpTags = (event: unknown): Tags | undefined => {
   const tags: Record<string, string | number> = {}
   const context = requestContext(event)
   if (isApiGatewayRest(event)) {
@@ -358,8 +379,8 @@ export const trigger = (
 /**
  * The `http.status_code` of an HTTP-triggered invocation, from the handler's response as datadog-lambda-js's
  * `extractHTTPStatusCodeTag` reads it: the response's `statusCode` as a string, `"200"` when it has none, and
- * `"502"` when the handler returned nothing (or failed), unless the function streams its response. `undefined`
- * for other sources.
+ * `"502"` when the handler returned nothing (or failed), unless the function streams its response, or returned a
+ * status code that cannot be written as a string. `undefined` for other sources.
  *
  * @since 0.1.0
  * @category getters
@@ -372,7 +393,14 @@ export const statusCode = (
   if (!isHttp(source)) return undefined
   if (response === undefined && !responseStreaming) return "502"
   const code = get(response, "statusCode")
-  return truthy(code) ? text(code) : "200"
+  if (!truthy(code)) return "200"
+  try {
+    return text(code)
+  } catch {
+    // A status code JavaScript cannot write as a string (`{"toString": {}}`): datadog-lambda-js throws from its
+    // wrapper and the invocation fails; API Gateway answers a malformed proxy response with a 502.
+    return "502"
+  }
 }
 
 /**

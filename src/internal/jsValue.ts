@@ -1,7 +1,8 @@
 /**
- * Total readers that give what plain JavaScript gives on an untrusted event (a property read, a template
- * literal, `Number(x)`, `Date.parse(x)`), without ever throwing: the serverless span descriptions reproduce
- * datadog-lambda-js, which is written with those operators, on events of any shape.
+ * Readers that give what plain JavaScript gives on an untrusted event (a property read, a template literal,
+ * `Number(x)`, `Date.parse(x)`): the serverless span descriptions reproduce datadog-lambda-js, which is written with
+ * those operators, on events of any shape. A property read never throws; a conversion throws exactly where
+ * JavaScript's does, and the callers catch it where datadog-lambda-js catches it (or where its whole step fails).
  *
  * @since 0.1.0
  * @internal
@@ -18,24 +19,17 @@ export const get = (value: unknown, key: string): unknown =>
   typeof value === "object" && value !== null ? (value as Readonly<Record<string, unknown>>)[key] : undefined
 
 /**
- * `String(value)`, as a template literal writes it (`undefined` → `"undefined"`). Where JavaScript would throw
- * (an object without a usable `toString`), `"[object Object]"`.
+ * `String(value)`, as a template literal writes it (`undefined` → `"undefined"`). Throws where JavaScript throws
+ * (an object whose `toString` and `valueOf` give no primitive, as `{"toString": {}}` in an event): callers catch
+ * where datadog-lambda-js catches.
  *
  * @since 0.1.0
  * @internal
  */
-export const text = (value: unknown): string => {
-  if (typeof value === "string") return value
-  if (typeof value !== "object" || value === null) return typeof value === "symbol" ? "" : String(value)
-  try {
-    return String(value)
-  } catch {
-    return "[object Object]"
-  }
-}
+export const text = (value: unknown): string => typeof value === "string" ? value : String(value)
 
 /**
- * An element as `Array.prototype.join` writes it: `null` and `undefined` are empty.
+ * An element as `Array.prototype.join` writes it: `null` and `undefined` are empty. Throws as {@link text}.
  *
  * @since 0.1.0
  * @internal
@@ -43,23 +37,15 @@ export const text = (value: unknown): string => {
 export const joinable = (value: unknown): string => value === null || value === undefined ? "" : text(value)
 
 /**
- * `Number(value)`; `NaN` where JavaScript would throw.
+ * `Number(value)`. Throws as {@link text}.
  *
  * @since 0.1.0
  * @internal
  */
-export const number = (value: unknown): number => {
-  if (typeof value === "number") return value
-  if (typeof value === "symbol" || typeof value === "bigint") return NaN
-  try {
-    return Number(value)
-  } catch {
-    return NaN
-  }
-}
+export const number = (value: unknown): number => typeof value === "number" ? value : Number(value)
 
 /**
- * `Date.parse(value)`: milliseconds since the epoch, `NaN` when it is not a date.
+ * `Date.parse(value)`: milliseconds since the epoch, `NaN` when it is not a date. Throws as {@link text}.
  *
  * @since 0.1.0
  * @internal

@@ -158,16 +158,23 @@ export const referenceTrigger = (
   }
 }
 
-/** datadog-lambda-js's `http.status_code` for a response. */
+/** What datadog-lambda-js does with a status code it cannot write as a string: it throws from its wrapper. */
+export const THROWS = Symbol("throws")
+
+/** datadog-lambda-js's `http.status_code` for a response ({@link THROWS} where it throws). */
 export const referenceStatusCode = (
   input: unknown,
   context: LambdaContextLike,
   response: unknown,
   responseStreaming = false
-): string | undefined => {
+): string | undefined | typeof THROWS => {
   const copy = structuredClone(input)
   const tags = trigger.extractTriggerTags(copy, context, trigger.parseEventSource(copy))
-  return trigger.extractHTTPStatusCodeTag(tags, response, responseStreaming)
+  try {
+    return trigger.extractHTTPStatusCodeTag(tags, response, responseStreaming)
+  } catch {
+    return THROWS
+  }
 }
 
 /** The stand-in for the upstream context datadog-lambda-js parents the first inferred span on. */
@@ -456,3 +463,13 @@ export const anyContext: fc.Arbitrary<unknown> = fc.oneof(
     awsRequestId: fc.jsonValue({ maxDepth: 1 })
   }, { requiredKeys: [] })
 )
+
+/** The Step Functions context tags datadog-lambda-js puts on its `aws.lambda` span; `THROWS` where it throws. */
+export const referenceStepFunctionsTags = (input: unknown): SpanDescription.Tags | undefined | typeof THROWS => {
+  try {
+    const context = new StepFunctionContextService(structuredClone(input)).context
+    return context === undefined ? undefined : formatTags(context).tags
+  } catch {
+    return THROWS
+  }
+}
