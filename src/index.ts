@@ -95,6 +95,10 @@ export * as Ids from "./domain/Ids.js"
 /**
  * @since 0.1.0
  */
+export * as InferredSpans from "./domain/InferredSpans.js"
+/**
+ * @since 0.1.0
+ */
 export * as KafkaEvent from "./domain/KafkaEvent.js"
 /**
  * @since 0.1.0
@@ -120,6 +124,10 @@ export * as PropagationStyle from "./domain/PropagationStyle.js"
  * @since 0.1.0
  */
 export * as RecordBatch from "./domain/RecordBatch.js"
+/**
+ * @since 0.1.0
+ */
+export * as ServerlessSpans from "./domain/ServerlessSpans.js"
 /**
  * @since 0.1.0
  */
