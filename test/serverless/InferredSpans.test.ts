@@ -128,6 +128,21 @@ describe("InferredSpans: as datadog-lambda-js's SpanInferrer", () => {
     }
   })
 
+  it("reads an SQS body for its SNS hop only up to the SQS message size (intended: the reference parses any size)", () => {
+    const input = event("examples/events/snssqs.json") as { Records: Array<{ body: string }> }
+    const notification = JSON.parse(input.Records[0]!.body)
+    input.Records[0]!.body = JSON.stringify({ ...notification, Message: "x".repeat(1024 * 1024) })
+    assert.deepStrictEqual(referenceInferred(input, contexts[0]![1])!.map((span) => span.name), ["aws.sns", "aws.sqs"])
+    assert.deepStrictEqual(infer(input, contexts[0]![1]).map((span) => span.name), ["aws.sqs"])
+  })
+
+  it("a batch of 10,000 records: the span of its first record, as the reference", () => {
+    const input = event("examples/events/sqs.json") as { Records: Array<unknown> }
+    const record = input.Records[0]
+    input.Records = Array.from({ length: 10_000 }, () => record)
+    assert.deepStrictEqual(asReference(infer(input, contexts[0]![1])), referenceInferred(input, contexts[0]![1]))
+  })
+
   it("infers nothing with DD_TRACE_MANAGED_SERVICES=false", () => {
     const options = ServerlessSpans.fromEnv({ DD_TRACE_MANAGED_SERVICES: "false" })
     for (const file of eventFiles) {
