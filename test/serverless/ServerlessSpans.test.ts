@@ -1,6 +1,6 @@
 // The invocation span against datadog-lambda-js's TraceListener.onWrap (driven in process over a recording
 // tracerWrapper.wrap), the response applied at the end, the options read from the environment, and totality.
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as fc from "fast-check"
@@ -42,8 +42,7 @@ const coldStarts: ReadonlyArray<readonly [string, ColdStart.Invocation, { init: 
   ["warm", ColdStart.invoke(ColdStart.invoke(ColdStart.make(0), 1)[1], NOW)[0], { init: 0, starts: [1, NOW] }]
 ]
 
-const extract = (input: unknown, context: unknown) =>
-  ExtractorChain.extract(input, context).pipe(Effect.provide(DefaultChain.layerNative))
+const extract = (input: unknown, context: unknown) => ExtractorChain.extract(input, context)
 
 /** datadog-lambda-js's `TraceSource` for a context our chain found: X-Ray for the X-Ray fallback, else the event. */
 const traceSourceOf = (extraction: ExtractionResult | undefined): "event" | "xray" | null => {
@@ -78,7 +77,7 @@ const setReferenceColdStart = (scenario: { init: number; starts: Array<number> }
   for (const start of scenario.starts) coldStart.setSandboxInit(scenario.init, start)
 }
 
-describe("ServerlessSpans.describe: the invocation span as datadog-lambda-js's listener.js", () => {
+layer(DefaultChain.layerNative)("ServerlessSpans.describe on every real event, after the extractor chain", (it) => {
   for (const file of eventFiles) {
     it.effect(`${file}: the same name, service, resource, type and tags`, () =>
       Effect.gen(function*() {
@@ -105,7 +104,9 @@ describe("ServerlessSpans.describe: the invocation span as datadog-lambda-js's l
         }
       }))
   }
+})
 
+describe("ServerlessSpans.describe: the invocation span as datadog-lambda-js's listener.js", () => {
   it("writes _dd.parent_source and continues the upstream context as datadog-lambda-js, for every extractor", () => {
     const input = event("examples/events/sqs.json")
     const context = contexts[0]![1]
@@ -411,7 +412,7 @@ describe("ServerlessSpans on malformed input", () => {
           assert.isTrue(typeof value === "string" || (typeof value === "number" && !Number.isNaN(value)))
         }
       }),
-      { numRuns: 1000 }
+      { numRuns: 500 }
     )
   })
 })
