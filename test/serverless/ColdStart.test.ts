@@ -1,7 +1,7 @@
 // Cold starts against datadog-lambda-js's utils/cold-start.js, which keeps the same facts in module state.
 import { assert, describe, it } from "@effect/vitest"
 import * as fc from "fast-check"
-import { vi } from "vitest"
+import { afterAll, vi } from "vitest"
 import * as ColdStart from "../../src/domain/ColdStart.js"
 import { coldStart as reference } from "./support.js"
 
@@ -34,6 +34,8 @@ const invocations = fc.record({
     { minLength: 1, maxLength: 6 }
   )
 })
+
+afterAll(() => reference._resetColdStart())
 
 describe("ColdStart: as datadog-lambda-js decides", () => {
   it("the same cold_start and proactive_initialization for every invocation of a process (property)", () => {

@@ -6,6 +6,7 @@ import * as Option from "effect/Option"
 import * as fc from "fast-check"
 import { readFileSync } from "node:fs"
 import * as path from "node:path"
+import { afterAll } from "vitest"
 import * as ColdStart from "../../src/domain/ColdStart.js"
 import * as EventSource from "../../src/domain/EventSource.js"
 import type { ExtractionResult } from "../../src/domain/ExtractionResult.js"
@@ -76,6 +77,8 @@ const setReferenceColdStart = (scenario: { init: number; starts: Array<number> }
   coldStart._resetColdStart()
   for (const start of scenario.starts) coldStart.setSandboxInit(scenario.init, start)
 }
+
+afterAll(() => coldStart._resetColdStart())
 
 layer(DefaultChain.layerNative)("ServerlessSpans.describe on every real event, after the extractor chain", (it) => {
   for (const file of eventFiles) {

@@ -86,7 +86,10 @@ const { StepFunctionContextService } = require(path.join(dist, "step-function-se
   StepFunctionContextService: new(event: unknown) => { context?: Record<string, unknown> }
 }
 
-/** The module `listener.js` reads cold starts from. */
+/**
+ * The module `listener.js` reads cold starts from. Files that set its state reset it when they end (test files
+ * share their worker's modules).
+ */
 export const coldStart = require(path.join(dist, "../utils/cold-start.js")) as {
   setSandboxInit(initTime: number, invocationStartTime: number): void
   didFunctionColdStart(): boolean
@@ -232,6 +235,7 @@ export const referenceInferred = (
   }
   let main: { isAsync(): boolean } | undefined
   let threw = false
+  const mapping = SpanInferrer.serviceMapping
   withEnv(options.env ?? {}, () => {
     // A map without a prototype: datadog-lambda-js's `{}` answers `__proto__`, `constructor`, ... with
     // `Object.prototype`'s members (a queue named `constructor` gets a function as its service); the library reads
@@ -246,6 +250,8 @@ export const referenceInferred = (
       ) as typeof main
     } catch {
       threw = true
+    } finally {
+      SpanInferrer.serviceMapping = mapping
     }
   })
   if (threw) return undefined
@@ -349,9 +355,11 @@ const withEnv = (env: Readonly<Record<string, string>>, f: () => void): void => 
 /** `DD_SERVICE_MAPPING` as datadog-lambda-js's `SpanInferrer` parses it (into a fresh map). */
 export const referenceServiceMapping = (text: string): Readonly<Record<string, string>> => {
   const mapping: Record<string, string> = Object.create(null)
+  const saved = SpanInferrer.serviceMapping
   withEnv({ DD_SERVICE_MAPPING: text }, () => {
     SpanInferrer.serviceMapping = mapping
     ;(SpanInferrer as unknown as { initServiceMapping(): void }).initServiceMapping()
+    SpanInferrer.serviceMapping = saved
   })
   return { ...mapping }
 }
