@@ -193,7 +193,7 @@ describe("EventSource on malformed events", () => {
         EventSource.trigger(input, LambdaContext.read(context))
         assert.deepStrictEqual(input, before)
       }),
-      { numRuns: 1000 }
+      { numRuns: 500 }
     )
   })
 
@@ -207,7 +207,7 @@ describe("EventSource on malformed events", () => {
           assert.deepStrictEqual(input, before)
           if (reference !== undefined) assert.deepStrictEqual(mine, reference.tags, JSON.stringify(input))
         }),
-        { numRuns: 40 }
+        { numRuns: 25 }
       )
     }
   })
