@@ -35,6 +35,10 @@ export * as CheckpointPlan from "./domain/CheckpointPlan.js"
 /**
  * @since 0.1.0
  */
+export * as ColdStart from "./domain/ColdStart.js"
+/**
+ * @since 0.1.0
+ */
 export * as DatadogHeaders from "./domain/DatadogHeaders.js"
 /**
  * @since 0.1.0
@@ -71,6 +75,10 @@ export * as EventBridgeEvent from "./domain/EventBridgeEvent.js"
 /**
  * @since 0.1.0
  */
+export * as EventSource from "./domain/EventSource.js"
+/**
+ * @since 0.1.0
+ */
 export * as ExtractionResult from "./domain/ExtractionResult.js"
 /**
  * @since 0.1.0
@@ -87,6 +95,10 @@ export * as Ids from "./domain/Ids.js"
 /**
  * @since 0.1.0
  */
+export * as InferredSpans from "./domain/InferredSpans.js"
+/**
+ * @since 0.1.0
+ */
 export * as KafkaEvent from "./domain/KafkaEvent.js"
 /**
  * @since 0.1.0
@@ -96,6 +108,10 @@ export * as KinesisRecord from "./domain/KinesisRecord.js"
  * @since 0.1.0
  */
 export * as LambdaClientContext from "./domain/LambdaClientContext.js"
+/**
+ * @since 0.1.0
+ */
+export * as LambdaContext from "./domain/LambdaContext.js"
 /**
  * @since 0.1.0
  */
@@ -111,7 +127,15 @@ export * as RecordBatch from "./domain/RecordBatch.js"
 /**
  * @since 0.1.0
  */
+export * as ServerlessSpans from "./domain/ServerlessSpans.js"
+/**
+ * @since 0.1.0
+ */
 export * as SnsMessage from "./domain/SnsMessage.js"
+/**
+ * @since 0.1.0
+ */
+export * as SpanDescription from "./domain/SpanDescription.js"
 /**
  * @since 0.1.0
  */

@@ -1,0 +1,99 @@
+/**
+ * Cold starts, decided as datadog-lambda-js 12.143 decides them (`dist/utils/cold-start.js`), from a small state
+ * the wrapper owns: when the process initialised, and whether it has had an invocation. Nothing else is kept
+ * between invocations.
+ *
+ * - The first invocation of a process is a cold start, unless it comes more than 10 s after initialisation: the
+ *   environment was then initialised ahead of the request (Lambda's proactive initialisation, or provisioned
+ *   concurrency, whose environments are initialised before any request), so the invocation is not a cold start
+ *   and is flagged `proactive_initialization` instead.
+ * - Every later invocation is warm.
+ * - The rule is the same under provisioned concurrency and Lambda Managed Instances
+ *   (`AWS_LAMBDA_INITIALIZATION_TYPE` `provisioned-concurrency` / `lambda-managed-instances`): on a managed
+ *   instance, whose process serves invocations concurrently, only the first invocation it starts is a cold start.
+ *   What the initialisation type changes is whether the module-loading spans (`aws.lambda.load`,
+ *   `aws.lambda.require`) are traced: never in these two modes, where the gap between initialisation and the
+ *   first request can be minutes or hours.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * The longest gap, in milliseconds, between initialisation and a first invocation that still makes it a cold
+ * start.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const PROACTIVE_INITIALIZATION_GAP = 10_000
+
+/**
+ * The process's state: when it initialised (milliseconds since the epoch), and whether it has had an
+ * invocation.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface State {
+  readonly initTime: number
+  readonly invoked: boolean
+}
+
+/**
+ * What an invocation is.
+ *
+ * - `coldStart`: the `cold_start` tag.
+ * - `proactiveInitialization`: the `proactive_initialization` tag (set only when `true`).
+ * - `traceModuleLoading`: whether datadog-lambda-js would trace module loading under this invocation (the first
+ *   one, outside provisioned concurrency and Lambda Managed Instances).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Invocation {
+  readonly coldStart: boolean
+  readonly proactiveInitialization: boolean
+  readonly traceModuleLoading: boolean
+}
+
+/**
+ * The state of a process that initialised at `initTime` and has had no invocation yet.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (initTime: number): State => ({ initTime, invoked: false })
+
+/**
+ * The `AWS_LAMBDA_INITIALIZATION_TYPE` values under which module loading is not traced.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const UNTRACED_INITIALIZATION_TYPES: ReadonlyArray<string> = [
+  "provisioned-concurrency",
+  "lambda-managed-instances"
+]
+
+/**
+ * An invocation starting at `now`: what it is, and the state after it. `initializationType` is
+ * `AWS_LAMBDA_INITIALIZATION_TYPE`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const invoke = (
+  state: State,
+  now: number,
+  initializationType?: string | undefined
+): readonly [Invocation, State] => {
+  const first = !state.invoked
+  const proactiveInitialization = first && now - state.initTime > PROACTIVE_INITIALIZATION_GAP
+  const invocation: Invocation = {
+    coldStart: first && !proactiveInitialization,
+    proactiveInitialization,
+    traceModuleLoading: first &&
+      (initializationType === undefined || !UNTRACED_INITIALIZATION_TYPES.includes(initializationType))
+  }
+  return [invocation, first ? { initTime: state.initTime, invoked: true } : state]
+}

@@ -1,0 +1,370 @@
+/**
+ * The spans of one invocation as Datadog's serverless view reads them, as values: the invocation span (`aws.lambda`
+ * by default) with the tags datadog-lambda-js 12.143 puts on it (`dist/trace/listener.js`), and the spans it infers
+ * for the managed service that triggered the invocation (`InferredSpans`). Pure: the Lambda wrappers build the
+ * description when an invocation starts ({@link describe}), create the spans through the installed Effect tracer,
+ * and apply the handler's response when it ends ({@link complete}).
+ *
+ * Parenting: the first inferred span is the child of the upstream context when {@link Description.continuesUpstream}
+ * holds, each next inferred span the child of the one before, and the invocation span the child of the last one
+ * (of the upstream context when there is none).
+ *
+ * @since 0.1.0
+ */
+import * as Option from "effect/Option"
+import type * as ColdStart from "./ColdStart.js"
+import * as EventSource from "./EventSource.js"
+import * as ExtractionResult from "./ExtractionResult.js"
+import type { ExtractorName } from "./ExtractorName.js"
+import * as InferredSpans from "./InferredSpans.js"
+import * as LambdaContext from "./LambdaContext.js"
+import { type InferredSpan, setTag, type SpanDescription, type Tags } from "./SpanDescription.js"
+import * as StepFunctionsContext from "./StepFunctionsContext.js"
+
+/**
+ * This library's version, written on the invocation span as `effect_datadog_lambda`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const VERSION = "0.1.0"
+
+/**
+ * The default name of the invocation span.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const DEFAULT_SPAN_NAME = "aws.lambda"
+
+/**
+ * Options of {@link describe} (see {@link fromEnv} for the environment variables behind them).
+ *
+ * - `spanName`: the invocation span's name (default `aws.lambda`).
+ * - `functionName`: `AWS_LAMBDA_FUNCTION_NAME`, used when the Lambda context has no `functionName`.
+ * - `managedServices`: infer spans for managed services (`DD_TRACE_MANAGED_SERVICES`, default on).
+ * - `mergeXrayTraces`: continue an X-Ray context (`DD_MERGE_XRAY_TRACES`, default off): without it, a context the
+ *   X-Ray fallback found is not continued, as in datadog-lambda-js.
+ * - `responseStreaming`: the handler streams its response (no response is then `200`, not `502`).
+ * - `ddTraceVersion`: the dd-trace version behind the tracer, written as `dd_trace` when known.
+ * - the inferred spans' options ({@link InferredSpans.Options}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends InferredSpans.Options {
+  readonly spanName: string
+  readonly functionName: string | undefined
+  readonly managedServices: boolean
+  readonly mergeXrayTraces: boolean
+  readonly responseStreaming: boolean
+  readonly ddTraceVersion: string | undefined
+}
+
+/**
+ * The defaults: what {@link fromEnv} gives for an empty environment.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaults: Options = {
+  spanName: DEFAULT_SPAN_NAME,
+  functionName: undefined,
+  managedServices: true,
+  mergeXrayTraces: false,
+  responseStreaming: false,
+  ddTraceVersion: undefined,
+  service: undefined,
+  serviceMapping: {},
+  awsServiceRepresentation: true,
+  removeIntegrationServiceNames: false,
+  decodeAuthorizerContext: true
+}
+
+/**
+ * `DD_SERVICE_MAPPING` (`from:to,from:to`), parsed as datadog-lambda-js parses it: an entry with exactly one `:`,
+ * both sides non-empty after trimming and different, maps the left side to the right.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const parseServiceMapping = (text: string | undefined): Readonly<Record<string, string>> => {
+  const mapping: Record<string, string> = Object.create(null)
+  for (const entry of (text ?? "").split(",")) {
+    const parts = entry.split(":").map((part) => part.trim())
+    if (parts.length === 2 && parts[0] !== "" && parts[1] !== "" && parts[0] !== parts[1]) {
+      mapping[parts[0]!] = parts[1]!
+    }
+  }
+  return mapping
+}
+
+const isTrue = (value: string | undefined, fallback: boolean): boolean =>
+  value === undefined ? fallback : value.toLowerCase() === "true"
+
+const CONFIG_TRUE = new Set(["true", "yes", "on", "1", "y"])
+const CONFIG_FALSE = new Set(["false", "no", "off", "0", "n"])
+
+/** `DD_DECODE_AUTHORIZER_CONTEXT` is read as the HTTP extractor reads it (Effect's `Config.boolean`). */
+const configBoolean = (value: string | undefined, fallback: boolean): boolean =>
+  value !== undefined && CONFIG_TRUE.has(value)
+    ? true
+    : value !== undefined && CONFIG_FALSE.has(value)
+    ? false
+    : fallback
+
+/**
+ * Options from environment variables, read as datadog-lambda-js reads them: `AWS_LAMBDA_FUNCTION_NAME`,
+ * `DD_SERVICE`, `DD_SERVICE_MAPPING`, `DD_TRACE_MANAGED_SERVICES` and `DD_MERGE_XRAY_TRACES` (on only for `true`,
+ * any case), `DD_TRACE_AWS_SERVICE_REPRESENTATION_ENABLED` (off only for `false` or `0`),
+ * `DD_TRACE_REMOVE_INTEGRATION_SERVICE_NAMES_ENABLED` (on for `true` or `1`) and `DD_DECODE_AUTHORIZER_CONTEXT`
+ * (as the HTTP extractor reads it). `overrides` win.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromEnv = (
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: Partial<Options> = {}
+): Options => {
+  const representation = env["DD_TRACE_AWS_SERVICE_REPRESENTATION_ENABLED"]
+  const removeNames = env["DD_TRACE_REMOVE_INTEGRATION_SERVICE_NAMES_ENABLED"]
+  return {
+    ...defaults,
+    functionName: env["AWS_LAMBDA_FUNCTION_NAME"],
+    service: env["DD_SERVICE"],
+    serviceMapping: parseServiceMapping(env["DD_SERVICE_MAPPING"]),
+    managedServices: isTrue(env["DD_TRACE_MANAGED_SERVICES"], true),
+    mergeXrayTraces: isTrue(env["DD_MERGE_XRAY_TRACES"], false),
+    awsServiceRepresentation: representation !== "false" && representation !== "0",
+    removeIntegrationServiceNames: removeNames === "true" || removeNames === "1",
+    decodeAuthorizerContext: configBoolean(env["DD_DECODE_AUTHORIZER_CONTEXT"], true),
+    ...overrides
+  }
+}
+
+/**
+ * One invocation: the event and Lambda context as the handler receives them, what the extractor chain found
+ * (`undefined` when it did not run), the cold-start state's verdict, and the time the invocation span starts
+ * (milliseconds since the epoch).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Invocation {
+  readonly event: unknown
+  readonly context: unknown
+  readonly extraction: ExtractionResult.ExtractionResult | undefined
+  readonly coldStart: ColdStart.Invocation
+  readonly now: number
+}
+
+/**
+ * What {@link describe} gives.
+ *
+ * - `inferred`: the inferred spans, root first (empty when managed services are off).
+ * - `invocation`: the invocation span; it ends with the invocation (`endTime` `undefined`).
+ * - `continuesUpstream`: whether the first span continues the extracted context (`false` without one, and for an
+ *   X-Ray context unless `mergeXrayTraces`).
+ * - `trigger`: the event's source, which {@link complete} needs.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Description {
+  readonly inferred: ReadonlyArray<InferredSpan>
+  readonly invocation: SpanDescription
+  readonly continuesUpstream: boolean
+  readonly trigger: EventSource.EventSource | undefined
+}
+
+/**
+ * `_dd.parent_source`: `event` for a context found in the event or the Lambda context, `xray` for one the X-Ray
+ * fallback found (only when it is continued), `undefined` without a context.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const parentSource = (
+  extraction: ExtractionResult.ExtractionResult | undefined,
+  mergeXrayTraces: boolean
+): "event" | "xray" | undefined => {
+  const source = extraction === undefined ? undefined : Option.getOrUndefined(ExtractionResult.extractor(extraction))
+  if (source === undefined) return undefined
+  if (source === "xray") return mergeXrayTraces ? "xray" : undefined
+  return "event"
+}
+
+/**
+ * The extractors that datadog-lambda-js tries only after the Step Functions context (or does not have): when one of
+ * them found the context, or none did, the invocation span carries the Step Functions context's tags.
+ */
+const STEP_FUNCTIONS_OR_LATER: ReadonlySet<ExtractorName> = new Set([
+  "step-functions",
+  "kafka",
+  "lambda-context",
+  "xray"
+])
+
+const propagatedTid = (tags: string | undefined): string => {
+  for (const tag of (tags ?? "").split(",")) {
+    if (tag.includes("_dd.p.tid=")) return tag.split("=")[1]!
+  }
+  return ""
+}
+
+/**
+ * The Step Functions context's tags (`execution_id`, `state_name`, ..., `serverless_version`), as datadog-lambda-js's
+ * `StepFunctionContextService` writes them on the invocation span.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const stepFunctionsTags = (
+  event: unknown,
+  extraction: ExtractionResult.ExtractionResult | undefined
+): Tags | undefined => {
+  const source = extraction === undefined ? undefined : Option.getOrUndefined(ExtractionResult.extractor(extraction))
+  if (source !== undefined && !STEP_FUNCTIONS_OR_LATER.has(source)) return undefined
+  const context = StepFunctionsContext.parse(event)
+  if (context === undefined) return undefined
+  const tags: Record<string, string> = {
+    execution_id: context.executionId,
+    redrive_count: context.redriveCount,
+    retry_count: context.retryCount,
+    state_entered_time: context.stateEnteredTime,
+    state_name: context.stateName
+  }
+  switch (context.kind) {
+    case "nested":
+      tags.root_execution_id = context.rootExecutionId!
+      tags.serverless_version = "v1"
+      break
+    case "lambda-root":
+    case "legacy-lambda-root":
+      tags.trace_id = context.propagatedTraceId!
+      tags.dd_p_tid = propagatedTid(context.propagatedTags)
+      tags.serverless_version = context.kind === "lambda-root" ? "v1" : "legacy-lambda-root"
+      break
+  }
+  return tags
+}
+
+const invocationService = (
+  options: Options,
+  lambdaContext: LambdaContext.LambdaContext | undefined,
+  functionName: string | undefined
+): string | undefined => {
+  const ddService = options.service?.trim()
+  if (ddService !== undefined && ddService !== "") return ddService
+  if (!options.awsServiceRepresentation) return DEFAULT_SPAN_NAME
+  return lambdaContext === undefined ? DEFAULT_SPAN_NAME : functionName
+}
+
+/**
+ * Describes the spans of an invocation. Total: any event and Lambda context give a description; neither is
+ * mutated.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const describe = (invocation: Invocation, options: Options = defaults): Description => {
+  const lambdaContext = LambdaContext.read(invocation.context)
+  const trigger = EventSource.trigger(invocation.event, lambdaContext)
+  const source = parentSource(invocation.extraction, options.mergeXrayTraces)
+  const tags: Record<string, string | number> = {}
+  let functionName: string | undefined
+  if (lambdaContext !== undefined) {
+    functionName = lambdaContext.functionName ?? options.functionName
+    const { arn, version } = LambdaContext.functionArn(lambdaContext.invokedFunctionArn)
+    tags["span.kind"] = "server"
+    tags.cold_start = invocation.coldStart.coldStart ? "true" : "false"
+    tags.function_arn = arn
+    tags.function_version = version
+    setTag(tags, "request_id", lambdaContext.awsRequestId)
+    setTag(tags, "resource_names", functionName)
+    setTag(tags, "functionname", functionName?.toLowerCase())
+    setTag(tags, "dd_trace", options.ddTraceVersion)
+    tags.effect_datadog_lambda = VERSION
+    if (invocation.coldStart.proactiveInitialization) tags.proactive_initialization = 1
+    if (source !== undefined) tags["_dd.parent_source"] = source
+    if (trigger !== undefined) Object.assign(tags, trigger.tags)
+  }
+  Object.assign(tags, stepFunctionsTags(invocation.event, invocation.extraction))
+  const inferred = options.managedServices
+    ? InferredSpans.infer(invocation.event, trigger?.source, lambdaContext, options, invocation.now)
+    : []
+  return {
+    inferred,
+    invocation: {
+      name: options.spanName,
+      service: invocationService(options, lambdaContext, functionName),
+      resource: functionName,
+      type: "serverless",
+      kind: "server",
+      tags,
+      startTime: invocation.now,
+      endTime: undefined
+    },
+    continuesUpstream: source !== undefined,
+    trigger: trigger?.source
+  }
+}
+
+/**
+ * How the handler ended: it returned `response`, or it failed.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Outcome =
+  | { readonly _tag: "Success"; readonly response: unknown }
+  | { readonly _tag: "Failure" }
+
+/**
+ * What to apply when the handler ends.
+ *
+ * - `invocation`: tags for the invocation span (`http.status_code` for an HTTP trigger), and whether to mark it as
+ *   an error (a 5xx status).
+ * - `trigger`: for the last inferred span, the one of the trigger: its tags (`http.status_code`), whether to mark
+ *   it as an error (the handler failed and the span is synchronous: the request failed with it), and its end time
+ *   (`endTime` for a synchronous span, its own for an asynchronous one). `undefined` without inferred spans.
+ *
+ * The other inferred spans end at their own `endTime`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Completion {
+  readonly invocation: { readonly tags: Tags; readonly error: boolean }
+  readonly trigger: { readonly tags: Tags; readonly error: boolean; readonly endTime: number } | undefined
+}
+
+/**
+ * What to apply when the handler ends at `endTime` (milliseconds since the epoch) with `outcome`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const complete = (
+  description: Description,
+  outcome: Outcome,
+  endTime: number,
+  options: Pick<Options, "responseStreaming"> = defaults
+): Completion => {
+  const code = EventSource.statusCode(
+    description.trigger,
+    outcome._tag === "Success" ? outcome.response : undefined,
+    options.responseStreaming
+  )
+  const tags: Tags = code === undefined ? {} : { "http.status_code": code }
+  const last = description.inferred[description.inferred.length - 1]
+  return {
+    invocation: { tags, error: EventSource.isServerError(code) },
+    trigger: last === undefined ? undefined : {
+      tags,
+      error: outcome._tag === "Failure" && last.synchronicity === "sync",
+      endTime: last.endTime ?? endTime
+    }
+  }
+}
