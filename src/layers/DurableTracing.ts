@@ -19,7 +19,8 @@
  * The invocation span carries the durable metadata (`DurableMetadata`): `aws.durable.execution_arn`,
  * `aws.durable.execution_name`, `aws.durable.execution_id`, `aws.durable.first_invocation`, and, once the SDK
  * returns, `aws.durable.invocation_status` (`succeeded`, `failed` or `pending`, lower-cased as dd-trace writes it
- * on its own `aws.durable.execute` span), plus `datadog.extractor` and, on `PENDING`,
+ * on its own `aws.durable.execute` span), plus `Tracing.invocationAttributes` (`datadog.extractor`, the upstream's
+ * `_dd.p.*` tags) and, on `PENDING`,
  * `aws.durable.trace_checkpoint` (what the writer did).
  *
  * When the invocation suspends (the SDK returns `PENDING`), the {@link CheckpointWriter.CheckpointWriter} saves the
@@ -380,8 +381,7 @@ const invocation = (
       ...Option.match(DurableMetadata.fromEvent(envelope), {
         onNone: () => ({}),
         onSome: DurableMetadata.toAttributes
-      }),
-      "datadog.extractor": Option.getOrElse(Option.map(extraction.context, (c) => c.source), () => "none")
+      })
     }
     return yield* Effect.gen(function*() {
       const span = yield* Effect.orDie(Effect.currentSpan)
@@ -397,8 +397,7 @@ const invocation = (
       }
       return output
     }).pipe(
-      Effect.withSpan(options.spanName, { kind: "server", attributes }),
-      Tracing.withExtraction(extraction)
+      Tracing.withInvocationSpan(options.spanName, extraction, { attributes })
     )
   })
 
@@ -474,8 +473,9 @@ const withoutClient = (config: DurableExecutionConfig | undefined): DurableExecu
 /**
  * A drop-in for the SDK's `withDurableExecution(handler, config)` that adds trace extraction, the invocation span
  * and the checkpoint writer (see the module docs). `layer` may replace the extractor chain
- * (e.g. `DefaultChain.layerDdTrace`), the {@link CheckpointWriter.CheckpointWriter}, or add a tracer (e.g.
- * `@effect/opentelemetry`'s `Tracer.layerGlobal`); it is built once per cold start.
+ * (e.g. `DefaultChain.layerDdTrace`), the {@link CheckpointWriter.CheckpointWriter}, or add a tracer
+ * (`DdTraceTracer.layerGlobal`: the invocation span and the checkpoint it saves are then dd-trace's); it is built
+ * once per cold start.
  *
  * @example
  * ```ts

@@ -4,8 +4,9 @@
  *
  * {@link withExtraction} wraps a handler: on every invocation it runs the {@link ExtractorChain.ExtractorChain}
  * on the event and Lambda context, runs the handler under the extracted parent (so every `Effect.withSpan` in it
- * continues the upstream trace, and batch records become span links), and provides {@link CurrentExtraction}.
- * The chain comes from the handler's layer, e.g. `DefaultChain.layerNative`.
+ * continues the upstream trace), and provides {@link CurrentExtraction}. With `spanName`, the invocation runs in
+ * one span of that name whose links are the batch records' contexts. The chain comes from the handler's layer,
+ * e.g. `DefaultChain.layerNative`.
  *
  * @example
  * ```ts
@@ -25,7 +26,6 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
 import type { CurrentExtraction } from "../services/CurrentExtraction.js"
 import * as ExtractorChain from "../services/ExtractorChain.js"
 import * as Tracing from "./Tracing.js"
@@ -47,8 +47,9 @@ export type EffectHandler<T, C, A, E, R> = (event: T, context: C) => Effect.Effe
  */
 export interface Options {
   /**
-   * Wrap each invocation in a `server` span with this name, child of the upstream context. Without it the
-   * handler's own spans are the direct children of the upstream span.
+   * Wrap each invocation in a span of this name (kind `server`), child of the upstream context, carrying the
+   * batch links and `Tracing.invocationAttributes`. Without it the handler's own spans are the direct children
+   * of the upstream span, and every one of them gets the batch links (`Tracing.withExtraction`).
    */
   readonly spanName?: string | undefined
 }
@@ -65,13 +66,14 @@ export const withExtraction = <T, C, A, E, R>(
   options: Options = {}
 ): EffectHandler<T, C, A, E, Exclude<R, CurrentExtraction> | ExtractorChain.ExtractorChain> => {
   const spanName = options.spanName
-  return (event, context) =>
-    Effect.flatMap(ExtractorChain.extract(event, context), (result) => {
-      const run = Effect.suspend(() => handler(event, context))
-      const traced = spanName === undefined ? run : Effect.withSpan(run, spanName, {
-        kind: "server",
-        attributes: { "datadog.extractor": Option.getOrElse(Option.map(result.context, (c) => c.source), () => "none") }
-      })
-      return Tracing.withExtraction(traced, result)
-    })
+  return (event, context) => {
+    const run = Effect.suspend(() => handler(event, context))
+    return Effect.flatMap(
+      ExtractorChain.extract(event, context),
+      (result) =>
+        spanName === undefined
+          ? Tracing.withExtraction(run, result)
+          : Tracing.withInvocationSpan(run, spanName, result)
+    )
+  }
 }

@@ -247,6 +247,9 @@ const applyExtraction = <A, E, R>(
  * Runs an effect under an extraction result: its spans are children of the extracted context (or roots when
  * there is none), linked to every batch context (`Effect.linkSpans`), and {@link CurrentExtraction} is provided.
  *
+ * `Effect.linkSpans` links *every* span opened inside to the batch. To link one span only, the invocation's,
+ * use {@link withInvocationSpan} (what `LambdaTracing` and `DurableTracing` do).
+ *
  * @since 0.1.0
  * @category tracing
  */
@@ -256,6 +259,86 @@ export const withExtraction: {
   ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, Exclude<R, CurrentExtraction>>
   <A, E, R>(self: Effect.Effect<A, E, R>, result: ExtractionResult): Effect.Effect<A, E, Exclude<R, CurrentExtraction>>
 } = dual(2, <A, E, R>(self: Effect.Effect<A, E, R>, result: ExtractionResult) => applyExtraction(self, result))
+
+/**
+ * The attributes of an invocation span for a result: `datadog.extractor` (the extractor that found the context,
+ * or `none`) and the upstream's `_dd.p.*` propagation tags (`_dd.p.tid` included).
+ *
+ * The tags are for tracers that cannot take them from the parent: dd-trace's OpenTelemetry bridge starts a
+ * remote parent with no trace tags, and an attribute is how they still reach the trace chunk.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const invocationAttributes = (result: ExtractionResult): Record<string, unknown> => {
+  const attributes: Record<string, unknown> = { "datadog.extractor": "none" }
+  if (Option.isNone(result.context)) return attributes
+  const context = result.context.value
+  attributes["datadog.extractor"] = context.source
+  for (const key in context.tags) {
+    if (key.startsWith("_dd.p.")) attributes[key] = context.tags[key]
+  }
+  if (Option.isSome(context.traceIdHigh)) attributes["_dd.p.tid"] = context.traceIdHigh.value
+  return attributes
+}
+
+/**
+ * Options of {@link withInvocationSpan}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface InvocationSpanOptions {
+  /** Extra attributes of the invocation span (they win over {@link invocationAttributes}). */
+  readonly attributes?: Record<string, unknown> | undefined
+  /** The span's kind (default `server`). */
+  readonly kind?: Tracer.SpanKind | undefined
+}
+
+const applyInvocation = <A, E, R>(
+  self: Effect.Effect<A, E, R>,
+  name: string,
+  result: ExtractionResult,
+  options: InvocationSpanOptions | undefined
+): Effect.Effect<A, E, Exclude<R, CurrentExtraction>> => {
+  const spanLinks = links(result)
+  const attributes = options?.attributes === undefined
+    ? invocationAttributes(result)
+    : { ...invocationAttributes(result), ...options.attributes }
+  const traced = Effect.withSpan(self, name, {
+    kind: options?.kind ?? "server",
+    attributes,
+    ...(spanLinks.length === 0 ? {} : { links: spanLinks })
+  })
+  const effect = Effect.provideService(traced, CurrentExtraction, result)
+  return Option.isSome(result.context) ? Effect.withParentSpan(effect, externalSpan(result.context.value)) : effect
+}
+
+/**
+ * Runs an effect inside one invocation span (kind `server` by default) that continues the extracted context:
+ * the batch contexts are links of that span only, its attributes are {@link invocationAttributes}, and
+ * {@link CurrentExtraction} is provided. The effect's own spans are children of the invocation span.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const withInvocationSpan: {
+  (
+    name: string,
+    result: ExtractionResult,
+    options?: InvocationSpanOptions
+  ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, Exclude<R, CurrentExtraction>>
+  <A, E, R>(
+    self: Effect.Effect<A, E, R>,
+    name: string,
+    result: ExtractionResult,
+    options?: InvocationSpanOptions
+  ): Effect.Effect<A, E, Exclude<R, CurrentExtraction>>
+} = dual(
+  (args) => Effect.isEffect(args[0]),
+  <A, E, R>(self: Effect.Effect<A, E, R>, name: string, result: ExtractionResult, options?: InvocationSpanOptions) =>
+    applyInvocation(self, name, result, options)
+)
 
 /**
  * Extracts the upstream context of an invocation with the {@link ExtractorChain.ExtractorChain} in the context
