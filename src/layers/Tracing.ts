@@ -162,6 +162,28 @@ export const upstreamContext = (span: Tracer.AnySpan): Option.Option<TraceContex
 }
 
 /**
+ * The key of {@link SpanContextSource}'s method.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const SpanContextSourceTypeId: unique symbol = Symbol.for("effect-datadog-lambda/Tracing/SpanContextSource")
+
+/**
+ * A span that knows its own Datadog context better than its ids say: a tracer whose spans are Datadog spans
+ * (`DdTraceTracer`) implements it, so {@link spanContext} reports the tracer's sampling decision and trace tags.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export interface SpanContextSource {
+  readonly [SpanContextSourceTypeId]: () => Option.Option<TraceContext.TraceContext>
+}
+
+const isSpanContextSource = (span: Tracer.AnySpan): span is Tracer.AnySpan & SpanContextSource =>
+  SpanContextSourceTypeId in span
+
+/**
  * The span attribute that overrides the sampling priority written for a span (dd-trace honours the same tag):
  * `2` keeps the trace, `-1` drops it.
  *
@@ -185,11 +207,14 @@ const priorityOverride = (span: Tracer.AnySpan): number | undefined => {
  * with no extracted ancestor. `None` when the span's ids are not 32/16 lower-case hex.
  *
  * Effect's built-in tracer marks every span sampled; the upstream priority is what carries an upstream "drop".
+ * A span that is a {@link SpanContextSource} (a `DdTraceTracer` span) reports its own context instead: the ids,
+ * sampling decision, origin and `_dd.p.*` tags dd-trace itself would propagate.
  *
  * @since 0.1.0
  * @category tracing
  */
 export const spanContext = (span: Tracer.AnySpan): Option.Option<TraceContext.TraceContext> => {
+  if (isSpanContextSource(span)) return span[SpanContextSourceTypeId]()
   const ids = Ids.fromW3cTraceId(span.traceId)
   if (ids === undefined || !Ids.isHex16(span.spanId) || span.spanId === "0000000000000000") return Option.none()
   const upstream = Option.getOrUndefined(upstreamContext(span))
@@ -265,7 +290,8 @@ export const withExtraction: {
  * or `none`) and the upstream's `_dd.p.*` propagation tags (`_dd.p.tid` included).
  *
  * The tags are for tracers that cannot take them from the parent: dd-trace's OpenTelemetry bridge starts a
- * remote parent with no trace tags, and an attribute is how they still reach the trace chunk.
+ * remote parent with no trace tags, and an attribute is how they still reach the trace chunk. `DdTraceTracer`
+ * carries them on the trace itself and ignores these attributes.
  *
  * @since 0.1.0
  * @category tracing

@@ -1,0 +1,177 @@
+// DdTraceTracer over real dd-trace in this process, checked on what a loopback agent decodes: parent chain,
+// trace tags, sampling, tags, links, errors and dd-trace's scope.
+import { afterAll, assert, describe, it } from "@effect/vitest"
+import tracer from "dd-trace"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import type * as Tracer from "effect/Tracer"
+import * as TraceContext from "../../src/domain/TraceContext.js"
+import * as DdTraceTracer from "../../src/layers/DdTraceTracer.js"
+import * as Tracing from "../../src/layers/Tracing.js"
+import { extractionResult } from "../support/otel.js"
+import * as TestAgent from "../support/TestAgent.js"
+
+const agent = await TestAgent.start()
+afterAll(() => agent.close())
+
+tracer.init({ url: agent.url, flushInterval: 0, plugins: false, startupLogs: false, service: "dd-tracer-test" })
+
+const TracerLive = DdTraceTracer.layer(tracer)
+const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.provide(effect, TracerLive)
+
+let traceIds = 7_000_000_000_000_000_000n
+const upstream = (fields: Partial<TraceContext.Fields> = {}) =>
+  TraceContext.make({
+    traceId: String(++traceIds),
+    parentId: "4242424242",
+    samplingPriority: 2,
+    origin: "synthetics",
+    traceIdHigh: "6a5f3e2100000000",
+    tags: { "_dd.p.tid": "6a5f3e2100000000", "_dd.p.dm": "-4" },
+    source: "http",
+    ...fields
+  })
+
+const chunkOf = (traceId: string) => TestAgent.waitForChunk(agent, (chunk) => chunk.spans[0]?.trace_id === traceId)
+
+const hex16 = (decimal: string) => BigInt(decimal).toString(16).padStart(16, "0")
+
+describe("DdTraceTracer", () => {
+  it.effect("continues an extracted context: ids, parent chain, priority, origin and every _dd.p.* tag", () =>
+    Effect.gen(function*() {
+      const context = upstream()
+      const [outer, inner] = yield* Effect.zip(
+        Effect.currentSpan,
+        Effect.currentSpan.pipe(Effect.withSpan("inner"))
+      ).pipe(Effect.withSpan("outer", { kind: "server" }), Tracing.withExtraction(extractionResult(context)), run)
+      const chunk = yield* chunkOf(context.traceId)
+      const outerSpan = TestAgent.spanNamed(chunk, "outer")
+      const innerSpan = TestAgent.spanNamed(chunk, "inner")
+      assert.strictEqual(outerSpan.parent_id, context.parentId)
+      assert.strictEqual(innerSpan.parent_id, outerSpan.span_id)
+      const first = chunk.spans[0]!
+      assert.strictEqual(first.meta["_dd.p.tid"], "6a5f3e2100000000")
+      assert.strictEqual(first.meta["_dd.p.dm"], "-4")
+      for (const span of chunk.spans) {
+        assert.strictEqual(span.metrics._sampling_priority_v1, 2)
+        assert.strictEqual(span.meta["_dd.origin"], "synthetics")
+      }
+      assert.strictEqual(outerSpan.meta["span.kind"], "server")
+      assert.strictEqual(innerSpan.meta["span.kind"], "internal")
+      // Effect's ids are dd-trace's: what Effect injects as traceparent is what dd-trace sent.
+      assert.strictEqual(outer.traceId, `6a5f3e2100000000${hex16(context.traceId)}`)
+      assert.strictEqual(outer.spanId, hex16(outerSpan.span_id))
+      assert.strictEqual(inner.spanId, hex16(innerSpan.span_id))
+    }))
+
+  it.effect("keeps upstream decisions 0 and -1 and leaves an undecided upstream to dd-trace's sampler", () =>
+    Effect.gen(function*() {
+      const priorities: Array<number | undefined> = [0, -1, undefined]
+      const contexts = priorities.map((samplingPriority) =>
+        upstream({ samplingPriority, tags: { "_dd.p.tid": "6a5f3e2100000000" }, origin: undefined })
+      )
+      for (const context of contexts) {
+        yield* Effect.void.pipe(Effect.withSpan("sampled"), Tracing.withExtraction(extractionResult(context)), run)
+      }
+      const [dropped, rejected, undecided] = yield* Effect.forEach(contexts, (context) => chunkOf(context.traceId))
+      assert.strictEqual(dropped!.spans[0]!.metrics._sampling_priority_v1, 0)
+      assert.strictEqual(rejected!.spans[0]!.metrics._sampling_priority_v1, -1)
+      // No rule and no agent rate: dd-trace's default decision, with its mechanism (-0: agent rate).
+      assert.strictEqual(undecided!.spans[0]!.metrics._sampling_priority_v1, 1)
+      assert.strictEqual(undecided!.spans[0]!.meta["_dd.p.dm"], "-0")
+    }))
+
+  it.effect("turns attributes into tags (not _dd.p.*, the trace's own) and links into span links", () =>
+    Effect.gen(function*() {
+      const context = upstream()
+      const linked = upstream({ traceIdHigh: undefined, tags: {}, samplingPriority: 1 })
+      const link: Tracer.SpanLink = {
+        _tag: "SpanLink",
+        span: Tracing.externalSpan(linked),
+        attributes: { "datadog.source": "sqs" }
+      }
+      yield* Effect.void.pipe(
+        Effect.withSpan("tagged", {
+          attributes: { "order.id": "o-1", count: 3, flag: true, "_dd.p.dm": "-99" },
+          links: [link]
+        }),
+        Tracing.withExtraction(extractionResult(context)),
+        run
+      )
+      const span = TestAgent.spanNamed(yield* chunkOf(context.traceId), "tagged")
+      assert.strictEqual(span.meta["order.id"], "o-1")
+      assert.strictEqual(span.metrics.count, 3)
+      assert.strictEqual(span.metrics.flag, 1)
+      assert.strictEqual(span.meta["_dd.p.dm"], "-4")
+      assert.deepStrictEqual(TestAgent.spanLinks(span).map((l) => [l.trace_id, l.span_id, l.attributes, l.flags]), [
+        [`0000000000000000${hex16(linked.traceId)}`, hex16(linked.parentId), { "datadog.source": "sqs" }, 1]
+      ])
+    }))
+
+  it.effect("marks failures from the Cause, and not interruptions", () =>
+    Effect.gen(function*() {
+      const failing = upstream()
+      const interrupted = upstream()
+      class OrderRejected extends Error {
+        override readonly name = "OrderRejected"
+      }
+      yield* Effect.fail(new OrderRejected("no stock")).pipe(
+        Effect.withSpan("failing"),
+        Tracing.withExtraction(extractionResult(failing)),
+        run,
+        Effect.exit
+      )
+      yield* Effect.interrupt.pipe(
+        Effect.withSpan("interrupted"),
+        Tracing.withExtraction(extractionResult(interrupted)),
+        run,
+        Effect.exit
+      )
+      const span = TestAgent.spanNamed(yield* chunkOf(failing.traceId), "failing")
+      assert.strictEqual(span.error, 1)
+      assert.strictEqual(span.meta["error.type"], "OrderRejected")
+      assert.strictEqual(span.meta["error.message"], "no stock")
+      assert.include(span.meta["error.stack"], "OrderRejected: no stock")
+      const quiet = TestAgent.spanNamed(yield* chunkOf(interrupted.traceId), "interrupted")
+      assert.strictEqual(quiet.error, 0)
+      assert.isUndefined(quiet.meta["error.type"])
+    }))
+
+  it.effect("keeps the Effect span active in dd-trace's scope, across async steps", () =>
+    Effect.gen(function*() {
+      const context = upstream()
+      const seen = yield* Effect.gen(function*() {
+        const before = yield* Effect.sync(() => tracer.scope().active()?.context().toSpanId())
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+        const after = yield* Effect.sync(() => tracer.scope().active()?.context().toSpanId())
+        yield* Effect.sync(() => tracer.trace("dd-child", () => undefined))
+        return { before, after }
+      }).pipe(Effect.withSpan("active"), Tracing.withExtraction(extractionResult(context)), run)
+      const outside = yield* Effect.sync(() => tracer.scope().active()).pipe(run)
+      const chunk = yield* chunkOf(context.traceId)
+      const active = TestAgent.spanNamed(chunk, "active")
+      assert.deepStrictEqual(seen, { before: active.span_id, after: active.span_id })
+      assert.strictEqual(TestAgent.spanNamed(chunk, "dd-child").parent_id, active.span_id)
+      assert.isNull(outside)
+    }))
+
+  it.effect("reports dd-trace's own context for injection (Tracing.spanContext)", () =>
+    Effect.gen(function*() {
+      const context = upstream({ samplingPriority: undefined })
+      const [span, injected] = yield* Effect.zip(Effect.currentSpan, Tracing.currentSpanContext).pipe(
+        Effect.withSpan("injecting"),
+        Tracing.withExtraction(extractionResult(context)),
+        run
+      )
+      const value = Option.getOrThrow(injected)
+      const sent = TestAgent.spanNamed(yield* chunkOf(context.traceId), "injecting")
+      assert.strictEqual(value.traceId, context.traceId)
+      assert.deepStrictEqual(value.traceIdHigh, Option.some("6a5f3e2100000000"))
+      assert.strictEqual(value.parentId, sent.span_id)
+      assert.deepStrictEqual(value.samplingPriority, Option.some(sent.metrics._sampling_priority_v1))
+      assert.deepStrictEqual(value.origin, Option.some("synthetics"))
+      assert.strictEqual(value.tags["_dd.p.dm"], sent.meta["_dd.p.dm"])
+      assert.strictEqual(value.source, "http")
+      assert.isTrue(span.sampled)
+    }))
+})
