@@ -1,13 +1,18 @@
 // DdTraceTracer over real dd-trace in this process, checked on what a loopback agent decodes: parent chain,
-// trace tags, sampling, tags, links, errors and dd-trace's scope.
+// trace tags, sampling, tags, links, errors, dd-trace's scope, and joining a span dd-trace already has active.
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import tracer from "dd-trace"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
 import * as TraceContext from "../../src/domain/TraceContext.js"
 import * as DdTraceTracer from "../../src/layers/DdTraceTracer.js"
+import * as DefaultChain from "../../src/layers/DefaultChain.js"
+import * as LambdaTracing from "../../src/layers/LambdaTracing.js"
+import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import * as Tracing from "../../src/layers/Tracing.js"
+import * as CurrentExtraction from "../../src/services/CurrentExtraction.js"
 import { extractionResult } from "../support/otel.js"
 import * as TestAgent from "../support/TestAgent.js"
 
@@ -173,5 +178,59 @@ describe("DdTraceTracer", () => {
       assert.strictEqual(value.tags["_dd.p.dm"], sent.meta["_dd.p.dm"])
       assert.strictEqual(value.source, "http")
       assert.isTrue(span.sampled)
+    }))
+})
+
+describe("LambdaTracing under a span dd-trace already has active", () => {
+  const headers = (traceId: string) => ({
+    headers: { "x-datadog-trace-id": traceId, "x-datadog-parent-id": "77", "x-datadog-sampling-priority": "2" }
+  })
+  const layer = Layer.merge(TracerLive, DefaultChain.layer.pipe(Layer.provide(NativePropagator.layer())))
+  const app = (_event: unknown, _context: unknown) =>
+    Effect.zip(CurrentExtraction.get, Effect.currentSpan).pipe(Effect.withSpan("handler-work"))
+
+  it.effect("joins it: no second aws.lambda, no extraction, and the attempts say so", () =>
+    Effect.gen(function*() {
+      const handler = LambdaTracing.withExtraction(app, { spanName: "aws.lambda" })
+      // As datadog-lambda-js does: the invocation runs inside a dd-trace `aws.lambda` span (here a new trace).
+      const { ids, result } = yield* Effect.promise(() =>
+        tracer.trace("aws.lambda", async (span) => {
+          const [extraction] = await Effect.runPromise(Effect.provide(handler(headers("555"), {}), layer))
+          return { ids: [span.context().toTraceId(), span.context().toSpanId()], result: Option.getOrThrow(extraction) }
+        })
+      )
+      const chunk = yield* chunkOf(ids[0]!)
+      assert.deepStrictEqual(chunk.spans.map((span) => span.name).sort(), ["aws.lambda", "handler-work"])
+      assert.strictEqual(TestAgent.spanNamed(chunk, "handler-work").parent_id, ids[1])
+      assert.deepStrictEqual(result.attempts.map((attempt) => attempt.extractor), ["dd-trace-span"])
+      const joined = Option.getOrThrow(result.context)
+      assert.deepStrictEqual([joined.traceId, joined.parentId, joined.source], [ids[0], ids[1], "dd-trace-span"])
+    }))
+
+  it.effect("runs the chain too when asked, and extracts as usual when told to ignore the active span", () =>
+    Effect.gen(function*() {
+      const joinAndExtract = LambdaTracing.withExtraction(app, {
+        spanName: "aws.lambda",
+        activeSpan: "join-and-extract"
+      })
+      const ignore = LambdaTracing.withExtraction(app, { spanName: "aws.lambda", activeSpan: "ignore" })
+      const [extracted, ignored] = yield* Effect.promise(() =>
+        tracer.trace("aws.lambda", () =>
+          Promise.all([
+            Effect.runPromise(Effect.provide(joinAndExtract(headers("556"), {}), layer)),
+            Effect.runPromise(Effect.provide(ignore(headers("557"), {}), layer))
+          ]))
+      )
+      const both = Option.getOrThrow(extracted[0])
+      assert.deepStrictEqual(both.attempts.slice(0, 2).map((a) => [a.extractor, a.outcome]), [
+        ["dd-trace-span", "found"],
+        ["durable-checkpoint", "none"]
+      ])
+      assert.deepStrictEqual(Option.map(both.context, (c) => c.traceId), Option.some("556"))
+      const chunk = yield* chunkOf("557")
+      const lambda = TestAgent.spanNamed(chunk, "aws.lambda")
+      assert.strictEqual(lambda.parent_id, "77")
+      assert.strictEqual(TestAgent.spanNamed(chunk, "handler-work").parent_id, lambda.span_id)
+      assert.deepStrictEqual(Option.map(Option.getOrThrow(ignored[0]).context, (c) => c.source), Option.some("http"))
     }))
 })
