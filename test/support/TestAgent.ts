@@ -58,7 +58,7 @@ const stringMap = (value: unknown, lookup: (raw: unknown) => string): Record<str
   if (value instanceof Map) {
     for (const [key, entry] of value) out[lookup(key)] = lookup(entry)
   } else if (typeof value === "object" && value !== null) {
-    for (const [key, entry] of Object.entries(value)) out[key] = lookup(entry)
+    for (const [key, entry] of Object.entries(value)) out[lookup(key)] = lookup(entry)
   }
   return out
 }
@@ -68,7 +68,7 @@ const numberMap = (value: unknown, lookup: (raw: unknown) => string): Record<str
   if (value instanceof Map) {
     for (const [key, entry] of value) out[lookup(key)] = toNumber(entry)
   } else if (typeof value === "object" && value !== null) {
-    for (const [key, entry] of Object.entries(value)) out[key] = toNumber(entry)
+    for (const [key, entry] of Object.entries(value)) out[lookup(key)] = toNumber(entry)
   }
   return out
 }
@@ -91,7 +91,8 @@ const fromV04 = (raw: Record<string, unknown>): AgentSpan => ({
 })
 
 const fromV05 = (raw: ReadonlyArray<unknown>, strings: ReadonlyArray<string>): AgentSpan => {
-  const text = (index: unknown): string => strings[toNumber(index)] ?? ""
+  // Map keys decode as strings ("3"), values as numbers: both are indices into the string table.
+  const text = (index: unknown): string => strings[Number(index)] ?? ""
   return {
     service: text(raw[0]),
     name: text(raw[1]),
