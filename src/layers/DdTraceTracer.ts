@@ -21,7 +21,11 @@
  * - **Scope.** While an Effect span's effect runs, dd-trace's scope has that span active, so the spans dd-trace's
  *   integrations open there (an outbound `http` call, an AWS SDK call) are its children and carry its context
  *   downstream. Effect's run loop asks the tracer for the context of every step it runs; the scope is switched
- *   only when the active span is not already the right one.
+ *   (`activate`, there and back) only when the active span is not already the right one. That is the case for
+ *   the steps of a span up to its first asynchronous one, unless it was opened with `Tracing.withScopedSpan` (as
+ *   the handler wrappers open their invocation span): that starts the span's effect after one asynchronous hop
+ *   taken with the span active. Once the fiber has left this tracer's spans, the dd-trace span that was active
+ *   around them is put back, if there was one.
  *
  * dd-trace is used through its public API (`startSpan` with `childOf`, `tags` and `links`; `extract`; `inject`;
  * `span.context()`, `setTag`, `addLink`, `finish`; `scope().active()` and `scope().activate()`), plus the
@@ -145,12 +149,18 @@ const injectedStyles: NativeExtraction.Options = {
   maxTagsLength: DatadogHeaders.MAX_TAGS_LENGTH
 }
 
-// dd-trace's scope has no way to make no span active but activating `null` over the current store.
-const activateOuter = <X>(scope: DdScope, outer: DdSpan | null, f: () => X): X => scope.activate(outer as DdSpan, f)
+// One asynchronous hop taken with `span` active in dd-trace's scope: the fiber resumes from a callback registered
+// there, so the steps that follow run with `span` already active.
+const hop = (scope: DdScope, span: DdSpan): Effect.Effect<void> =>
+  Effect.async<void>((resume) => {
+    scope.activate(span, () => {
+      Promise.resolve().then(() => resume(Effect.void))
+    })
+  })
 
 const EMPTY_LINKS: ReadonlyArray<Tracer.SpanLink> = []
 
-class Span implements Tracer.Span, Tracing.SpanContextSource {
+class Span implements Tracer.Span, Tracing.SpanContextSource, Tracing.SpanScope {
   readonly _tag = "Span"
   readonly attributes = new Map<string, unknown>()
   status: Tracer.SpanStatus
@@ -224,6 +234,10 @@ class Span implements Tracer.Span, Tracing.SpanContextSource {
     this.dd.finish()
   }
 
+  [Tracing.SpanScopeTypeId](): Effect.Effect<void> {
+    return hop(this.scope, this.dd)
+  }
+
   [Tracing.SpanContextSourceTypeId](): Option.Option<TraceContext.TraceContext> {
     const headers: Record<string, string> = {}
     this.tracer.inject(this.dd, "text_map", headers)
@@ -286,9 +300,6 @@ const externalContext = (tracer: DdTrace, span: Tracer.AnySpan): DdSpanContext |
 // The Effect span of every dd-trace span this module started.
 const spans = new WeakMap<DdSpan, Span>()
 
-const isDdSpan = (value: unknown): value is DdSpan =>
-  typeof value === "object" && value !== null && typeof (value as DdSpan).finish === "function"
-
 const ddSpanOf = (span: Tracer.AnySpan): DdSpan | undefined =>
   span instanceof Span
     ? span.dd
@@ -326,14 +337,15 @@ const startSpan = (
   root: boolean
 ): Span => {
   const parentSpan = Option.getOrUndefined(parent)
-  const childOf = parentSpan === undefined ? root ? null : scope.active() : parentOf(tracer, parentSpan) ?? null
+  // The dd-trace span to have active once the fiber has left every span of this tracer: the one active when the
+  // outermost of them started.
+  const outer = parentSpan instanceof Span ? parentSpan.outer : scope.active()
+  const childOf = parentSpan === undefined ? root ? null : outer : parentOf(tracer, parentSpan) ?? null
   const ddLinks = toDdLinks(tracer, links)
   const options: DdStartOptions = ddLinks === undefined
     ? { childOf, tags: { "span.kind": kind } }
     : { childOf, tags: { "span.kind": kind }, links: ddLinks }
   const dd = tracer.startSpan(name, options)
-  // The dd-trace span to have active once the fiber has left every span of this tracer: the one outside them.
-  const outer = parentSpan instanceof Span ? parentSpan.outer : isDdSpan(childOf) ? childOf : null
   const span = new Span(
     tracer,
     scope,
@@ -379,12 +391,13 @@ export const fromDdTrace = (tracer: DdTrace, fallback: Tracer.Tracer): Tracer.Tr
         scope = tracer.scope()
       }
       // Outside this tracer's spans, a fiber resumed by a callback registered inside one of them still runs with
-      // that (finished) span active: put back the span that was active outside them.
+      // that (finished) span active: put back the dd-trace span that was active around them. When there was none,
+      // the finished span stays (a span opened there is then in the same trace rather than a new one).
       const active = scope.active()
-      const left = active === null ? undefined : spans.get(active)
-      return left === undefined
+      const outer = active === null ? null : spans.get(active)?.outer ?? null
+      return outer === null || outer === active
         ? fallback.context(f, fiber)
-        : activateOuter(scope, left.outer, () => fallback.context(f, fiber))
+        : scope.activate(outer, () => fallback.context(f, fiber))
     }
   })
 }

@@ -184,6 +184,55 @@ const isSpanContextSource = (span: Tracer.AnySpan): span is Tracer.AnySpan & Spa
   SpanContextSourceTypeId in span
 
 /**
+ * The key of {@link SpanScope}'s method.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const SpanScopeTypeId: unique symbol = Symbol.for("effect-datadog-lambda/Tracing/SpanScope")
+
+/**
+ * A span that lives in a scope of its tracer's own (dd-trace's, for `DdTraceTracer`): its method is an effect that
+ * resumes the fiber in that scope with the span active, so the steps that follow need no switch of scope.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export interface SpanScope {
+  readonly [SpanScopeTypeId]: () => Effect.Effect<void>
+}
+
+const isSpanScope = (span: Tracer.AnySpan): span is Tracer.AnySpan & SpanScope => SpanScopeTypeId in span
+
+/**
+ * `Effect.withSpan` that, once the span has started, enters its tracer's scope before `self` runs, when the span
+ * has one ({@link SpanScope}): with `DdTraceTracer`, one asynchronous hop with the span active in dd-trace's scope
+ * instead of a switch of scope there and back on each step of `self` up to its first asynchronous one. With any
+ * other tracer it is `Effect.withSpan`.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const withScopedSpan: {
+  (
+    name: string,
+    options?: Tracer.SpanOptions
+  ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, Exclude<R, Tracer.ParentSpan>>
+  <A, E, R>(
+    self: Effect.Effect<A, E, R>,
+    name: string,
+    options?: Tracer.SpanOptions
+  ): Effect.Effect<A, E, Exclude<R, Tracer.ParentSpan>>
+} = dual(
+  (args) => Effect.isEffect(args[0]),
+  <A, E, R>(self: Effect.Effect<A, E, R>, name: string, options?: Tracer.SpanOptions) =>
+    Effect.useSpan(name, options ?? {}, (span) => {
+      const body = Effect.withParentSpan(self, span)
+      return isSpanScope(span) ? Effect.zipRight(span[SpanScopeTypeId](), body) : body
+    })
+)
+
+/**
  * The span attribute that overrides the sampling priority written for a span (dd-trace honours the same tag):
  * `2` keeps the trace, `-1` drops it.
  *
@@ -331,8 +380,10 @@ const applyInvocation = <A, E, R>(
   const attributes = options?.attributes === undefined
     ? invocationAttributes(result)
     : { ...invocationAttributes(result), ...options.attributes }
-  const traced = Effect.withSpan(self, name, {
+  const traced = withScopedSpan(self, name, {
     kind: options?.kind ?? "server",
+    // The stack of this call is the library's, not the app's: not worth capturing on every invocation.
+    captureStackTrace: false,
     attributes,
     ...(spanLinks.length === 0 ? {} : { links: spanLinks })
   })
@@ -343,7 +394,8 @@ const applyInvocation = <A, E, R>(
 /**
  * Runs an effect inside one invocation span (kind `server` by default) that continues the extracted context:
  * the batch contexts are links of that span only, its attributes are {@link invocationAttributes}, and
- * {@link CurrentExtraction} is provided. The effect's own spans are children of the invocation span.
+ * {@link CurrentExtraction} is provided. The effect's own spans are children of the invocation span. The span is
+ * opened with {@link withScopedSpan}.
  *
  * @since 0.1.0
  * @category tracing

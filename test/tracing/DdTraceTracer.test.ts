@@ -142,22 +142,46 @@ describe("DdTraceTracer", () => {
       assert.isUndefined(quiet.meta["error.type"])
     }))
 
-  it.effect("keeps the Effect span active in dd-trace's scope, across async steps", () =>
+  it.effect("keeps the Effect span active in dd-trace's scope, across async steps, and the outer span after it", () =>
     Effect.gen(function*() {
       const context = upstream()
-      const seen = yield* Effect.gen(function*() {
-        const before = yield* Effect.sync(() => tracer.scope().active()?.context().toSpanId())
-        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
-        const after = yield* Effect.sync(() => tracer.scope().active()?.context().toSpanId())
-        yield* Effect.sync(() => tracer.trace("dd-child", () => undefined))
-        return { before, after }
-      }).pipe(Effect.withSpan("active"), Tracing.withExtraction(extractionResult(context)), run)
-      const outside = yield* Effect.sync(() => tracer.scope().active()).pipe(run)
+      const effect = Effect.gen(function*() {
+        const seen = yield* Effect.gen(function*() {
+          const before = yield* Effect.sync(() => tracer.scope().active()?.context().toSpanId())
+          yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+          const after = yield* Effect.sync(() => tracer.scope().active()?.context().toSpanId())
+          yield* Effect.sync(() => tracer.trace("dd-child", () => undefined))
+          return { before, after }
+        }).pipe(Effect.withSpan("active"), Tracing.withExtraction(extractionResult(context)))
+        // Resumed by a callback registered inside "active", the fiber is back under the span around it.
+        const outside = yield* Effect.sync(() => tracer.scope().active()?.context().toSpanId())
+        return { seen, outside }
+      }).pipe(run)
+      // A dd-trace span around the whole program, as a wrapper around the handler would open.
+      const { outer, result } = yield* Effect.promise(() =>
+        tracer.trace(
+          "outer",
+          async (span) => ({ outer: span.context().toSpanId(), result: await Effect.runPromise(effect) })
+        )
+      )
       const chunk = yield* chunkOf(context.traceId)
       const active = TestAgent.spanNamed(chunk, "active")
-      assert.deepStrictEqual(seen, { before: active.span_id, after: active.span_id })
+      assert.deepStrictEqual(result.seen, { before: active.span_id, after: active.span_id })
       assert.strictEqual(TestAgent.spanNamed(chunk, "dd-child").parent_id, active.span_id)
-      assert.isNull(outside)
+      assert.strictEqual(result.outside, outer)
+    }))
+
+  it.effect("Tracing.withScopedSpan starts its effect with the span already active (the same span either way)", () =>
+    Effect.gen(function*() {
+      const context = upstream()
+      const active = Effect.sync(() => tracer.scope().active()?.context().toSpanId())
+      const [scoped, plain] = yield* Effect.zip(
+        active.pipe(Tracing.withScopedSpan("scoped")),
+        active.pipe(Effect.withSpan("plain"))
+      ).pipe(Effect.withSpan("both"), Tracing.withExtraction(extractionResult(context)), run)
+      const chunk = yield* chunkOf(context.traceId)
+      assert.strictEqual(scoped, TestAgent.spanNamed(chunk, "scoped").span_id)
+      assert.strictEqual(plain, TestAgent.spanNamed(chunk, "plain").span_id)
     }))
 
   it.effect("reports dd-trace's own context for injection (Tracing.spanContext)", () =>
