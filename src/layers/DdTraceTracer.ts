@@ -46,6 +46,7 @@ import * as Tracer from "effect/Tracer"
 import * as Carrier from "../domain/Carrier.js"
 import * as DatadogHeaders from "../domain/DatadogHeaders.js"
 import { TracerUnavailable } from "../domain/Errors.js"
+import type { Attempt } from "../domain/ExtractionResult.js"
 import type { ExtractorName } from "../domain/ExtractorName.js"
 import * as Ids from "../domain/Ids.js"
 import * as NativeExtraction from "../domain/NativeExtraction.js"
@@ -521,3 +522,30 @@ export const parentSpan = (
     })
   }
 }
+
+/**
+ * The span dd-trace has active right now as an Effect parent ({@link parentSpan} of {@link activeSpan}), for a
+ * handler wrapper that joins it rather than extracting a second time; `undefined` when there is none.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const joinActiveSpan = (): ReturnType<typeof parentSpan> => {
+  const active = activeSpan()
+  return active === undefined ? undefined : parentSpan(active)
+}
+
+/**
+ * The attempt a handler wrapper records when it joined the active span: `dd-trace-span`, found, and whether the
+ * chain ran as well.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const joinedAttempt = (extracted: boolean): Attempt => ({
+  extractor: "dd-trace-span",
+  outcome: "found",
+  detail: extracted
+    ? "joined the span dd-trace had active (datadog-lambda-js's aws.lambda); the chain ran as well"
+    : "joined the span dd-trace had active (datadog-lambda-js's aws.lambda); no extraction"
+})

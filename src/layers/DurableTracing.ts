@@ -42,6 +42,10 @@
  * this event). Both are needed: the plugin can be enabled while the SDK was loaded uninstrumented (CommonJS, or
  * imported before dd-trace), in which case nobody else would write.
  *
+ * Under the Datadog Lambda layer's `datadog()` wrapper (dd-trace already has `aws.lambda` active, continuing the
+ * checkpoint datadog-lambda-js read itself), the invocation span is opened as that span's child and the chain does
+ * not run (see {@link Options.activeSpan}): one trace chunk, and the attempts say so (`dd-trace-span`).
+ *
  * The SDK is imported lazily on the first invocation, so importing this module never requires it.
  *
  * @since 0.1.0
@@ -75,6 +79,7 @@ import * as CheckpointWriter from "../services/CheckpointWriter.js"
 import { CurrentExtraction } from "../services/CurrentExtraction.js"
 import * as DurableState from "../services/DurableState.js"
 import * as ExtractorChain from "../services/ExtractorChain.js"
+import * as DdTraceTracer from "./DdTraceTracer.js"
 import * as DefaultChain from "./DefaultChain.js"
 import * as Tracing from "./Tracing.js"
 
@@ -135,6 +140,14 @@ export interface Options {
   readonly readLaterPages?: boolean | undefined
   /** Bounds on that paging (default `DurableState.defaultLimits`). */
   readonly pageLimits?: Partial<DurableState.Limits> | undefined
+  /**
+   * When dd-trace already has an active span as the invocation starts (the Datadog Lambda layer's `datadog()`
+   * wrapper has opened `aws.lambda`, after extracting the durable context itself): `"join"` (default) opens the
+   * invocation span as its child and skips the chain ({@link CurrentExtraction} then holds the active span's
+   * context and one `dd-trace-span` attempt); `"join-and-extract"` runs the chain too (its result, after that
+   * attempt); `"ignore"` extracts and parents on the extracted context as without a wrapper.
+   */
+  readonly activeSpan?: "join" | "join-and-extract" | "ignore" | undefined
 }
 
 /**
@@ -369,12 +382,22 @@ const invocation = (
     const initial = envelope.InitialExecutionState
     if (isRecord(initial)) observeOperations(state, initial.Operations)
 
+    // Under a wrapper that already extracted and opened a span (datadog-lambda-js's datadog()), join it.
+    const joined = options.activeSpan === "ignore" ? undefined : DdTraceTracer.joinActiveSpan()
     // Later pages (when `NextMarker` is set) are read through the SDK's own client; their checkpoints also reach
     // the writer's numbering.
     const extract = ExtractorChain.extract(event, lambdaContext)
-    const extraction = yield* options.readLaterPages
-      ? DurableState.withClient(pagingClient(state, transport), options.pageLimits)(extract)
-      : extract
+    const extraction: ExtractionResult = joined !== undefined && options.activeSpan === "join"
+      ? { context: Option.some(joined.context), links: [], attempts: [DdTraceTracer.joinedAttempt(false)] }
+      : yield* Effect.map(
+        options.readLaterPages
+          ? DurableState.withClient(pagingClient(state, transport), options.pageLimits)(extract)
+          : extract,
+        (result) =>
+          joined === undefined
+            ? result
+            : { ...result, attempts: [DdTraceTracer.joinedAttempt(true), ...result.attempts] }
+      )
 
     const attributes: Record<string, unknown> = {
       [DurableMetadata.attributeNames.executionArn]: executionArn,
@@ -397,7 +420,7 @@ const invocation = (
       }
       return output
     }).pipe(
-      Tracing.withInvocationSpan(options.spanName, extraction, { attributes })
+      Tracing.withInvocationSpan(options.spanName, extraction, { attributes, parent: joined?.span })
     )
   })
 
@@ -409,12 +432,14 @@ interface ResolvedOptions {
   readonly spanName: string
   readonly readLaterPages: boolean
   readonly pageLimits: Partial<DurableState.Limits> | undefined
+  readonly activeSpan: "join" | "join-and-extract" | "ignore"
 }
 
 const resolveOptions = (options: Options): ResolvedOptions => ({
   spanName: options.spanName ?? DEFAULT_SPAN_NAME,
   readLaterPages: options.readLaterPages ?? true,
-  pageLimits: options.pageLimits
+  pageLimits: options.pageLimits,
+  activeSpan: options.activeSpan ?? "join"
 })
 
 interface Lazy<A> {

@@ -34,7 +34,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import type { Attempt, ExtractionResult } from "../domain/ExtractionResult.js"
+import type { ExtractionResult } from "../domain/ExtractionResult.js"
 import { CurrentExtraction } from "../services/CurrentExtraction.js"
 import * as ExtractorChain from "../services/ExtractorChain.js"
 import * as DdTraceTracer from "./DdTraceTracer.js"
@@ -75,21 +75,9 @@ export interface Options {
   readonly activeSpan?: "join" | "join-and-extract" | "ignore" | undefined
 }
 
-const joinedAttempt: Attempt = {
-  extractor: "dd-trace-span",
-  outcome: "found",
-  detail: "joined the span dd-trace had active (datadog-lambda-js's aws.lambda); no span opened, no extraction"
-}
-
-const joinedAndExtractingAttempt: Attempt = {
-  extractor: "dd-trace-span",
-  outcome: "found",
-  detail: "joined the span dd-trace had active (datadog-lambda-js's aws.lambda); no span opened"
-}
-
 const join = <A, E, R>(
   run: Effect.Effect<A, E, R>,
-  parent: NonNullable<ReturnType<typeof DdTraceTracer.parentSpan>>,
+  parent: NonNullable<ReturnType<typeof DdTraceTracer.joinActiveSpan>>,
   result: ExtractionResult
 ): Effect.Effect<A, E, Exclude<R, CurrentExtraction>> =>
   Effect.withParentSpan(Effect.provideService(run, CurrentExtraction, result), parent.span)
@@ -109,15 +97,15 @@ export const withExtraction = <T, C, A, E, R>(
   const activeSpan = options.activeSpan ?? "join"
   return (event, context) => {
     const run = Effect.suspend(() => handler(event, context))
-    const active = activeSpan === "ignore" ? undefined : DdTraceTracer.activeSpan()
-    const parent = active === undefined ? undefined : DdTraceTracer.parentSpan(active)
+    const parent = activeSpan === "ignore" ? undefined : DdTraceTracer.joinActiveSpan()
     if (parent !== undefined) {
       if (activeSpan === "join") {
-        return join(run, parent, { context: Option.some(parent.context), links: [], attempts: [joinedAttempt] })
+        const attempts = [DdTraceTracer.joinedAttempt(false)]
+        return join(run, parent, { context: Option.some(parent.context), links: [], attempts })
       }
       return Effect.flatMap(
         ExtractorChain.extract(event, context),
-        (result) => join(run, parent, { ...result, attempts: [joinedAndExtractingAttempt, ...result.attempts] })
+        (result) => join(run, parent, { ...result, attempts: [DdTraceTracer.joinedAttempt(true), ...result.attempts] })
       )
     }
     return Effect.flatMap(

@@ -368,6 +368,8 @@ export interface InvocationSpanOptions {
   readonly attributes?: Record<string, unknown> | undefined
   /** The span's kind (default `server`). */
   readonly kind?: Tracer.SpanKind | undefined
+  /** The parent, instead of the extracted context (e.g. the span dd-trace already had active). */
+  readonly parent?: Tracer.AnySpan | undefined
 }
 
 const applyInvocation = <A, E, R>(
@@ -388,7 +390,9 @@ const applyInvocation = <A, E, R>(
     ...(spanLinks.length === 0 ? {} : { links: spanLinks })
   })
   const effect = Effect.provideService(traced, CurrentExtraction, result)
-  return Option.isSome(result.context) ? Effect.withParentSpan(effect, externalSpan(result.context.value)) : effect
+  const parent = options?.parent ??
+    (Option.isSome(result.context) ? externalSpan(result.context.value) : undefined)
+  return parent === undefined ? effect : Effect.withParentSpan(effect, parent)
 }
 
 /**

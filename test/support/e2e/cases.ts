@@ -215,7 +215,9 @@ export interface Report {
   /** The durable invocations: their statuses and the checkpoints the writer sent. */
   readonly durable: {
     readonly suspend: { readonly status: string; readonly checkpoints: ReadonlyArray<Record<string, string>> }
-    readonly resume: { readonly status: string }
+    /** The resume from dd-trace's `_datadog_0`, alone and under datadog(); extractors of the attempts. */
+    readonly resume: { readonly status: string; readonly attempts: ReadonlyArray<string> }
+    readonly joined: { readonly status: string; readonly attempts: ReadonlyArray<string> }
   }
   readonly ddTraceVersion: string
 }

@@ -90,11 +90,14 @@ const app = (url: string) => (event: TestEvent, _context: unknown) =>
     return { statusCode: 200, body: "{}" }
   }).pipe(Effect.withSpan("inner-child", { attributes: { "test.case": event.testCase, "test.run": event.testRun } }))
 
+let attempts: ReadonlyArray<string> = []
+
 const durableRuns = async (): Promise<Report["durable"]> => {
   const [captured] = readRuns("ddtrace-writer.json")
   const wire = (index: number) =>
     toWire(captured!.invocations[index]!.envelope, { functionName: "my-fn", executionName: "e2e" })
   const workflow = async (event: { readonly userId: string }, ctx: DurableContext) => {
+    attempts = DurableTracing.currentInvocation()?.extraction.attempts.map((attempt) => attempt.extractor) ?? []
     const user = await ctx.step("fetch-user", async () => ({ id: event.userId, name: "Ada" }))
     await ctx.wait("pause", { seconds: 2 })
     return await ctx.step("greet", async () => `hello ${user.name}`)
@@ -126,7 +129,19 @@ const durableRuns = async (): Promise<Report["durable"]> => {
     layer
   })
   const resumed = await resume(wire(1) as never, lambdaContext as never)
-  return { suspend: { status: suspended.Status, checkpoints }, resume: { status: resumed.Status } }
+  const resumeAttempts = attempts
+  // The same resume under datadog(), which extracts the checkpoint itself and opens aws.lambda: joined.
+  const joined = datadog(
+    DurableTracing.withDurableExecution(workflow, { durableExecutionClient: fakeTransport({}) as never }, {
+      layer
+    }) as (event: unknown, context: unknown) => Promise<{ readonly Status: string }>
+  )
+  const joinedOutput = await joined(wire(1), { ...lambdaContext })
+  return {
+    suspend: { status: suspended.Status, checkpoints },
+    resume: { status: resumed.Status, attempts: resumeAttempts },
+    joined: { status: joinedOutput.Status, attempts }
+  }
 }
 
 const flush = (tracer: Tracer): Promise<void> =>
@@ -175,7 +190,8 @@ export const main = async (tracer: Tracer, sampleRate: "0" | "1"): Promise<void>
   }
   const durable = sampleRate === "1" ? await durableRuns() : {
     suspend: { status: "skipped", checkpoints: [] },
-    resume: { status: "skipped" }
+    resume: { status: "skipped", attempts: [] },
+    joined: { status: "skipped", attempts: [] }
   }
   await flush(tracer)
   server.close()
