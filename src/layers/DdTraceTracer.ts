@@ -22,8 +22,8 @@
  *   integrations open there (an outbound `http` call, an AWS SDK call) are its children and carry its context
  *   downstream. Effect's run loop asks the tracer for the context of every step it runs; the scope is switched
  *   (`activate`, there and back) only when the active span is not already the right one. That is the case for
- *   the steps of a span up to its first asynchronous one, unless it was opened with `Tracing.withScopedSpan` (as
- *   the handler wrappers open their invocation span): that starts the span's effect after one asynchronous hop
+ *   the steps of a span up to its first asynchronous one, except in an invocation span
+ *   (`Tracing.withInvocationSpan`, which the handler wrappers use): its effect starts after one asynchronous hop
  *   taken with the span active. Once the fiber has left this tracer's spans, the dd-trace span that was active
  *   around them is put back, if there was one.
  *

@@ -204,33 +204,20 @@ export interface SpanScope {
 
 const isSpanScope = (span: Tracer.AnySpan): span is Tracer.AnySpan & SpanScope => SpanScopeTypeId in span
 
-/**
- * `Effect.withSpan` that, once the span has started, enters its tracer's scope before `self` runs, when the span
- * has one ({@link SpanScope}): with `DdTraceTracer`, one asynchronous hop with the span active in dd-trace's scope
- * instead of a switch of scope there and back on each step of `self` up to its first asynchronous one. With any
- * other tracer it is `Effect.withSpan`.
- *
- * @since 0.1.0
- * @category tracing
- */
-export const withScopedSpan: {
-  (
-    name: string,
-    options?: Tracer.SpanOptions
-  ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, Exclude<R, Tracer.ParentSpan>>
-  <A, E, R>(
-    self: Effect.Effect<A, E, R>,
-    name: string,
-    options?: Tracer.SpanOptions
-  ): Effect.Effect<A, E, Exclude<R, Tracer.ParentSpan>>
-} = dual(
-  (args) => Effect.isEffect(args[0]),
-  <A, E, R>(self: Effect.Effect<A, E, R>, name: string, options?: Tracer.SpanOptions) =>
-    Effect.useSpan(name, options ?? {}, (span) => {
-      const body = Effect.withParentSpan(self, span)
-      return isSpanScope(span) ? Effect.zipRight(span[SpanScopeTypeId](), body) : body
-    })
-)
+// `Effect.withSpan` that, once the span has started, enters its tracer's scope before `self` runs, when the span has
+// one (`SpanScope`): with `DdTraceTracer`, one asynchronous hop with the span active in dd-trace's scope instead of a
+// switch of scope there and back on each synchronous step of `self`. Only for the outermost span of a fiber (the
+// invocation span): the fiber stays in the span's scope after it, and a hop taken while Effect's scheduler is
+// already running resumes in the scheduler's context (then the tracer switches per step, as without the hop).
+const withScopedSpan = <A, E, R>(
+  self: Effect.Effect<A, E, R>,
+  name: string,
+  options: Tracer.SpanOptions
+): Effect.Effect<A, E, Exclude<R, Tracer.ParentSpan>> =>
+  Effect.useSpan(name, options, (span) => {
+    const body = Effect.withParentSpan(self, span)
+    return isSpanScope(span) ? Effect.zipRight(span[SpanScopeTypeId](), body) : body
+  })
 
 /**
  * The span attribute that overrides the sampling priority written for a span (dd-trace honours the same tag):
@@ -398,8 +385,8 @@ const applyInvocation = <A, E, R>(
 /**
  * Runs an effect inside one invocation span (kind `server` by default) that continues the extracted context:
  * the batch contexts are links of that span only, its attributes are {@link invocationAttributes}, and
- * {@link CurrentExtraction} is provided. The effect's own spans are children of the invocation span. The span is
- * opened with {@link withScopedSpan}.
+ * {@link CurrentExtraction} is provided. The effect's own spans are children of the invocation span. With a tracer
+ * whose spans have their own scope ({@link SpanScope}: `DdTraceTracer`), the effect starts in that scope.
  *
  * @since 0.1.0
  * @category tracing
