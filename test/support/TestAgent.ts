@@ -218,7 +218,7 @@ export const spanNamed = (chunk: Chunk, name: string): AgentSpan => {
   return found[0]!
 }
 
-/** The span links of a span (`_dd.span_links` JSON, or the `span_links` field of newer encoders). */
+/** The span links of a span: the `_dd.span_links` JSON dd-trace 5 and 6 write into its meta. */
 export const spanLinks = (span: AgentSpan): ReadonlyArray<{
   readonly trace_id: string
   readonly span_id: string
