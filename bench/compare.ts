@@ -10,12 +10,19 @@
  * `--json` prints one line per case and propagator, {"case","ours_us","peer_us","ratio"}, and nothing else on
  * stdout. Without it, a table (with `--all-modes`, one column per way of running ours).
  *
+ * The `invocation-*` rows (`invocation-api-gateway`, `invocation-sqs` with a batch of 3, `invocation-durable-1000`)
+ * time a whole traced invocation instead (see invocation.ts): our contract set-up with `DdTraceTracer` against
+ * datadog-lambda-js's `datadog()`, on the same event, over the same dd-trace, which flushes every 2 s (its default
+ * outside Lambda) to a loopback sink in a child process (bench/agent.ts). `--only invocation` runs only those.
+ *
  * Method: every subject is warmed up and its batch size calibrated to about `--batch-ms`; then the timed batches
  * of all subjects of a case are interleaved, and each figure is the median over the batches of the time per
  * call. The peer is awaited per call, as its listener does. Ours runs in `--mode` (see ours.ts); the default,
  * `handler`, times the extraction as a step of an already running effect, which is how a handler uses it.
  */
+import * as Agent from "./agent.js"
 import * as Events from "./events.js"
+import * as Invocation from "./invocation.js"
 import * as Machine from "./machine.js"
 import * as Ours from "./ours.js"
 import * as Peer from "./peer.js"
@@ -123,9 +130,69 @@ const printTable = (rows: ReadonlyArray<Row>, modes: ReadonlyArray<Ours.Mode>, o
   process.stdout.write(lines.join("\n") + "\n")
 }
 
+const invocationCases = (): ReadonlyArray<Events.Case> =>
+  [Events.apiGateway(), Events.sqsBatch(3), Events.durable(1_000)].map(Events.delivered)
+
+const printJson = (row: { readonly case: string; readonly ours: number; readonly peer: number }): void => {
+  process.stdout.write(
+    JSON.stringify({
+      case: row.case,
+      ours_us: round3(row.ours),
+      peer_us: round3(row.peer),
+      ratio: round3(row.ours / row.peer)
+    }) + "\n"
+  )
+}
+
+/** Times the `invocation-*` rows; returns the table lines (empty with `--json`). */
+const invocations = async (options: Options, tracer: Invocation.Tracer, sink: Agent.Sink): Promise<Array<string>> => {
+  const selected = invocationCases().filter((testCase) =>
+    options.only === undefined || Invocation.caseName(testCase).includes(options.only)
+  )
+  if (selected.length === 0) return []
+  const ours = await Invocation.ours(tracer)
+  const peer = Invocation.peer(tracer)
+  const context = Events.lambdaContext
+  const lines = [
+    "",
+    "whole traced invocations: contract set-up with DdTraceTracer vs datadog-lambda-js datadog() (µs per invocation)",
+    "method: one awaited invocation per call, same timing as above; dd-trace flushes every 2 s to a loopback sink",
+    "",
+    `${"case".padEnd(30)} ${pad("peer", 9)} ${pad("ours", 11)} ${pad("ratio", 7)}  check`
+  ]
+  for (const testCase of selected) {
+    const name = Invocation.caseName(testCase)
+    const expected = testCase.expected?.traceId
+    const flags: Array<string> = []
+    for (const [side, run] of [["ours", ours], ["peer", peer]] as const) {
+      const traceId = await run.traceId(testCase.event, context)
+      if (traceId !== expected) {
+        process.stderr.write(`warning: ${name}: ${side}'s inner span is in trace ${traceId}, expected ${expected}\n`)
+        flags.push(`${side} in another trace`)
+      }
+    }
+    const [peerUs, oursUs] = await Timing.compare([
+      Timing.asyncBatch(() => peer.invoke(testCase.event, context)),
+      Timing.asyncBatch(() => ours.invoke(testCase.event, context))
+    ], options.settings)
+    if (options.json) printJson({ case: name, ours: oursUs!, peer: peerUs! })
+    lines.push(
+      `${name.padEnd(30)} ${pad(peerUs!.toFixed(3), 9)} ${pad(oursUs!.toFixed(3), 11)} ${
+        pad((oursUs! / peerUs!).toFixed(2), 7)
+      }  ${flags.length === 0 ? "ok" : flags.join("; ")}`
+    )
+  }
+  // Let the last flush happen, so the line below says the sink really received traces.
+  await new Promise((resolve) => setTimeout(resolve, 2_500))
+  lines.push(`trace payloads received by the sink: ${await sink.payloads()}`)
+  return options.json ? [] : lines
+}
+
 const main = async (): Promise<void> => {
   const options = parseOptions(process.argv.slice(2))
   const modes: ReadonlyArray<Ours.Mode> = options.allModes && !options.json ? Ours.modes : [options.mode]
+  const sink = await Agent.start()
+  process.env.DD_TRACE_AGENT_URL = sink.url
   const tracer = await Tracer.init()
   const peer = Peer.make()
   const chains = [await Ours.make("native", tracer), await Ours.make("dd-trace", tracer)]
@@ -155,21 +222,14 @@ const main = async (): Promise<void> => {
         flags: [oursFlags[index]!, peerFlag].filter((flag) => flag !== "")
       }
       rows.push(row)
-      if (options.json) {
-        const oursUs = ours[options.mode]!
-        process.stdout.write(
-          JSON.stringify({
-            case: row.case,
-            ours_us: round3(oursUs),
-            peer_us: round3(row.peer),
-            ratio: round3(oursUs / row.peer)
-          }) + "\n"
-        )
-      }
+      if (options.json) printJson({ case: row.case, ours: ours[options.mode]!, peer: row.peer })
     })
   }
-  if (!options.json) printTable(rows, modes, options, peer.version)
+  if (!options.json && rows.length > 0) printTable(rows, modes, options, peer.version)
+  const invocationLines = await invocations(options, tracer as unknown as Invocation.Tracer, sink)
+  if (invocationLines.length > 0) process.stdout.write(invocationLines.join("\n") + "\n")
   for (const chain of chains) await chain.dispose()
+  sink.close()
 }
 
 main().then(

@@ -265,6 +265,31 @@ export const sqs = (): Case => {
   }
 }
 
+/** An SQS batch of `size` records, each with its own upstream context; the first is the parent, the rest links. */
+export const sqsBatch = (size: number): Case => {
+  const first = sqs()
+  const [record] = (first.event as { readonly Records: ReadonlyArray<Record<string, unknown>> }).Records
+  const contexts = Array.from({ length: size }, (_, index) => index === 0 ? upstream(3) : upstream(20 + index))
+  return {
+    name: `sqs-batch-${size}`,
+    expected: expectedOf(contexts[0]!),
+    event: {
+      Records: contexts.map((context, index) => ({
+        ...record,
+        messageId: `059f36b4-87a3-44ab-83d2-66197583${String(index).padStart(4, "0")}`,
+        messageAttributes: {
+          _datadog: {
+            stringValue: JSON.stringify(datadogHeaders(context)),
+            stringListValues: [],
+            binaryListValues: [],
+            dataType: "String"
+          }
+        }
+      }))
+    }
+  }
+}
+
 /** SNS with dd-trace's `_datadog` attribute (its producer writes `Binary`, so the subscriber sees base64). */
 export const sns = (): Case => {
   const context = upstream(4)

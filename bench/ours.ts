@@ -88,6 +88,18 @@ const load = async (source: string | undefined): Promise<Library> => {
   return { DdTracePropagator: ddTrace, DefaultChain: defaultChain, NativePropagator: native, ExtractorChain: chain }
 }
 
+/**
+ * Imports one module of the library (a path under `src`, with a `.js` extension) from the same build the chains
+ * use (see the module comment).
+ */
+export const importModule = async <A>(module: string): Promise<A> => {
+  await load(undefined)
+  const root = librarySource === "src"
+    ? "../src"
+    : pathToFileURL(path.resolve(fileURLToPath(new URL("..", import.meta.url)), librarySource)).href
+  return (await import(`${root}/${module}`)) as A
+}
+
 const propagatorLayer = (library: Library, name: PropagatorName, tracer: Tracer): Layer.Layer<Propagator> =>
   name === "native" ? library.NativePropagator.layer() : library.DdTracePropagator.layer(tracer)
 

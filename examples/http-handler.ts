@@ -2,9 +2,8 @@
  * An API Gateway handler on `@effect-aws/lambda` whose spans continue the caller's Datadog trace.
  *
  * The one line that matters is `LambdaTracing.withExtraction(app, ...)`; the layer supplies the extractor chain
- * (here the native propagator, configured from `DD_TRACE_PROPAGATION_STYLE_EXTRACT`). Add your tracer to the layer
- * (for example `@effect/opentelemetry`'s `Tracer.layerGlobal` over dd-trace's OpenTelemetry provider) to export
- * the spans.
+ * (here the native propagator, configured from `DD_TRACE_PROPAGATION_STYLE_EXTRACT`). Add a tracer to the layer to
+ * send the spans: `DdTraceTracer.layerGlobal` over your initialised dd-trace (see the README).
  */
 import { LambdaHandler } from "@effect-aws/lambda"
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda"

@@ -255,6 +255,10 @@ export * as DdTracePropagator from "./layers/DdTracePropagator.js"
 /**
  * @since 0.1.0
  */
+export * as DdTraceTracer from "./layers/DdTraceTracer.js"
+/**
+ * @since 0.1.0
+ */
 export * as DefaultChain from "./layers/DefaultChain.js"
 /**
  * @since 0.1.0

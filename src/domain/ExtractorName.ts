@@ -6,7 +6,9 @@
 import * as Schema from "effect/Schema"
 
 /**
- * Every extractor name, in the default chain order.
+ * Every extractor name, in the default chain order, then `dd-trace-span`: not an extractor but the span dd-trace
+ * already had active when an invocation started (the Datadog Lambda layer's `datadog()` wrapper opens
+ * `aws.lambda`), which the handler wrappers join instead of extracting.
  *
  * @since 0.1.0
  * @category models
@@ -26,7 +28,8 @@ export const names = [
   "step-functions",
   "kafka",
   "lambda-context",
-  "xray"
+  "xray",
+  "dd-trace-span"
 ] as const
 
 /**

@@ -117,6 +117,19 @@ export const fromSpanContext = (value: unknown, source: ExtractorName): TraceCon
   })
 }
 
+// The dd-trace span context each extracted context came from, so that a tracer over the same dd-trace
+// (`DdTraceTracer`) can parent on exactly what dd-trace extracted instead of extracting it a second time.
+const extracted = new WeakMap<TraceContext.TraceContext, object>()
+
+/**
+ * The dd-trace span context a context was extracted from by this propagator (`undefined` for a context from
+ * anywhere else, or one rebuilt since, e.g. attributed to another extractor).
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const extractedSpanContext = (context: TraceContext.TraceContext): object | undefined => extracted.get(context)
+
 const notInitialised = new TracerUnavailable({
   reason: "NotInitialised",
   detail: "dd-trace is loaded but not initialised (or disabled); call tracer.init() before extracting"
@@ -153,7 +166,10 @@ export const makeLazy = (resolve: Effect.Effect<DdTracer, TracerUnavailable>): E
       const normalized = Carrier.normalize(carrier)
       if (normalized === undefined) return Effect.succeed(Option.none())
       try {
-        return Effect.succeed(Option.fromNullable(fromSpanContext(tracer.extract("text_map", normalized), source)))
+        const spanContext = tracer.extract("text_map", normalized)
+        const context = fromSpanContext(spanContext, source)
+        if (context !== undefined) extracted.set(context, spanContext as object)
+        return Effect.succeed(Option.fromNullable(context))
       } catch (cause) {
         return Effect.fail(new PropagatorError({ reason: "ExtractFailed", detail: "dd-trace extract threw", cause }))
       }

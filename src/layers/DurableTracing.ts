@@ -19,7 +19,8 @@
  * The invocation span carries the durable metadata (`DurableMetadata`): `aws.durable.execution_arn`,
  * `aws.durable.execution_name`, `aws.durable.execution_id`, `aws.durable.first_invocation`, and, once the SDK
  * returns, `aws.durable.invocation_status` (`succeeded`, `failed` or `pending`, lower-cased as dd-trace writes it
- * on its own `aws.durable.execute` span), plus `datadog.extractor` and, on `PENDING`,
+ * on its own `aws.durable.execute` span), plus `Tracing.invocationAttributes` (`datadog.extractor`, the upstream's
+ * `_dd.p.*` tags) and, on `PENDING`,
  * `aws.durable.trace_checkpoint` (what the writer did).
  *
  * When the invocation suspends (the SDK returns `PENDING`), the {@link CheckpointWriter.CheckpointWriter} saves the
@@ -40,6 +41,10 @@
  * copy that ran this invocation being instrumented (its orchestrion `withDurableExecution` start event fired for
  * this event). Both are needed: the plugin can be enabled while the SDK was loaded uninstrumented (CommonJS, or
  * imported before dd-trace), in which case nobody else would write.
+ *
+ * Under the Datadog Lambda layer's `datadog()` wrapper (dd-trace already has `aws.lambda` active, continuing the
+ * checkpoint datadog-lambda-js read itself), the invocation span is opened as that span's child and the chain does
+ * not run (see {@link Options.activeSpan}): one trace chunk, and the attempts say so (`dd-trace-span`).
  *
  * The SDK is imported lazily on the first invocation, so importing this module never requires it.
  *
@@ -75,6 +80,7 @@ import * as CheckpointWriter from "../services/CheckpointWriter.js"
 import { CurrentExtraction } from "../services/CurrentExtraction.js"
 import * as DurableState from "../services/DurableState.js"
 import * as ExtractorChain from "../services/ExtractorChain.js"
+import * as DdTraceTracer from "./DdTraceTracer.js"
 import * as DefaultChain from "./DefaultChain.js"
 import * as Tracing from "./Tracing.js"
 
@@ -148,6 +154,14 @@ export interface Options {
   readonly readLaterPages?: boolean | undefined
   /** Bounds on that paging (default `DurableState.defaultLimits`). */
   readonly pageLimits?: Partial<DurableState.Limits> | undefined
+  /**
+   * When dd-trace already has an active span as the invocation starts (the Datadog Lambda layer's `datadog()`
+   * wrapper has opened `aws.lambda`, after extracting the durable context itself): `"join"` (default) opens the
+   * invocation span as its child and skips the chain ({@link CurrentExtraction} then holds the active span's
+   * context and one `dd-trace-span` attempt); `"join-and-extract"` runs the chain too (its result, after that
+   * attempt); `"ignore"` extracts and parents on the extracted context as without a wrapper.
+   */
+  readonly activeSpan?: "join" | "join-and-extract" | "ignore" | undefined
 }
 
 /**
@@ -382,20 +396,29 @@ const invocation = (
     const initial = envelope.InitialExecutionState
     if (isRecord(initial)) observeOperations(state, initial.Operations)
 
+    // Under a wrapper that already extracted and opened a span (datadog-lambda-js's datadog()), join it.
+    const joined = options.activeSpan === "ignore" ? undefined : DdTraceTracer.joinActiveSpan()
     // Later pages (when `NextMarker` is set) are read through the SDK's own client; their checkpoints also reach
     // the writer's numbering.
     const extract = ExtractorChain.extract(event, lambdaContext)
-    const extraction = yield* options.readLaterPages
-      ? DurableState.withClient(pagingClient(state, transport), options.pageLimits)(extract)
-      : extract
+    const extraction: ExtractionResult = joined !== undefined && options.activeSpan === "join"
+      ? { context: Option.some(joined.context), links: [], attempts: [DdTraceTracer.joinedAttempt(false)] }
+      : yield* Effect.map(
+        options.readLaterPages
+          ? DurableState.withClient(pagingClient(state, transport), options.pageLimits)(extract)
+          : extract,
+        (result) =>
+          joined === undefined
+            ? result
+            : { ...result, attempts: [DdTraceTracer.joinedAttempt(true), ...result.attempts] }
+      )
 
     const attributes: Record<string, unknown> = {
       [DurableMetadata.attributeNames.executionArn]: executionArn,
       ...Option.match(DurableMetadata.fromEvent(envelope), {
         onNone: () => ({}),
         onSome: DurableMetadata.toAttributes
-      }),
-      "datadog.extractor": Option.getOrElse(Option.map(extraction.context, (c) => c.source), () => "none")
+      })
     }
     return yield* Effect.gen(function*() {
       const span = yield* Effect.orDie(Effect.currentSpan)
@@ -411,8 +434,7 @@ const invocation = (
       }
       return output
     }).pipe(
-      Effect.withSpan(options.spanName, { kind: "server", attributes }),
-      Tracing.withExtraction(extraction)
+      Tracing.withInvocationSpan(options.spanName, extraction, { attributes, parent: joined?.span })
     )
   })
 
@@ -424,12 +446,14 @@ interface ResolvedOptions {
   readonly spanName: string
   readonly readLaterPages: boolean
   readonly pageLimits: Partial<DurableState.Limits> | undefined
+  readonly activeSpan: "join" | "join-and-extract" | "ignore"
 }
 
 const resolveOptions = (options: Options): ResolvedOptions => ({
   spanName: options.spanName ?? DEFAULT_SPAN_NAME,
   readLaterPages: options.readLaterPages ?? true,
-  pageLimits: options.pageLimits
+  pageLimits: options.pageLimits,
+  activeSpan: options.activeSpan ?? "join"
 })
 
 interface Lazy<A> {
@@ -488,8 +512,9 @@ const withoutClient = (config: DurableExecutionConfig | undefined): DurableExecu
 /**
  * A drop-in for the SDK's `withDurableExecution(handler, config)` that adds trace extraction, the invocation span
  * and the checkpoint writer (see the module docs). `layer` may replace the extractor chain
- * (e.g. `DefaultChain.layerDdTrace`), the {@link CheckpointWriter.CheckpointWriter}, or add a tracer (e.g.
- * `@effect/opentelemetry`'s `Tracer.layerGlobal`); it is built once per cold start.
+ * (e.g. `DefaultChain.layerDdTrace`), the {@link CheckpointWriter.CheckpointWriter}, or add a tracer
+ * (`DdTraceTracer.layerGlobal`: the invocation span and the checkpoint it saves are then dd-trace's); it is built
+ * once per cold start.
  *
  * @example
  * ```ts

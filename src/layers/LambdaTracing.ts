@@ -4,13 +4,21 @@
  *
  * {@link withExtraction} wraps a handler: on every invocation it runs the {@link ExtractorChain.ExtractorChain}
  * on the event and Lambda context, runs the handler under the extracted parent (so every `Effect.withSpan` in it
- * continues the upstream trace, and batch records become span links), and provides {@link CurrentExtraction}.
- * The chain comes from the handler's layer, e.g. `DefaultChain.layerNative`.
+ * continues the upstream trace), and provides {@link CurrentExtraction}. With `spanName`, the invocation runs in
+ * one span of that name whose links are the batch records' contexts. The chain comes from the handler's layer,
+ * e.g. `DefaultChain.layerNative`; with `DdTraceTracer.layerGlobal` in the same layer, the spans are dd-trace's.
+ *
+ * Under the Datadog Lambda layer's `datadog()` wrapper, dd-trace has already extracted the context and opened
+ * `aws.lambda` when the handler runs. The wrapper then joins that active span (see {@link Options.activeSpan}):
+ * it becomes the parent of the handler's spans, no second invocation span is opened, the chain does not run, and
+ * the one attempt in {@link CurrentExtraction} says so (`dd-trace-span`).
  *
  * @example
  * ```ts
  * import { LambdaHandler } from "@effect-aws/lambda"
  * import * as Effect from "effect/Effect"
+ * import * as Layer from "effect/Layer"
+ * import * as DdTraceTracer from "effect-datadog-lambda/DdTraceTracer"
  * import * as DefaultChain from "effect-datadog-lambda/DefaultChain"
  * import * as LambdaTracing from "effect-datadog-lambda/LambdaTracing"
  *
@@ -18,7 +26,7 @@
  *
  * export const handler = LambdaHandler.make({
  *   handler: LambdaTracing.withExtraction(app, { spanName: "aws.lambda" }),
- *   layer: DefaultChain.layerNative
+ *   layer: Layer.mergeAll(DefaultChain.layerDdTrace, DdTraceTracer.layerGlobal)
  * })
  * ```
  *
@@ -26,8 +34,10 @@
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import type { CurrentExtraction } from "../services/CurrentExtraction.js"
+import type { ExtractionResult } from "../domain/ExtractionResult.js"
+import { CurrentExtraction } from "../services/CurrentExtraction.js"
 import * as ExtractorChain from "../services/ExtractorChain.js"
+import * as DdTraceTracer from "./DdTraceTracer.js"
 import * as Tracing from "./Tracing.js"
 
 /**
@@ -47,11 +57,30 @@ export type EffectHandler<T, C, A, E, R> = (event: T, context: C) => Effect.Effe
  */
 export interface Options {
   /**
-   * Wrap each invocation in a `server` span with this name, child of the upstream context. Without it the
-   * handler's own spans are the direct children of the upstream span.
+   * Wrap each invocation in a span of this name (kind `server`), child of the upstream context, carrying the
+   * batch links and `Tracing.invocationAttributes`. Without it the handler's own spans are the direct children
+   * of the upstream span, and every one of them gets the batch links (`Tracing.withExtraction`).
    */
   readonly spanName?: string | undefined
+  /**
+   * When dd-trace already has an active span as the invocation starts (the Datadog Lambda layer's `datadog()`
+   * wrapper has opened `aws.lambda`, after extracting the upstream context itself):
+   * - `"join"` (default): that span is the parent of the handler's spans; no span of `spanName` is opened and
+   *   the chain does not run. {@link CurrentExtraction} holds the active span's context and one attempt,
+   *   `dd-trace-span`, that says so.
+   * - `"join-and-extract"`: the same parent, but the chain runs too: {@link CurrentExtraction} holds what it
+   *   found, after the `dd-trace-span` attempt (its batch links are not added to the active span).
+   * - `"ignore"`: behave as if no span were active (extract, and open `spanName` under the extracted parent).
+   */
+  readonly activeSpan?: "join" | "join-and-extract" | "ignore" | undefined
 }
+
+const join = <A, E, R>(
+  run: Effect.Effect<A, E, R>,
+  parent: NonNullable<ReturnType<typeof DdTraceTracer.joinActiveSpan>>,
+  result: ExtractionResult
+): Effect.Effect<A, E, Exclude<R, CurrentExtraction>> =>
+  Effect.withParentSpan(Effect.provideService(run, CurrentExtraction, result), parent.span)
 
 /**
  * Wraps a handler so each invocation runs under the context extracted from its event (see the module docs).
@@ -65,13 +94,26 @@ export const withExtraction = <T, C, A, E, R>(
   options: Options = {}
 ): EffectHandler<T, C, A, E, Exclude<R, CurrentExtraction> | ExtractorChain.ExtractorChain> => {
   const spanName = options.spanName
-  return (event, context) =>
-    Effect.flatMap(ExtractorChain.extract(event, context), (result) => {
-      const run = Effect.suspend(() => handler(event, context))
-      const traced = spanName === undefined ? run : Effect.withSpan(run, spanName, {
-        kind: "server",
-        attributes: { "datadog.extractor": Option.getOrElse(Option.map(result.context, (c) => c.source), () => "none") }
-      })
-      return Tracing.withExtraction(traced, result)
-    })
+  const activeSpan = options.activeSpan ?? "join"
+  return (event, context) => {
+    const run = Effect.suspend(() => handler(event, context))
+    const parent = activeSpan === "ignore" ? undefined : DdTraceTracer.joinActiveSpan()
+    if (parent !== undefined) {
+      if (activeSpan === "join") {
+        const attempts = [DdTraceTracer.joinedAttempt(false)]
+        return join(run, parent, { context: Option.some(parent.context), links: [], attempts })
+      }
+      return Effect.flatMap(
+        ExtractorChain.extract(event, context),
+        (result) => join(run, parent, { ...result, attempts: [DdTraceTracer.joinedAttempt(true), ...result.attempts] })
+      )
+    }
+    return Effect.flatMap(
+      ExtractorChain.extract(event, context),
+      (result) =>
+        spanName === undefined
+          ? Tracing.withExtraction(run, result)
+          : Tracing.withInvocationSpan(run, spanName, result)
+    )
+  }
 }

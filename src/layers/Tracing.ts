@@ -162,6 +162,64 @@ export const upstreamContext = (span: Tracer.AnySpan): Option.Option<TraceContex
 }
 
 /**
+ * The key of {@link SpanContextSource}'s method.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const SpanContextSourceTypeId: unique symbol = Symbol.for("effect-datadog-lambda/Tracing/SpanContextSource")
+
+/**
+ * A span that knows its own Datadog context better than its ids say: a tracer whose spans are Datadog spans
+ * (`DdTraceTracer`) implements it, so {@link spanContext} reports the tracer's sampling decision and trace tags.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export interface SpanContextSource {
+  readonly [SpanContextSourceTypeId]: () => Option.Option<TraceContext.TraceContext>
+}
+
+const isSpanContextSource = (span: Tracer.AnySpan): span is Tracer.AnySpan & SpanContextSource =>
+  SpanContextSourceTypeId in span
+
+/**
+ * The key of {@link SpanScope}'s method.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const SpanScopeTypeId: unique symbol = Symbol.for("effect-datadog-lambda/Tracing/SpanScope")
+
+/**
+ * A span that lives in a scope of its tracer's own (dd-trace's, for `DdTraceTracer`): its method is an effect that
+ * resumes the fiber in that scope with the span active, so the steps that follow need no switch of scope.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export interface SpanScope {
+  readonly [SpanScopeTypeId]: () => Effect.Effect<void>
+}
+
+const isSpanScope = (span: Tracer.AnySpan): span is Tracer.AnySpan & SpanScope => SpanScopeTypeId in span
+
+// `Effect.withSpan` that, once the span has started, enters its tracer's scope before `self` runs, when the span has
+// one (`SpanScope`): with `DdTraceTracer`, one asynchronous hop with the span active in dd-trace's scope instead of a
+// switch of scope there and back on each synchronous step of `self`. Only for the outermost span of a fiber (the
+// invocation span): the fiber stays in the span's scope after it, and a hop taken while Effect's scheduler is
+// already running resumes in the scheduler's context (then the tracer switches per step, as without the hop).
+const withScopedSpan = <A, E, R>(
+  self: Effect.Effect<A, E, R>,
+  name: string,
+  options: Tracer.SpanOptions
+): Effect.Effect<A, E, Exclude<R, Tracer.ParentSpan>> =>
+  Effect.useSpan(name, options, (span) => {
+    const body = Effect.withParentSpan(self, span)
+    return isSpanScope(span) ? Effect.zipRight(span[SpanScopeTypeId](), body) : body
+  })
+
+/**
  * The span attribute that overrides the sampling priority written for a span (dd-trace honours the same tag):
  * `2` keeps the trace, `-1` drops it.
  *
@@ -185,11 +243,14 @@ const priorityOverride = (span: Tracer.AnySpan): number | undefined => {
  * with no extracted ancestor. `None` when the span's ids are not 32/16 lower-case hex.
  *
  * Effect's built-in tracer marks every span sampled; the upstream priority is what carries an upstream "drop".
+ * A span that is a {@link SpanContextSource} (a `DdTraceTracer` span) reports its own context instead: the ids,
+ * sampling decision, origin and `_dd.p.*` tags dd-trace itself would propagate.
  *
  * @since 0.1.0
  * @category tracing
  */
 export const spanContext = (span: Tracer.AnySpan): Option.Option<TraceContext.TraceContext> => {
+  if (isSpanContextSource(span)) return span[SpanContextSourceTypeId]()
   const ids = Ids.fromW3cTraceId(span.traceId)
   if (ids === undefined || !Ids.isHex16(span.spanId) || span.spanId === "0000000000000000") return Option.none()
   const upstream = Option.getOrUndefined(upstreamContext(span))
@@ -247,6 +308,9 @@ const applyExtraction = <A, E, R>(
  * Runs an effect under an extraction result: its spans are children of the extracted context (or roots when
  * there is none), linked to every batch context (`Effect.linkSpans`), and {@link CurrentExtraction} is provided.
  *
+ * `Effect.linkSpans` links *every* span opened inside to the batch. To link one span only, the invocation's,
+ * use {@link withInvocationSpan} (what `LambdaTracing` and `DurableTracing` do).
+ *
  * @since 0.1.0
  * @category tracing
  */
@@ -256,6 +320,94 @@ export const withExtraction: {
   ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, Exclude<R, CurrentExtraction>>
   <A, E, R>(self: Effect.Effect<A, E, R>, result: ExtractionResult): Effect.Effect<A, E, Exclude<R, CurrentExtraction>>
 } = dual(2, <A, E, R>(self: Effect.Effect<A, E, R>, result: ExtractionResult) => applyExtraction(self, result))
+
+/**
+ * The attributes of an invocation span for a result: `datadog.extractor` (the extractor that found the context,
+ * or `none`) and the upstream's `_dd.p.*` propagation tags (`_dd.p.tid` included).
+ *
+ * The tags are for tracers that cannot take them from the parent: dd-trace's OpenTelemetry bridge starts a
+ * remote parent with no trace tags, and an attribute is how they still reach the trace chunk. `DdTraceTracer`
+ * carries them on the trace itself and ignores these attributes.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const invocationAttributes = (result: ExtractionResult): Record<string, unknown> => {
+  const attributes: Record<string, unknown> = { "datadog.extractor": "none" }
+  if (Option.isNone(result.context)) return attributes
+  const context = result.context.value
+  attributes["datadog.extractor"] = context.source
+  for (const key in context.tags) {
+    if (key.startsWith("_dd.p.")) attributes[key] = context.tags[key]
+  }
+  if (Option.isSome(context.traceIdHigh)) attributes["_dd.p.tid"] = context.traceIdHigh.value
+  return attributes
+}
+
+/**
+ * Options of {@link withInvocationSpan}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface InvocationSpanOptions {
+  /** Extra attributes of the invocation span (they win over {@link invocationAttributes}). */
+  readonly attributes?: Record<string, unknown> | undefined
+  /** The span's kind (default `server`). */
+  readonly kind?: Tracer.SpanKind | undefined
+  /** The parent, instead of the extracted context (e.g. the span dd-trace already had active). */
+  readonly parent?: Tracer.AnySpan | undefined
+}
+
+const applyInvocation = <A, E, R>(
+  self: Effect.Effect<A, E, R>,
+  name: string,
+  result: ExtractionResult,
+  options: InvocationSpanOptions | undefined
+): Effect.Effect<A, E, Exclude<R, CurrentExtraction>> => {
+  const spanLinks = links(result)
+  const attributes = options?.attributes === undefined
+    ? invocationAttributes(result)
+    : { ...invocationAttributes(result), ...options.attributes }
+  const traced = withScopedSpan(self, name, {
+    kind: options?.kind ?? "server",
+    // The stack of this call is the library's, not the app's: not worth capturing on every invocation.
+    captureStackTrace: false,
+    attributes,
+    ...(spanLinks.length === 0 ? {} : { links: spanLinks })
+  })
+  const effect = Effect.provideService(traced, CurrentExtraction, result)
+  const parent = options?.parent ??
+    (Option.isSome(result.context) ? externalSpan(result.context.value) : undefined)
+  return parent === undefined ? effect : Effect.withParentSpan(effect, parent)
+}
+
+/**
+ * Runs an effect inside one invocation span (kind `server` by default) that continues the extracted context:
+ * the batch contexts are links of that span only, its attributes are {@link invocationAttributes}, and
+ * {@link CurrentExtraction} is provided. The effect's own spans are children of the invocation span. With a tracer
+ * whose spans have their own scope ({@link SpanScope}: `DdTraceTracer`), the effect starts in that scope.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const withInvocationSpan: {
+  (
+    name: string,
+    result: ExtractionResult,
+    options?: InvocationSpanOptions
+  ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, Exclude<R, CurrentExtraction>>
+  <A, E, R>(
+    self: Effect.Effect<A, E, R>,
+    name: string,
+    result: ExtractionResult,
+    options?: InvocationSpanOptions
+  ): Effect.Effect<A, E, Exclude<R, CurrentExtraction>>
+} = dual(
+  (args) => Effect.isEffect(args[0]),
+  <A, E, R>(self: Effect.Effect<A, E, R>, name: string, result: ExtractionResult, options?: InvocationSpanOptions) =>
+    applyInvocation(self, name, result, options)
+)
 
 /**
  * Extracts the upstream context of an invocation with the {@link ExtractorChain.ExtractorChain} in the context

@@ -53,6 +53,21 @@ describe("LambdaTracing.withExtraction", () => {
       assert.strictEqual(parent(invocation).spanId, upstream.w3cParentId)
     }))
 
+  it.effect("puts the batch links on the invocation span only", () =>
+    Effect.gen(function*() {
+      const record = TraceContext.make({ traceId: "52", parentId: "53", source: "sqs" })
+      const batch = ExtractorChain.make([
+        TraceExtractor.make("sqs", () => Effect.succeed(TraceExtractor.found(upstream, { links: [record] })))
+      ])
+      const wrapped = LambdaTracing.withExtraction(handler, { spanName: "aws.lambda" })
+      const [span] = yield* wrapped({ traced: true }, { awsRequestId: "1" }).pipe(
+        Effect.provideService(ExtractorChain.ExtractorChain, batch)
+      )
+      const invocation = parent(span) as Tracer.Span
+      assert.deepStrictEqual(invocation.links.map((link) => link.span.spanId), [record.w3cParentId])
+      assert.lengthOf((span as Tracer.Span).links, 0)
+    }))
+
   it.effect("runs untraced events as new traces and keeps the handler's failures", () =>
     Effect.gen(function*() {
       const [span, seen] = yield* LambdaTracing.withExtraction(handler)({ traced: false }, { awsRequestId: "1" }).pipe(

@@ -124,6 +124,33 @@ describe("a wrapped handler", () => {
   })
 })
 
+describe("an invocation span", () => {
+  layer(TracingLive)("", (it) => {
+    it.effect("carries the batch links alone (its children have none) and the upstream's _dd.p.* tags", () =>
+      Effect.gen(function*() {
+        exporter.reset()
+        const context = upstream({ traceId: "501", tags: { "_dd.p.dm": "-4", "_dd.p.tid": "6a5f3e2100000000" } })
+        const second = upstream({ traceId: "502", traceIdHigh: undefined, tags: {}, source: "sqs" })
+        const third = upstream({ traceId: "503", traceIdHigh: undefined, tags: {}, source: "sqs" })
+        yield* Effect.void.pipe(
+          Effect.withSpan("inner-child"),
+          Effect.withSpan("handle-request"),
+          Tracing.withInvocationSpan("aws.lambda", result(context, [second, third]))
+        )
+        const [invocation] = exported("aws.lambda")
+        assert.deepStrictEqual(invocation.links.map((link) => link.context.spanId), [
+          second.w3cParentId,
+          third.w3cParentId
+        ])
+        for (const name of ["handle-request", "inner-child"]) assert.lengthOf(exported(name)[0].links, 0, name)
+        assert.strictEqual(invocation.attributes["_dd.p.tid"], "6a5f3e2100000000")
+        assert.strictEqual(invocation.attributes["_dd.p.dm"], "-4")
+        assert.strictEqual(invocation.attributes["datadog.extractor"], "http")
+        assert.strictEqual(invocation.parentSpanContext?.spanId, context.w3cParentId)
+      }))
+  })
+})
+
 describe("exporter", () => {
   // Keeps the suite honest: the spans asserted above really went through the exporter.
   layer(TracingLive)("sanity", (it) => {
