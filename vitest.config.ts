@@ -20,6 +20,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
+    // @effect-aws/lambda's runtime logs its shutdown when a worker that ran a LambdaHandler ends.
+    onConsoleLog: (log) => !log.startsWith("[runtime] "),
     env: {
       DD_TRACE_STARTUP_LOGS: "false",
       DD_INSTRUMENTATION_TELEMETRY_ENABLED: "false",
