@@ -129,10 +129,22 @@ export declare namespace DurableState {
   }
 }
 
+const NAME = /^[A-Za-z_$][A-Za-z0-9_$.:-]{0,63}$/
+
+/**
+ * A client's error by its name and code only (`ThrottlingException, code Throttling`): an error's message can quote
+ * the request, token included, so it is never repeated.
+ */
 const describeCause = (cause: unknown): string => {
-  const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text
+  if (typeof cause !== "object" || cause === null) return `a thrown ${typeof cause}`
+  const { code, name } = cause as { readonly name?: unknown; readonly code?: unknown }
+  const named = typeof name === "string" && NAME.test(name) ? name : cause instanceof Error ? "Error" : "an object"
+  const coded = typeof code === "number" ? String(code) : typeof code === "string" && NAME.test(code) ? code : ""
+  return coded === "" ? named : `${named}, code ${coded}`
 }
+
+/** The client could not be made (its package is missing): the detail is ours, not the client's. */
+class ClientUnavailable extends Error {}
 
 /**
  * Builds the service over a client.
@@ -147,7 +159,10 @@ export const fromClient = (client: ExecutionStateClient, limits?: Partial<Limits
     getExecutionState: (request) =>
       Effect.tryPromise({
         try: () => Promise.resolve(client.getExecutionState(request)),
-        catch: (cause) => new DurableStateError({ reason: "RequestFailed", detail: describeCause(cause), cause })
+        catch: (cause) =>
+          cause instanceof ClientUnavailable
+            ? new DurableStateError({ reason: "Unavailable", detail: cause.message, cause })
+            : new DurableStateError({ reason: "RequestFailed", detail: describeCause(cause), cause })
       }).pipe(
         Effect.flatMap((response) =>
           isRecord(response)
@@ -213,7 +228,7 @@ export const layerLambda = (
         (client) => client.getExecutionState(request),
         (cause) => {
           loaded = undefined
-          throw new Error(`@aws-sdk/client-lambda could not be loaded: ${describeCause(cause)}`)
+          throw new ClientUnavailable(`@aws-sdk/client-lambda could not be loaded (${describeCause(cause)})`)
         }
       )
   }

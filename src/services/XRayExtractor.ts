@@ -149,30 +149,53 @@ export const headerReader: Effect.Effect<HeaderReader> = Effect.configProviderWi
  */
 export const traceHeader: Effect.Effect<Option.Option<string>> = Effect.flatMap(headerReader, (read) => read())
 
-const NOT_SET = TraceExtractor.noneWith(`${ENV} is not set`)
-const NOT_SET_EXIT = Exit.succeed(NOT_SET)
-const NOT_ON_CONTEXT_EXIT = Exit.succeed(TraceExtractor.noneWith(`the Lambda context's ${CONTEXT_FIELD} is not set`))
-const malformed = new ExtractionError({
-  extractor: "xray",
-  reason: "MalformedCarrier",
-  detail: `${ENV} is not an X-Ray header with a well-formed Root and Parent (or its ids are zero)`
-})
+/**
+ * Where a header was read: the Lambda context's `xRayTraceId`, or the `_X_AMZN_TRACE_ID` variable.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type HeaderSource = "context" | "environment"
+
+const SOURCE_NAME: Readonly<Record<HeaderSource, string>> = {
+  context: `the Lambda context's ${CONTEXT_FIELD}`,
+  environment: ENV
+}
+
+const NOT_SET_EXIT = {
+  context: Exit.succeed(TraceExtractor.noneWith(`${SOURCE_NAME.context} is not set`)),
+  environment: Exit.succeed(TraceExtractor.noneWith(`${SOURCE_NAME.environment} is not set`))
+} as const
+
+const malformedFrom = (source: HeaderSource) =>
+  Exit.fail(
+    new ExtractionError({
+      extractor: "xray",
+      reason: "MalformedCarrier",
+      detail: `${SOURCE_NAME[source]} is not an X-Ray header with a well-formed Root and Parent (or its ids are zero)`
+    })
+  )
+
+const MALFORMED = { context: malformedFrom("context"), environment: malformedFrom("environment") } as const
 
 /**
- * The extract function on a header value.
+ * The extract function on a header value; `source` says where it was read, for the attempt's text.
  *
  * @since 0.1.0
  * @category extraction
  */
-export const fromHeader = (header: string): Effect.Effect<TraceExtractor.Extracted, ExtractionError> => {
-  if (header.trim() === "") return NOT_SET_EXIT
+export const fromHeader = (
+  header: string,
+  source: HeaderSource = "environment"
+): Effect.Effect<TraceExtractor.Extracted, ExtractionError> => {
+  if (header.trim() === "") return NOT_SET_EXIT[source]
   const parsed = XRayHeader.parse(header)
-  if (parsed === undefined) return Effect.fail(malformed)
+  if (parsed === undefined) return MALFORMED[source]
   const padded = XRayHeader.isDatadogPadded(parsed)
   const context = padded
     ? XRayHeader.datadogContext(parsed, "xray")
     : XRayHeader.fallbackContext(parsed, "xray")
-  if (context === undefined) return Effect.fail(malformed)
+  if (context === undefined) return MALFORMED[source]
   return Effect.succeed(TraceExtractor.found(context, {
     notes: [
       padded
@@ -183,12 +206,12 @@ export const fromHeader = (header: string): Effect.Effect<TraceExtractor.Extract
 }
 
 const onHeader = (header: Option.Option<string>): Effect.Effect<TraceExtractor.Extracted, ExtractionError> =>
-  Option.isNone(header) ? NOT_SET_EXIT : fromHeader(header.value)
+  Option.isNone(header) ? NOT_SET_EXIT.environment : fromHeader(header.value, "environment")
 
 /** The environment's case, on every invocation: the variable read, and a constant result when it is unset. */
 const fromEnvironment = (): Effect.Effect<TraceExtractor.Extracted, ExtractionError> => {
   const header = fromEnv()
-  return header === undefined ? NOT_SET_EXIT : fromHeader(header)
+  return header === undefined ? NOT_SET_EXIT.environment : fromHeader(header, "environment")
 }
 
 /**
@@ -203,7 +226,7 @@ export const makeWith = (read: HeaderReader): TraceExtractor.TraceExtractor => {
   return TraceExtractor.make("xray", (_event, lambdaContext) => {
     const header = contextHeader(lambdaContext)
     if (header === undefined) return fromConfig()
-    return header === null || header.trim() === "" ? NOT_ON_CONTEXT_EXIT : fromHeader(header)
+    return header === null ? NOT_SET_EXIT.context : fromHeader(header, "context")
   })
 }
 

@@ -66,20 +66,36 @@ describe("DurableState paging", () => {
       )
     }))
 
-  it.effect("a failing page keeps what was read before it; the error is noted, never fatal", () =>
+  it.effect("a failing page keeps what was read before it; the error is noted by name and code, never fatal", () =>
     Effect.gen(function*() {
+      // An SDK error's message can quote the request (its token); only its name and code are noted.
+      const throttled = Object.assign(new Error("Rate exceeded for CheckpointToken=c2VjcmV0LXRva2Vu"), {
+        name: "ThrottlingException",
+        code: "Throttling"
+      })
       const transport = fakeTransport({
         "page-2": { Operations: [checkpoint(1, good("20"))], NextMarker: "page-3" },
         "page-3": async () => {
-          throw new Error("ThrottlingException")
+          throw throttled
         }
       })
       const result = yield* run(firstPage, DurableState.layerFromClient(transport))
       assert.deepStrictEqual(found(result), ["durable-checkpoint", "20"])
       assert.strictEqual(
         detailOf(result),
-        "read 1 later page(s); reading page 3 failed (RequestFailed: Error: ThrottlingException); used _datadog_1"
+        "read 1 later page(s); reading page 3 failed (RequestFailed: ThrottlingException, code Throttling); " +
+          "used _datadog_1"
       )
+      for (const thrown of ["c2VjcmV0LXRva2Vu", { message: "c2VjcmV0LXRva2Vu" }]) {
+        const other = fakeTransport({
+          "page-2": async () => {
+            throw thrown
+          }
+        })
+        const detail = detailOf(yield* run(firstPage, DurableState.layerFromClient(other)))
+        assert.include(detail, "reading page 2 failed (RequestFailed: ")
+        assert.notInclude(detail, "c2VjcmV0LXRva2Vu")
+      }
     }))
 
   it.effect("malformed responses stop paging with a note", () =>
