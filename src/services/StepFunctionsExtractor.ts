@@ -13,9 +13,6 @@ import * as StepFunctionsContext from "../domain/StepFunctionsContext.js"
 import type { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 
-// The top-level keys an event needs for the guard to hold (see TraceExtractor `keys`).
-const KEYS: ReadonlyArray<string> = ["_datadog", "Payload", "Execution"]
-
 /**
  * @since 0.1.0
  * @category services
@@ -73,8 +70,7 @@ export const extractor: TraceExtractor.TraceExtractor = TraceExtractor.makeTrigg
     const result = extractSync(event)
     return result instanceof ExtractionError ? Effect.fail(result) : Effect.succeed(result)
   },
-  accepts,
-  { keys: KEYS }
+  accepts
 )
 
 /**

@@ -55,21 +55,15 @@ export interface TraceExtractor {
    * An optional guard shared by consecutive extractors of a chain (see {@link Group}).
    */
   readonly group?: Group | undefined
-  /**
-   * Optional top-level keys of which an event must have at least one for `accepts` to hold (a necessary condition
-   * of the guard). The chain enumerates the keys of a plain-object event once per invocation and skips, as "none",
-   * every extractor none of whose keys it has, without calling its guard.
-   */
-  readonly keys?: ReadonlyArray<string> | undefined
 }
 
 /**
- * The optional parts of an extractor after its guards: its {@link Group} and its necessary keys.
+ * The optional parts of an extractor after its guards: its {@link Group}.
  *
  * @since 0.1.0
  * @category models
  */
-export type Options = Pick<TraceExtractor, "group" | "keys">
+export type Options = Pick<TraceExtractor, "group">
 
 /**
  * A guard shared by consecutive extractors of a chain: the chain calls it once for the run of extractors that
@@ -111,15 +105,16 @@ export const triggers: Group = {
   accepts: (event) => !DurableOperations.isDurableEvent(event)
 }
 
-const EMPTY: ReadonlyArray<never> = []
+// Shared by every result without links or notes: frozen, so that no caller can add to another invocation's.
+const EMPTY: ReadonlyArray<never> = Object.freeze([])
 
 /**
- * Nothing found.
+ * Nothing found (frozen).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const none: Extracted = { context: Option.none(), links: EMPTY, notes: EMPTY }
+export const none: Extracted = Object.freeze({ context: Option.none(), links: EMPTY, notes: EMPTY })
 
 /**
  * Nothing found, with notes explaining why.
@@ -142,7 +137,7 @@ export const noneWith = (...notes: ReadonlyArray<string>): Extracted => ({
  * @category constructors
  */
 export const noneEndingWith = (note: string): (notes: ReadonlyArray<string>) => Effect.Effect<Extracted> => {
-  const constant = Exit.succeed(noneWith(note))
+  const constant = Exit.succeed(Object.freeze({ context: Option.none(), links: EMPTY, notes: Object.freeze([note]) }))
   return (notes) => notes.length === 0 ? constant : Exit.succeed(noneWith(...notes, note))
 }
 
@@ -183,8 +178,7 @@ export const make = (
   extract,
   ...(accepts === undefined ? {} : { accepts }),
   ...(textGuard === undefined ? {} : { textGuard }),
-  ...(options?.group === undefined ? {} : { group: options.group }),
-  ...(options?.keys === undefined ? {} : { keys: options.keys })
+  ...(options?.group === undefined ? {} : { group: options.group })
 })
 
 /**
@@ -217,5 +211,4 @@ export const makeTrigger = (
   extract: TraceExtractor["extract"],
   accepts?: TraceExtractor["accepts"],
   options?: Options
-): TraceExtractor =>
-  make(name, extract, accepts, CarrierText.mayHoldContext, { group: options?.group ?? triggers, keys: options?.keys })
+): TraceExtractor => make(name, extract, accepts, CarrierText.mayHoldContext, { group: options?.group ?? triggers })
