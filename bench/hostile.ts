@@ -8,6 +8,11 @@
  *
  * DIR is a directory of compiled ES modules of `src` (see bench/ab.ts for building one from a commit); by default
  * this tree, compiled as bench/compare.ts compiles it. A figure is the median of `--runs` (default 3) runs.
+ *
+ * `--paging` times a hostile state client instead (a client that never answers, and one whose every page takes
+ * 1.9 s and names a next page), on an envelope whose first page is empty, so that both durable extractors need the
+ * later pages: the time until the chain's result and the number of requests, with a Lambda context that has 3 s
+ * left (the default function timeout) and with none.
  */
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -110,8 +115,48 @@ const timeMs = (f: () => void): number => {
   return performance.now() - start
 }
 
+const paging = async (library: Library): Promise<void> => {
+  const clients: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
+    ["a client that never answers", () => new Promise(() => {})],
+    ["pages of 1.9 s each, without end", () => new Promise((resolve) => setTimeout(resolve, 1900))]
+  ]
+  const contexts: ReadonlyArray<readonly [string, unknown]> = [
+    ["3 s remaining", { getRemainingTimeInMillis: () => 3000 }],
+    ["no Lambda context", {}]
+  ]
+  process.stdout.write(`${"client".padEnd(36)} ${"context".padEnd(18)} ${"ms".padStart(8)} requests  outcome\n`)
+  for (const [name, wait] of clients) {
+    for (const [contextName, lambdaContext] of contexts) {
+      let requests = 0
+      const client = {
+        getExecutionState: async () => {
+          const page = ++requests
+          await wait()
+          return { Operations: [], NextMarker: `page-${page + 2}` }
+        }
+      }
+      const chain = library.DefaultChain.layer.pipe(
+        Layer.provide(Layer.merge(library.NativePropagator.layer(), library.DurableState.layerFromClient(client)))
+      )
+      const runtime = ManagedRuntime.make(chain)
+      const event = JSON.parse(envelope([], "page-2"))
+      const start = performance.now()
+      const result = await runtime.runPromise(library.ExtractorChain.extract(event, lambdaContext))
+      const ms = performance.now() - start
+      const note = result.attempts.find((a) => a.extractor === "durable-checkpoint")?.detail ?? ""
+      process.stdout.write(
+        `${name.padEnd(36)} ${contextName.padEnd(18)} ${ms.toFixed(0).padStart(8)} ${String(requests).padStart(8)}  ${
+          note.slice(0, 110)
+        }\n`
+      )
+      await runtime.dispose()
+    }
+  }
+}
+
 const main = async (): Promise<void> => {
   const library = await load(flag("--lib"))
+  if (args.includes("--paging")) return paging(library)
   const only = flag("--only")
   const runs = Number(flag("--runs") ?? "3")
   let page: unknown

@@ -14,7 +14,7 @@ import type { ExtractorFailure } from "../domain/Errors.js"
 import type { Attempt, ExtractionResult } from "../domain/ExtractionResult.js"
 import * as TraceContext from "../domain/TraceContext.js"
 import * as Completed from "../internal/completed.js"
-import type { Extracted, Group, TraceExtractor } from "./TraceExtractor.js"
+import { type Extracted, type Group, Invocation, type TraceExtractor } from "./TraceExtractor.js"
 
 /**
  * @since 0.1.0
@@ -157,8 +157,8 @@ const NO_LINKS: ReadonlyArray<never> = Object.freeze([])
  * recorded as "none" without running, and so are consecutive extractors sharing a `group` whose guard rejects it;
  * the rest run as effects, each isolated so a failure or defect is recorded and the chain goes on.
  *
- * The chain keeps nothing between invocations: each result is built for its invocation (its lists are its own, or
- * frozen when empty).
+ * The chain keeps nothing between invocations: each one gets its own {@link Invocation} (the work its extractors
+ * share) and its own result (whose lists are its own, or frozen when empty).
  *
  * @since 0.1.0
  * @category constructors
@@ -186,6 +186,7 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
   const from = (
     index: number,
     attempts: Array<Attempt>,
+    invocation: Invocation,
     event: unknown,
     lambdaContext: unknown
   ): Effect.Effect<ExtractionResult> => {
@@ -204,7 +205,7 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
       }
       let effect: Effect.Effect<Extracted, ExtractorFailure>
       try {
-        effect = extractor.extract(event, lambdaContext)
+        effect = extractor.extract(event, lambdaContext, invocation)
       } catch (defect) {
         // What `Effect.suspend` would do with a throwing `extract`: a defect.
         effect = Exit.die(defect)
@@ -212,15 +213,15 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
       if (!Completed.isCompleted(effect)) {
         const at = index
         return Effect.matchCauseEffect(effect, {
-          onFailure: (cause) => onFailure(at, cause, attempts, event, lambdaContext),
+          onFailure: (cause) => onFailure(at, cause, attempts, invocation, event, lambdaContext),
           onSuccess: (extracted) => {
             if (Option.isSome(extracted.context)) return Exit.succeed(found(at, extracted, attempts))
             attempts.push(successAttempt(extractors[at]!, extracted))
-            return from(at + 1, attempts, event, lambdaContext)
+            return from(at + 1, attempts, invocation, event, lambdaContext)
           }
         })
       }
-      if (Exit.isFailure(effect)) return onFailure(index, effect.cause, attempts, event, lambdaContext)
+      if (Exit.isFailure(effect)) return onFailure(index, effect.cause, attempts, invocation, event, lambdaContext)
       const extracted = effect.value
       if (Option.isSome(extracted.context)) return Exit.succeed(found(index, extracted, attempts))
       attempts.push(successAttempt(extractor, extracted))
@@ -233,6 +234,7 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
     index: number,
     cause: Cause.Cause<ExtractorFailure>,
     attempts: Array<Attempt>,
+    invocation: Invocation,
     event: unknown,
     lambdaContext: unknown
   ): Effect.Effect<ExtractionResult> => {
@@ -244,11 +246,11 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
       Effect.logDebug("trace extractor failed").pipe(
         Effect.annotateLogs({ extractor: extractor.name, reason: attempt.reason ?? "" })
       ),
-      Effect.suspend(() => from(index + 1, attempts, event, lambdaContext))
+      Effect.suspend(() => from(index + 1, attempts, invocation, event, lambdaContext))
     )
   }
 
-  const run = (event: unknown, lambdaContext: unknown) => from(0, [], event, lambdaContext)
+  const run = (event: unknown, lambdaContext: unknown) => from(0, [], new Invocation(), event, lambdaContext)
   return {
     extractors,
     extract: (event, lambdaContext) => Effect.suspend(() => run(event, lambdaContext)),

@@ -29,15 +29,58 @@ export interface Extracted {
 }
 
 /**
+ * A key of work shared by the extractors of one invocation (see {@link Invocation}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class InvocationKey<A> {
+  declare readonly _A: (_: never) => A
+  constructor(readonly description: string) {}
+}
+
+/**
+ * One invocation as the extractors of a chain see it: work that more than one of them needs (the durable
+ * extractors' reading of later pages) is done once per invocation and shared. The chain makes one for each
+ * invocation and hands it to every extractor it runs; nothing in it outlives the invocation.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Invocation {
+  #shared: Map<InvocationKey<unknown>, unknown> | undefined
+
+  /**
+   * The value of `key` in this invocation: made by `make` on first use, the same value after.
+   *
+   * @since 0.1.0
+   */
+  shared<A>(key: InvocationKey<A>, make: () => A): A {
+    const shared = this.#shared ??= new Map()
+    if (shared.has(key)) return shared.get(key) as A
+    const value = make()
+    shared.set(key, value)
+    return value
+  }
+}
+
+/**
  * An extractor: event and Lambda context in, {@link Extracted} out. `None` means "not mine / nothing here"; a
  * typed failure means "present but broken". Extractors never throw and never mutate the event.
+ *
+ * The chain also passes the {@link Invocation}, through which extractors share work; an extractor called on its own
+ * (without one) does that work itself.
  *
  * @since 0.1.0
  * @category models
  */
 export interface TraceExtractor {
   readonly name: ExtractorName
-  readonly extract: (event: unknown, lambdaContext: unknown) => Effect.Effect<Extracted, ExtractorFailure>
+  readonly extract: (
+    event: unknown,
+    lambdaContext: unknown,
+    invocation?: Invocation
+  ) => Effect.Effect<Extracted, ExtractorFailure>
   /**
    * An optional cheap, pure guard: `false` when the event cannot be this extractor's shape. The chain then
    * records "none" without running `extract`, which keeps a non-matching extractor at the cost of a function call
