@@ -116,10 +116,12 @@ export const fromSpanContext = (value: unknown, source: ExtractorName): TraceCon
   })
 }
 
-const notInitialised = new TracerUnavailable({
-  reason: "NotInitialised",
-  detail: "dd-trace is loaded but not initialised (or disabled); call tracer.init() before extracting"
-})
+// Made when needed: a tagged error validates its fields on construction, which compiles a parser at import time.
+const notInitialised = () =>
+  new TracerUnavailable({
+    reason: "NotInitialised",
+    detail: "dd-trace is loaded but not initialised (or disabled); call tracer.init() before extracting"
+  })
 
 /**
  * Builds the service over a tracer resolved lazily (and once: the first outcome, success or failure, is kept, as
@@ -148,7 +150,7 @@ export const makeLazy = (resolve: Effect.Effect<DdTracer, TracerUnavailable>): E
       Option.Option<TraceContext.TraceContext>,
       PropagatorError | TracerUnavailable
     > => {
-      if (!isInitialised(tracer)) return Effect.fail(notInitialised)
+      if (!isInitialised(tracer)) return Effect.fail(notInitialised())
       const normalized = Carrier.normalize(carrier)
       if (normalized === undefined) return Effect.succeed(Option.none())
       try {
@@ -161,7 +163,7 @@ export const makeLazy = (resolve: Effect.Effect<DdTracer, TracerUnavailable>): E
       extract: (carrier, source) => withTracer((tracer) => extract(tracer, carrier, source)),
       inject: (context) =>
         withTracer((tracer) =>
-          isInitialised(tracer) ? Effect.succeed(DatadogHeaders.inject(context)) : Effect.fail(notInitialised)
+          isInitialised(tracer) ? Effect.succeed(DatadogHeaders.inject(context)) : Effect.fail(notInitialised())
         )
     })
   })

@@ -41,11 +41,13 @@ const V1_WITHOUT_TRACE = TraceExtractor.noneWith(
   "context object without a usable trace: v1 with neither RootExecutionId nor propagated " +
     "x-datadog-trace-id/x-datadog-tags, or a field over the length bound"
 )
-const badPropagatedTraceId = new ExtractionError({
-  extractor: "step-functions",
-  reason: "MalformedCarrier",
-  detail: "the propagated x-datadog-trace-id is not an unsigned 64-bit decimal"
-})
+// Made when needed: a tagged error validates its fields on construction, which compiles a parser at import time.
+const badPropagatedTraceId = () =>
+  new ExtractionError({
+    extractor: "step-functions",
+    reason: "MalformedCarrier",
+    detail: "the propagated x-datadog-trace-id is not an unsigned 64-bit decimal"
+  })
 
 const extractSync = (event: unknown): TraceExtractor.Extracted | ExtractionError => {
   const parsed = StepFunctionsContext.parse(event)
@@ -54,7 +56,7 @@ const extractSync = (event: unknown): TraceExtractor.Extracted | ExtractionError
   }
   const context = StepFunctionsContext.toTraceContext(parsed, "step-functions")
   return context === undefined
-    ? badPropagatedTraceId
+    ? badPropagatedTraceId()
     : TraceExtractor.found(context, { notes: [`${parsed.kind} context object`] })
 }
 

@@ -84,10 +84,12 @@ export const invocationHeader = (lambdaContext: unknown, read: HeaderReader): Ef
   return Exit.succeed(header === null ? Option.none() : Option.some(header))
 }
 
-const configured = Config.option(Config.string(ENV)).pipe(Effect.orElseSucceed(() => Option.none<string>()))
+// Built on first use: this module is imported on every cold start.
+const configured = () => Config.option(Config.string(ENV)).pipe(Effect.orElseSucceed(() => Option.none<string>()))
 
 /** The default provider (the environment); any other provider is read through `Config`. */
-const envProvider = Context.get(DefaultServices.liveServices, ConfigProvider.ConfigProvider)
+const isEnvProvider = (provider: ConfigProvider.ConfigProvider): boolean =>
+  provider === Context.get(DefaultServices.liveServices, ConfigProvider.ConfigProvider)
 
 // The process object, looked up once: in Node the global `process` is an accessor on `globalThis`, and calling it
 // on every invocation cost more than reading the variable itself.
@@ -126,8 +128,8 @@ export const envHeaderReader: HeaderReader = () => Effect.succeed(Option.fromNul
  * @category constructors
  */
 export const headerReaderFor = (provider: ConfigProvider.ConfigProvider): HeaderReader => {
-  if (provider === envProvider) return envHeaderReader
-  const read = Effect.withConfigProvider(configured, provider)
+  if (isEnvProvider(provider)) return envHeaderReader
+  const read = Effect.withConfigProvider(configured(), provider)
   return () => read
 }
 
@@ -176,8 +178,6 @@ const malformedFrom = (source: HeaderSource) =>
     })
   )
 
-const MALFORMED = { context: malformedFrom("context"), environment: malformedFrom("environment") } as const
-
 /**
  * The extract function on a header value; `source` says where it was read, for the attempt's text.
  *
@@ -190,12 +190,12 @@ export const fromHeader = (
 ): Effect.Effect<TraceExtractor.Extracted, ExtractionError> => {
   if (header.trim() === "") return NOT_SET_EXIT[source]
   const parsed = XRayHeader.parse(header)
-  if (parsed === undefined) return MALFORMED[source]
+  if (parsed === undefined) return malformedFrom(source)
   const padded = XRayHeader.isDatadogPadded(parsed)
   const context = padded
     ? XRayHeader.datadogContext(parsed, "xray")
     : XRayHeader.fallbackContext(parsed, "xray")
-  if (context === undefined) return MALFORMED[source]
+  if (context === undefined) return malformedFrom(source)
   return Effect.succeed(TraceExtractor.found(context, {
     notes: [
       padded
