@@ -2,22 +2,25 @@
  * Hostile durable envelopes: deep (5,000 levels) and wide (1M keys; a 5 MiB list) values of the wrong type in every
  * field the durable extractors decode, on the first page and on a later one. For each, the time of one extraction
  * through the default chain (native propagator) against the time of the runtime's own `JSON.parse` of the event
- * (what Lambda spends before the handler sees it), and what the chain reported.
+ * (what Lambda spends before the handler sees it), and what the chain reported. A figure is the time per call of a
+ * call repeated for 20 ms (at most 200 times), median of `--runs` runs.
  *
  *   npx tsx bench/hostile.ts [--lib DIR] [--only TEXT] [--runs N]
  *
  * DIR is a directory of compiled ES modules of `src` (see bench/ab.ts for building one from a commit); by default
- * this tree, compiled as bench/compare.ts compiles it. A figure is the median of `--runs` (default 3) runs.
+ * this tree, compiled as bench/compare.ts compiles it. `--runs` defaults to 3.
  *
  * `--paging` times a hostile state client instead (a client that never answers, and one whose every page takes
  * 1.9 s and names a next page), on an envelope whose first page is empty, so that both durable extractors need the
  * later pages: the time until the chain's result and the number of requests, with a Lambda context that has 3 s
  * left (the default function timeout) and with none.
  */
+import type * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as path from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
+import type { ExtractionResult } from "../src/domain/ExtractionResult.js"
 import type * as DefaultChain from "../src/layers/DefaultChain.js"
 import type * as NativePropagator from "../src/layers/NativePropagator.js"
 import type * as DurableState from "../src/services/DurableState.js"
@@ -109,10 +112,16 @@ const cases = (): ReadonlyArray<Case> =>
     ]
   })
 
-const timeMs = (f: () => void): number => {
+/** Milliseconds per call: the call repeated until 20 ms have passed (at most 200 times), so that the fixed cost of a
+ * promise and a timer read does not dominate sub-millisecond figures. */
+const perCall = async (f: () => Promise<void>): Promise<number> => {
   const start = performance.now()
-  f()
-  return performance.now() - start
+  let calls = 0
+  do {
+    await f()
+    calls++
+  } while (performance.now() - start < 20 && calls < 200)
+  return (performance.now() - start) / calls
 }
 
 const paging = async (library: Library): Promise<void> => {
@@ -176,14 +185,18 @@ const main = async (): Promise<void> => {
     for (let run = 0; run < runs; run++) {
       let event: unknown
       parseMs.push(
-        timeMs(() => {
+        await perCall(async () => {
           event = JSON.parse(testCase.event)
-        }) + (testCase.page === undefined ? 0 : timeMs(() => JSON.parse(testCase.page!)))
+          if (testCase.page !== undefined) JSON.parse(testCase.page)
+        })
       )
-      const start = performance.now()
-      const exit = await runtime.runPromiseExit(library.ExtractorChain.extract(event, {}))
-      extractMs.push(performance.now() - start)
-      outcome = exit._tag === "Failure"
+      let exit: Exit.Exit<ExtractionResult> | undefined
+      extractMs.push(
+        await perCall(async () => {
+          exit = await runtime.runPromiseExit(library.ExtractorChain.extract(event, {}))
+        })
+      )
+      outcome = exit === undefined || exit._tag === "Failure"
         ? "defect"
         : exit.value.attempts.filter((a) => a.outcome === "failed").map((a) =>
           `${a.extractor} ${a.reason}: ${(a.detail ?? "").slice(0, 90)}`
