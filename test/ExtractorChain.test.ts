@@ -7,8 +7,10 @@ import * as fc from "fast-check"
 import { ExtractionError, TracerUnavailable } from "../src/domain/Errors.js"
 import * as ExtractionResult from "../src/domain/ExtractionResult.js"
 import * as TraceContext from "../src/domain/TraceContext.js"
+import * as DefaultChain from "../src/layers/DefaultChain.js"
 import * as ExtractorChain from "../src/services/ExtractorChain.js"
 import * as TraceExtractor from "../src/services/TraceExtractor.js"
+import { fixture } from "./triggers/http-support.js"
 
 const context = (traceId: string) => TraceContext.make({ traceId, parentId: "42", source: "http" })
 
@@ -237,40 +239,43 @@ describe("ExtractorChain", () => {
       assert.isTrue(TraceExtractor.triggers.accepts(null, undefined))
     }))
 
-  it.effect("repeated invocations that find nothing share one result, and each sees its own attempts", () =>
+  it.effect("no invocation's result is shared mutably with another's: each is its own, or frozen", () =>
     Effect.gen(function*() {
-      const note = TraceExtractor.noneWith("constant note")
-      let varying = 0
-      const chain = ExtractorChain.make([
-        TraceExtractor.make("custom", () => Effect.succeed(note)),
-        TraceExtractor.make("sqs", () => Effect.succeed(TraceExtractor.none), (event) => event === "sqs"),
-        TraceExtractor.make(
-          "xray",
-          (event) => Effect.succeed(event === "vary" ? TraceExtractor.noneWith(`call ${++varying}`) : note)
-        )
-      ])
-      const first = yield* chain.extract("plain", undefined)
-      const second = yield* chain.extract("plain", undefined)
-      assert.strictEqual(second, first, "the same attempts give the same result object")
-      const expected = [["custom", "none", "constant note"], ["sqs", "none", undefined], [
-        "xray",
-        "none",
-        "constant note"
-      ]]
-      const rows = (result: ExtractionResult.ExtractionResult) =>
-        result.attempts.map((a) => [a.extractor, a.outcome, a.detail])
-      assert.deepStrictEqual(rows(second), expected)
-      const varied = yield* chain.extract("vary", undefined)
-      assert.deepStrictEqual(rows(varied), [expected[0], expected[1], ["xray", "none", "call 1"]])
-      const sqs = yield* chain.extract("sqs", undefined)
-      assert.deepStrictEqual(rows(sqs), expected)
-      const again = yield* chain.extract("vary", undefined)
-      assert.deepStrictEqual(rows(again), [expected[0], expected[1], ["xray", "none", "call 2"]])
-      assert.deepStrictEqual(rows(varied), [expected[0], expected[1], ["xray", "none", "call 1"]], "kept as it was")
-      assert.deepStrictEqual(rows(yield* chain.extract("plain", undefined)), expected)
+      const intruder = context("666")
+      /** What a caller may try on a result: push into its lists (a frozen list refuses). */
+      const tamper = (result: ExtractionResult.ExtractionResult) => {
+        for (const list of [result.links, result.attempts] as Array<Array<unknown>>) {
+          try {
+            list.push(list === result.links ? intruder : { extractor: "custom", outcome: "found" })
+          } catch {
+            // refused: frozen
+          }
+        }
+      }
+      const events: ReadonlyArray<readonly [string, unknown]> = [
+        ["found, no links", fixture("apigw-v1.json")],
+        ["nothing found", { Records: [{ eventSource: "aws:s3", s3: {} }] }],
+        ["nothing found, a durable envelope", { DurableExecutionArn: "arn", InitialExecutionState: {} }]
+      ]
+      const chain = yield* ExtractorChain.ExtractorChain.pipe(Effect.provide(DefaultChain.layerNative))
+      for (const [name, event] of events) {
+        const first = yield* chain.extract(event, {})
+        const expected = { links: [...first.links], attempts: [...first.attempts] }
+        tamper(first)
+        const second = yield* chain.extract(event, {})
+        assert.notStrictEqual(second, first, name)
+        assert.deepStrictEqual({ links: [...second.links], attempts: [...second.attempts] }, expected, name)
+        tamper(second)
+        const third = yield* chain.extract(structuredClone(event), {})
+        assert.deepStrictEqual({ links: [...third.links], attempts: [...third.attempts] }, expected, name)
+      }
+      // The building blocks too: a constant "none" and a found context without links cannot be grown.
+      for (const list of [TraceExtractor.none.links, TraceExtractor.none.notes, TraceExtractor.found(intruder).links]) {
+        assert.throws(() => (list as Array<unknown>).push(intruder))
+      }
     }))
 
-  it.effect("over any sequence of events, a chain that reuses results reports what a fresh chain reports", () =>
+  it.effect("over any sequence of events, a chain used for each reports what a fresh chain reports", () =>
     Effect.gen(function*() {
       // Events are small records of flags; groups, guards and constant or varying notes all depend on them, so a
       // run skipped by a group can follow one whose members left notes, and the other way round.

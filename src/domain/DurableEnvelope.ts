@@ -13,6 +13,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as Issues from "../internal/issues.js"
 import { lazyParser } from "../internal/lazyParser.js"
 import { isRecord } from "./Carrier.js"
 import * as DurableArn from "./DurableArn.js"
@@ -36,8 +37,8 @@ const toValidDate = (value: number | string | Date): Date | undefined => {
  * @since 0.1.0
  * @category schemas
  */
-export const Timestamp: Schema.Schema<Date, number | string | Date> = Schema.transformOrFail(
-  Schema.Union(Schema.Number, Schema.String, Schema.DateFromSelf),
+export const Timestamp: Schema.Schema<Date, number | string | Date> = /* @__PURE__ */ Schema.transformOrFail(
+  /* @__PURE__ */ Schema.Union(Schema.Number, Schema.String, Schema.DateFromSelf),
   Schema.ValidDateFromSelf,
   {
     strict: true,
@@ -51,32 +52,42 @@ export const Timestamp: Schema.Schema<Date, number | string | Date> = Schema.tra
   }
 ).annotations({ identifier: "Timestamp" })
 
+// Bundlers may drop what an app does not use of this module: its schemas are built from calls marked pure.
+/* @__NO_SIDE_EFFECTS__ */
 const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { nullable: true })
 
+// Any object that is not a list, kept as it is: `Schema.Record` would copy it key by key (a million-key payload
+// is hostile input, and only its carrier keys are ever read).
+const ObjectValue = /* @__PURE__ */ Schema.declare(
+  (input: unknown): input is { readonly [x: string]: unknown } => isRecord(input),
+  { identifier: "ObjectValue", description: "an object" }
+)
+
 /**
- * A JSON string, or an object that was already decoded (Datadog's tests pass checkpoint payloads as objects).
+ * A JSON string, or an object that was already decoded (Datadog's tests pass checkpoint payloads as objects). An
+ * object is kept as it is, not copied.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const PayloadValue = Schema.Union(Schema.String, Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+export const PayloadValue = /* @__PURE__ */ Schema.Union(Schema.String, ObjectValue)
 
 /**
  * @since 0.1.0
  * @category schemas
  */
-export const StepDetails = Schema.Struct({
+export const StepDetails = /* @__PURE__ */ Schema.Struct({
   Attempt: optional(Schema.Number),
   NextAttemptTimestamp: optional(Timestamp),
   Result: optional(PayloadValue),
-  Error: Schema.optional(Schema.Unknown)
+  Error: /* @__PURE__ */ Schema.optional(Schema.Unknown)
 })
 
 /**
  * @since 0.1.0
  * @category schemas
  */
-export const ExecutionDetails = Schema.Struct({
+export const ExecutionDetails = /* @__PURE__ */ Schema.Struct({
   InputPayload: optional(Schema.String)
 })
 
@@ -121,23 +132,25 @@ export const OperationStatus = {
  * @since 0.1.0
  * @category schemas
  */
-export class DurableOperation extends Schema.Class<DurableOperation>("effect-datadog-lambda/DurableOperation")({
-  Id: optional(Schema.String),
-  ParentId: optional(Schema.String),
-  Name: optional(Schema.String),
-  Type: optional(Schema.String),
-  SubType: optional(Schema.String),
-  Status: optional(Schema.String),
-  StartTimestamp: optional(Timestamp),
-  EndTimestamp: optional(Timestamp),
-  Payload: optional(PayloadValue),
-  StepDetails: optional(StepDetails),
-  ExecutionDetails: optional(ExecutionDetails),
-  ContextDetails: Schema.optional(Schema.Unknown),
-  WaitDetails: Schema.optional(Schema.Unknown),
-  CallbackDetails: Schema.optional(Schema.Unknown),
-  ChainedInvokeDetails: Schema.optional(Schema.Unknown)
-}) {}
+export class DurableOperation
+  extends /* @__PURE__ */ Schema.Class<DurableOperation>("effect-datadog-lambda/DurableOperation")({
+    Id: optional(Schema.String),
+    ParentId: optional(Schema.String),
+    Name: optional(Schema.String),
+    Type: optional(Schema.String),
+    SubType: optional(Schema.String),
+    Status: optional(Schema.String),
+    StartTimestamp: optional(Timestamp),
+    EndTimestamp: optional(Timestamp),
+    Payload: optional(PayloadValue),
+    StepDetails: optional(StepDetails),
+    ExecutionDetails: optional(ExecutionDetails),
+    ContextDetails: /* @__PURE__ */ Schema.optional(Schema.Unknown),
+    WaitDetails: /* @__PURE__ */ Schema.optional(Schema.Unknown),
+    CallbackDetails: /* @__PURE__ */ Schema.optional(Schema.Unknown),
+    ChainedInvokeDetails: /* @__PURE__ */ Schema.optional(Schema.Unknown)
+  })
+{}
 
 /**
  * The fields of a `_datadog_{N}` checkpoint operation the checkpoint extractor uses. The extractors decode this
@@ -147,12 +160,12 @@ export class DurableOperation extends Schema.Class<DurableOperation>("effect-dat
  * @since 0.1.0
  * @category schemas
  */
-export const CheckpointOperation = Schema.Struct({
+export const CheckpointOperation = /* @__PURE__ */ Schema.Struct({
   Name: optional(Schema.String),
   Type: optional(Schema.String),
   Status: optional(Schema.String),
   Payload: optional(PayloadValue),
-  StepDetails: optional(Schema.Struct({ Result: optional(PayloadValue) }))
+  StepDetails: optional(/* @__PURE__ */ Schema.Struct({ Result: optional(PayloadValue) }))
 })
 
 /**
@@ -161,7 +174,7 @@ export const CheckpointOperation = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const ExecutionOperation = Schema.Struct({
+export const ExecutionOperation = /* @__PURE__ */ Schema.Struct({
   Id: optional(Schema.String),
   Type: optional(Schema.String),
   ExecutionDetails: optional(ExecutionDetails)
@@ -174,12 +187,12 @@ export const ExecutionOperation = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Operations = Schema.transform(
-  Schema.Union(
-    Schema.Array(DurableOperation),
-    Schema.Record({ key: Schema.String, value: DurableOperation })
+export const Operations = /* @__PURE__ */ Schema.transform(
+  /* @__PURE__ */ Schema.Union(
+    /* @__PURE__ */ Schema.Array(DurableOperation),
+    /* @__PURE__ */ Schema.Record({ key: Schema.String, value: DurableOperation })
   ),
-  Schema.Array(Schema.typeSchema(DurableOperation)),
+  /* @__PURE__ */ Schema.Array(/* @__PURE__ */ Schema.typeSchema(DurableOperation)),
   {
     strict: true,
     decode: (operations) => Array.isArray(operations) ? operations : Object.values(operations),
@@ -191,8 +204,8 @@ export const Operations = Schema.transform(
  * @since 0.1.0
  * @category schemas
  */
-export const InitialExecutionState = Schema.Struct({
-  Operations: Schema.optionalWith(Operations, { default: () => [] }),
+export const InitialExecutionState = /* @__PURE__ */ Schema.Struct({
+  Operations: /* @__PURE__ */ Schema.optionalWith(Operations, { default: () => [] }),
   NextMarker: optional(Schema.String)
 })
 
@@ -202,12 +215,14 @@ export const InitialExecutionState = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export class DurableEnvelope extends Schema.Class<DurableEnvelope>("effect-datadog-lambda/DurableEnvelope")({
-  DurableExecutionArn: Schema.String,
-  CheckpointToken: optional(Schema.String),
-  InitialExecutionState: InitialExecutionState,
-  UpdatedOperationIds: optional(Schema.Array(Schema.String))
-}) {
+export class DurableEnvelope
+  extends /* @__PURE__ */ Schema.Class<DurableEnvelope>("effect-datadog-lambda/DurableEnvelope")({
+    DurableExecutionArn: Schema.String,
+    CheckpointToken: optional(Schema.String),
+    InitialExecutionState: InitialExecutionState,
+    UpdatedOperationIds: optional(/* @__PURE__ */ Schema.Array(Schema.String))
+  })
+{
   /**
    * The marker of the next page of operations; `None` when this page is the last (`""` or absent).
    *
@@ -234,9 +249,10 @@ export class DurableEnvelope extends Schema.Class<DurableEnvelope>("effect-datad
  * @since 0.1.0
  * @category decoding
  */
-export const decodeOperation: (input: unknown) => Either.Either<DurableOperation, ParseResult.ParseError> = lazyParser(
-  () => Schema.decodeUnknownEither(DurableOperation)
-)
+export const decodeOperation: (input: unknown) => Either.Either<DurableOperation, ParseResult.ParseError> =
+  /* @__PURE__ */ lazyParser(
+    () => Schema.decodeUnknownEither(DurableOperation)
+  )
 
 /**
  * Decodes the checkpoint view of an operation.
@@ -246,7 +262,7 @@ export const decodeOperation: (input: unknown) => Either.Either<DurableOperation
  */
 export const decodeCheckpointOperation: (
   input: unknown
-) => Either.Either<typeof CheckpointOperation.Type, ParseResult.ParseError> = lazyParser(() =>
+) => Either.Either<typeof CheckpointOperation.Type, ParseResult.ParseError> = /* @__PURE__ */ lazyParser(() =>
   Schema.decodeUnknownEither(CheckpointOperation)
 )
 
@@ -258,7 +274,7 @@ export const decodeCheckpointOperation: (
  */
 export const decodeExecutionOperation: (
   input: unknown
-) => Either.Either<typeof ExecutionOperation.Type, ParseResult.ParseError> = lazyParser(() =>
+) => Either.Either<typeof ExecutionOperation.Type, ParseResult.ParseError> = /* @__PURE__ */ lazyParser(() =>
   Schema.decodeUnknownEither(ExecutionOperation)
 )
 
@@ -268,33 +284,35 @@ export const decodeExecutionOperation: (
  * @since 0.1.0
  * @category decoding
  */
-export const decodeEnvelope: (input: unknown) => Either.Either<DurableEnvelope, ParseResult.ParseError> = lazyParser(
-  () => Schema.decodeUnknownEither(DurableEnvelope)
-)
+export const decodeEnvelope: (input: unknown) => Either.Either<DurableEnvelope, ParseResult.ParseError> =
+  /* @__PURE__ */ lazyParser(
+    () => Schema.decodeUnknownEither(DurableEnvelope)
+  )
 
 // The extractors' hot-path views. On the operations the extractors decode, they accept and reject exactly what
 // `CheckpointOperation` and `ExecutionOperation` do (and fail on the same paths), but keep `null` instead of
 // removing it: `optionalWith(..., { nullable: true })` is a transformation per field, and those cost several times
-// a plain `NullishOr` union.
+// a plain `NullishOr` union. Built on first use, like every schema of this module that the extractors use: the
+// module's import is on every cold start, and a bundler drops the schemas an app does not use.
 const nullish = <S extends Schema.Schema.Any>(schema: S) => Schema.optional(Schema.NullishOr(schema))
 
-// No `Name`: the scan only offers operations whose `Name` is a `_datadog_{N}` string (`readCheckpointFields` checks
-// any other).
-const CheckpointOperationWire = Schema.Struct({
-  Type: nullish(Schema.String),
-  Status: nullish(Schema.String),
-  Payload: nullish(PayloadValue),
-  StepDetails: nullish(Schema.Struct({ Result: nullish(PayloadValue) }))
-})
+const decodeCheckpointWire = lazyParser(() =>
+  Schema.decodeUnknownEither(Schema.Struct({
+    Name: nullish(Schema.String),
+    Type: nullish(Schema.String),
+    Status: nullish(Schema.String),
+    Payload: nullish(PayloadValue),
+    StepDetails: nullish(Schema.Struct({ Result: nullish(PayloadValue) }))
+  }))
+)
 
-const ExecutionOperationWire = Schema.Struct({
-  Id: nullish(Schema.String),
-  Type: nullish(Schema.String),
-  ExecutionDetails: nullish(Schema.Struct({ InputPayload: nullish(Schema.String) }))
-})
-
-const decodeCheckpointWire = lazyParser(() => Schema.decodeUnknownEither(CheckpointOperationWire))
-const decodeExecutionWire = lazyParser(() => Schema.decodeUnknownEither(ExecutionOperationWire))
+const decodeExecutionWire = lazyParser(() =>
+  Schema.decodeUnknownEither(Schema.Struct({
+    Id: nullish(Schema.String),
+    Type: nullish(Schema.String),
+    ExecutionDetails: nullish(Schema.Struct({ InputPayload: nullish(Schema.String) }))
+  }))
+)
 
 /**
  * The fields of a checkpoint operation the checkpoint extractor reads (`null` read as absent). Accepts and rejects
@@ -313,12 +331,15 @@ export interface CheckpointFields {
 const isNullishString = (value: unknown): value is string | null | undefined =>
   value === undefined || value === null || typeof value === "string"
 
+const isPayload = (value: unknown): value is string | Readonly<Record<string, unknown>> | null | undefined =>
+  isNullishString(value) || isRecord(value)
+
 /**
  * Reads {@link CheckpointFields} from an operation, decoding with Schema.
  *
- * The production shape (string fields, a string payload) is read directly: Schema costs about 2 µs on this
- * operation, on every resumed invocation. Anything else (an object payload, a field of another type) goes through
- * Schema, which accepts and rejects the same inputs and names the failing paths.
+ * The well-formed shape (string fields, a string or object payload) is read directly: Schema costs about 2 µs on
+ * this operation, on every resumed invocation. A field of another type goes through Schema, which accepts and
+ * rejects the same inputs and names the failing paths.
  *
  * @since 0.1.0
  * @category decoding
@@ -326,23 +347,17 @@ const isNullishString = (value: unknown): value is string | null | undefined =>
 export const readCheckpointFields = (input: unknown): Either.Either<CheckpointFields, ParseResult.ParseError> => {
   if (
     isRecord(input) && isNullishString(input.Name) && isNullishString(input.Type) && isNullishString(input.Status) &&
-    isNullishString(input.Payload)
+    isPayload(input.Payload)
   ) {
     const details = input.StepDetails
     const result = isRecord(details) ? details.Result : undefined
-    if ((details === undefined || details === null || isRecord(details)) && isNullishString(result)) {
+    if ((details === undefined || details === null || isRecord(details)) && isPayload(result)) {
       return Either.right({
         Type: input.Type ?? undefined,
         Status: input.Status ?? undefined,
         payload: input.Payload ?? result ?? undefined
       })
     }
-  }
-  const name = typeof input === "object" && input !== null ? (input as { readonly Name?: unknown }).Name : undefined
-  if (name !== undefined && name !== null && typeof name !== "string") {
-    // Off the extractor's path (its candidates have string names): the full view reports the failure.
-    const full = decodeCheckpointOperation(input)
-    if (Either.isLeft(full)) return Either.left(full.left)
   }
   const decoded = decodeCheckpointWire(input)
   if (Either.isLeft(decoded)) return Either.left(decoded.left)
@@ -377,18 +392,11 @@ export const readInputPayload = (input: unknown): Either.Either<string | undefin
     : Either.right(decoded.right.ExecutionDetails?.InputPayload ?? undefined)
 }
 /**
- * The paths of the fields that failed to decode (`StartTimestamp, StepDetails.Result`), without their values,
- * so the text is safe for attempt details.
+ * The fields that failed to decode and what each expected (`StepDetails.Result: expected a string or an object`),
+ * never their values, so the text is safe for attempt details. Bounded whatever the input: it reads the failure's
+ * issues (shaped by the schema), never the value, and reports at most five fields.
  *
  * @since 0.1.0
  * @category formatting
  */
-export const invalidFields = (error: ParseResult.ParseError): string => {
-  const paths = new Set<string>()
-  for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) {
-    paths.add(issue.path.length === 0 ? "(root)" : issue.path.map(String).join("."))
-  }
-  // A nullable member reports both the member and its inner field; keep the most specific paths.
-  const specific = [...paths].filter((path) => ![...paths].some((other) => other.startsWith(`${path}.`)))
-  return specific.slice(0, 5).join(", ")
-}
+export const invalidFields = (error: ParseResult.ParseError): string => Issues.summarize(error.issue).join(", ")

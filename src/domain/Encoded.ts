@@ -5,6 +5,8 @@
  */
 import { isRecord } from "./Carrier.js"
 
+const MAX_JSON_LENGTH = 1024 * 1024
+
 /**
  * Default bounds: event bodies and record payloads larger than this are not parsed for a carrier.
  *
@@ -13,9 +15,9 @@ import { isRecord } from "./Carrier.js"
  */
 export const limits = {
   /** Longest JSON text parsed (SQS/SNS bodies are at most 256 KiB; EventBridge 256 KiB; Kinesis records 1 MiB). */
-  maxJsonLength: 1024 * 1024,
-  /** Longest base64 text decoded. */
-  maxBase64Length: 1024 * 1024 * 4 / 3 + 4
+  maxJsonLength: MAX_JSON_LENGTH,
+  /** Longest base64 text decoded: the padded base64 length of `maxJsonLength` bytes. */
+  maxBase64Length: 4 * Math.ceil(MAX_JSON_LENGTH / 3)
 } as const
 
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/

@@ -130,10 +130,12 @@ const extracted = new WeakMap<TraceContext.TraceContext, object>()
  */
 export const extractedSpanContext = (context: TraceContext.TraceContext): object | undefined => extracted.get(context)
 
-const notInitialised = new TracerUnavailable({
-  reason: "NotInitialised",
-  detail: "dd-trace is loaded but not initialised (or disabled); call tracer.init() before extracting"
-})
+// Made when needed: a tagged error validates its fields on construction, which compiles a parser at import time.
+const notInitialised = () =>
+  new TracerUnavailable({
+    reason: "NotInitialised",
+    detail: "dd-trace is loaded but not initialised (or disabled); call tracer.init() before extracting"
+  })
 
 /**
  * Builds the service over a tracer resolved lazily (and once: the first outcome, success or failure, is kept, as
@@ -162,7 +164,7 @@ export const makeLazy = (resolve: Effect.Effect<DdTracer, TracerUnavailable>): E
       Option.Option<TraceContext.TraceContext>,
       PropagatorError | TracerUnavailable
     > => {
-      if (!isInitialised(tracer)) return Effect.fail(notInitialised)
+      if (!isInitialised(tracer)) return Effect.fail(notInitialised())
       const normalized = Carrier.normalize(carrier)
       if (normalized === undefined) return Effect.succeed(Option.none())
       try {
@@ -178,7 +180,7 @@ export const makeLazy = (resolve: Effect.Effect<DdTracer, TracerUnavailable>): E
       extract: (carrier, source) => withTracer((tracer) => extract(tracer, carrier, source)),
       inject: (context) =>
         withTracer((tracer) =>
-          isInitialised(tracer) ? Effect.succeed(DatadogHeaders.inject(context)) : Effect.fail(notInitialised)
+          isInitialised(tracer) ? Effect.succeed(DatadogHeaders.inject(context)) : Effect.fail(notInitialised())
         )
     })
   })

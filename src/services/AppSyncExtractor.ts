@@ -13,9 +13,6 @@ import * as Completed from "../internal/completed.js"
 import { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 
-// The top-level keys an event needs for the guard to hold (see TraceExtractor `keys`).
-const KEYS: ReadonlyArray<string> = ["info"]
-
 /**
  * @since 0.1.0
  * @category services
@@ -44,8 +41,7 @@ export const makeWith = (propagator: Propagator["Type"]): TraceExtractor.TraceEx
         (context) => Option.isSome(context) ? TraceExtractor.found(context.value) : NO_CONTEXT
       )
     },
-    AppSyncEvent.isAppSyncEvent,
-    { keys: KEYS }
+    AppSyncEvent.isAppSyncEvent
   )
 
 /**

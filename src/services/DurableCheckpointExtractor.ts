@@ -69,7 +69,9 @@ interface Candidates {
 const laterPages = (
   envelope: DurableOperations.Envelope,
   first: DurableOperations.CheckpointScan,
-  state: Option.Option<DurableState.DurableState.Service>
+  state: Option.Option<DurableState.DurableState.Service>,
+  lambdaContext: unknown,
+  invocation: TraceExtractor.Invocation | undefined
 ): Effect.Effect<Candidates> => {
   const marker = envelope.nextMarker
   if (marker === undefined) return Effect.succeed({ candidates: first.candidates, notes: envelope.notes })
@@ -80,12 +82,9 @@ const laterPages = (
         notes: [...envelope.notes, "NextMarker set: later pages not read (no DurableState service)"]
       })
     }
+    const start = { arn: envelope.arn, checkpointToken: envelope.checkpointToken, marker }
     return Effect.map(
-      DurableState.readPages(service.value, {
-        arn: envelope.arn,
-        checkpointToken: envelope.checkpointToken,
-        marker
-      }),
+      DurableState.pagesOf(invocation, service.value, start, lambdaContext).read(),
       (read) => {
         const candidates = [...first.candidates]
         const notes = [...envelope.notes, `read ${read.pages.length} later page(s)`, ...read.notes]
@@ -156,7 +155,9 @@ const choose = (
 const extract = (
   propagator: Propagator["Type"],
   state: Option.Option<DurableState.DurableState.Service>,
-  event: unknown
+  event: unknown,
+  lambdaContext: unknown,
+  invocation: TraceExtractor.Invocation | undefined
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
   if (!DurableOperations.isDurableEvent(event)) return Effect.succeed(TraceExtractor.none)
   const envelope = DurableOperations.readEnvelope(event)
@@ -169,7 +170,10 @@ const extract = (
   if (envelope.right.nextMarker === undefined) {
     return choose(propagator, { candidates: first.candidates, notes: envelope.right.notes })
   }
-  return Effect.flatMap(laterPages(envelope.right, first, state), (found) => choose(propagator, found))
+  return Effect.flatMap(
+    laterPages(envelope.right, first, state, lambdaContext, invocation),
+    (found) => choose(propagator, found)
+  )
 }
 
 /**
@@ -184,7 +188,7 @@ export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagato
   const state = yield* Effect.serviceOption(DurableState.DurableState)
   return TraceExtractor.make(
     NAME,
-    (event) => extract(propagator, state, event),
+    (event, lambdaContext, invocation) => extract(propagator, state, event, lambdaContext, invocation),
     undefined,
     undefined,
     { group: TraceExtractor.durable }

@@ -68,7 +68,9 @@ interface Execution {
 const findExecution = (
   envelope: DurableOperations.Envelope,
   executionId: string | undefined,
-  state: Option.Option<DurableState.DurableState.Service>
+  state: Option.Option<DurableState.DurableState.Service>,
+  lambdaContext: unknown,
+  invocation: TraceExtractor.Invocation | undefined
 ): Effect.Effect<Execution> => {
   const onFirst = DurableOperations.findExecution(envelope.operations, executionId)
   const marker = envelope.nextMarker
@@ -82,11 +84,12 @@ const findExecution = (
         notes: [...envelope.notes, "NextMarker set: later pages not read (no DurableState service)"]
       })
       : Effect.map(
-        DurableState.readPages(
+        DurableState.pagesOf(
+          invocation,
           service.value,
           { arn: envelope.arn, checkpointToken: envelope.checkpointToken, marker },
-          (page) => DurableOperations.findExecution(page, executionId) !== undefined
-        ),
+          lambdaContext
+        ).read((page) => DurableOperations.findExecution(page, executionId) !== undefined),
         (read) => {
           let operation: Readonly<Record<string, unknown>> | undefined
           for (const page of read.pages) {
@@ -210,7 +213,8 @@ const extract = (
   triggers: Triggers,
   state: Option.Option<DurableState.DurableState.Service>,
   event: unknown,
-  lambdaContext: unknown
+  lambdaContext: unknown,
+  invocation: TraceExtractor.Invocation | undefined
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
   if (!DurableOperations.isDurableEvent(event)) return Effect.succeed(TraceExtractor.none)
   const envelope = DurableOperations.readEnvelope(event)
@@ -226,7 +230,7 @@ const extract = (
     return fromExecution(propagator, triggers, { operation: onFirst, notes: envelope.right.notes }, lambdaContext)
   }
   return Effect.flatMap(
-    findExecution(envelope.right, DurableArn.executionId(arn), state),
+    findExecution(envelope.right, DurableArn.executionId(arn), state, lambdaContext, invocation),
     (execution) => fromExecution(propagator, triggers, execution, lambdaContext)
   )
 }
@@ -245,7 +249,7 @@ export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagato
   const state = yield* Effect.serviceOption(DurableState.DurableState)
   return TraceExtractor.make(
     NAME,
-    (event, lambdaContext) => extract(propagator, triggers, state, event, lambdaContext),
+    (event, lambdaContext, invocation) => extract(propagator, triggers, state, event, lambdaContext, invocation),
     undefined,
     undefined,
     { group: TraceExtractor.durable }

@@ -15,9 +15,6 @@ import * as BatchExtraction from "./BatchExtraction.js"
 import { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 
-// The top-level keys an event needs for the guard to hold (see TraceExtractor `keys`).
-const KEYS: ReadonlyArray<string> = ["detail-type", "_datadog"]
-
 /**
  * @since 0.1.0
  * @category services
@@ -47,8 +44,7 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
   TraceExtractor.makeTrigger(
     "eventbridge",
     (event) => BatchExtraction.extract(propagator, "eventbridge", [event], candidatesOf, { single: true }),
-    accepts,
-    { keys: KEYS }
+    accepts
   )
 
 /**

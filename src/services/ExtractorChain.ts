@@ -14,7 +14,7 @@ import type { ExtractorFailure } from "../domain/Errors.js"
 import type { Attempt, ExtractionResult } from "../domain/ExtractionResult.js"
 import * as TraceContext from "../domain/TraceContext.js"
 import * as Completed from "../internal/completed.js"
-import type { Extracted, Group, TraceExtractor } from "./TraceExtractor.js"
+import { type Extracted, type Group, Invocation, type TraceExtractor } from "./TraceExtractor.js"
 
 /**
  * @since 0.1.0
@@ -50,21 +50,34 @@ export declare namespace ExtractorChain {
 
 const failureReason = (error: ExtractorFailure): string => `${error._tag}.${error.reason}`
 
+const MAX_DEFECT_DETAIL = 200
+
+/** A defect in words: an error's name and the first line of its message, bounded; never a rendering of a value. */
+const describeDefect = (defect: unknown): string => {
+  if (!(defect instanceof Error)) return `a thrown ${defect === null ? "null" : typeof defect}`
+  const text = `${String(defect.name).slice(0, 64)}: ${
+    String(defect.message).slice(0, MAX_DEFECT_DETAIL).split("\n", 1)[0]
+  }`
+  return text.length > MAX_DEFECT_DETAIL ? `${text.slice(0, MAX_DEFECT_DETAIL)}…` : text
+}
+
 const failureAttempt = (extractor: TraceExtractor, cause: Cause.Cause<ExtractorFailure>): Attempt => {
   const failure = Cause.failureOption(cause)
-  return Option.isSome(failure)
-    ? {
+  if (Option.isSome(failure)) {
+    return {
       extractor: extractor.name,
       outcome: "failed",
       reason: failureReason(failure.value),
       detail: failure.value.detail
     }
-    : {
-      extractor: extractor.name,
-      outcome: "failed",
-      reason: "Defect",
-      detail: Cause.pretty(cause).split("\n", 1)[0] ?? "unexpected defect"
-    }
+  }
+  const defect = Cause.dieOption(cause)
+  return {
+    extractor: extractor.name,
+    outcome: "failed",
+    reason: "Defect",
+    detail: Option.isSome(defect) ? describeDefect(defect.value) : "unexpected defect"
+  }
 }
 
 const successAttempt = (extractor: TraceExtractor, extracted: Extracted): Attempt => {
@@ -108,275 +121,136 @@ const lineage = (group: Group | undefined): ReadonlyArray<Group> => {
   return groups
 }
 
-/**
- * One step of a chain's program: a group's guard over the extractors `start` to `end` (exclusive), after which a
- * rejecting guard jumps to the first step of extractor `end`; or (no `group`) the extractor at `start`. One shape
- * for both, so the loop reads its steps monomorphically.
- */
-interface Step {
-  readonly group: Group | undefined
-  readonly start: number
+/** A group whose run of consecutive members starts at an extractor, and the position just past the run. */
+interface Run {
+  readonly group: Group
   readonly end: number
 }
 
 /**
- * The program of a chain: for each extractor, the guards of the groups whose runs start there (outermost first; a
- * run is a longest stretch of consecutive extractors whose groups, or enclosing groups, include the same group),
- * then the extractor itself. `stepOf[i]` is the position of the first step for extractor `i` (the chain resumes
- * there after a wait), and `stepOf[extractors.length]` the end of the program.
+ * For each extractor, the runs that start there, outermost group first. A run is a longest stretch of consecutive
+ * extractors whose groups (or enclosing groups) include the same group; its guard is checked once, at its start.
  */
-const program = (extractors: ReadonlyArray<TraceExtractor>) => {
+const runsOf = (extractors: ReadonlyArray<TraceExtractor>): ReadonlyArray<ReadonlyArray<Run>> => {
   const lineages = extractors.map((extractor) => lineage(extractor.group))
-  const steps: Array<Step> = []
-  const stepOf: Array<number> = []
-  lineages.forEach((groups, index) => {
-    stepOf.push(steps.length)
-    for (const group of [...groups].reverse()) {
-      if (index > 0 && lineages[index - 1]!.includes(group)) continue
+  return lineages.map((groups, index) =>
+    [...groups].reverse().flatMap((group) => {
+      if (index > 0 && lineages[index - 1]!.includes(group)) return []
       let end = index + 1
       while (end < extractors.length && lineages[end]!.includes(group)) end++
-      steps.push({ group, start: index, end })
-    }
-    steps.push({ group: undefined, start: index, end: index + 1 })
-  })
-  stepOf.push(steps.length)
-  return { steps: steps as ReadonlyArray<Step>, stepOf: stepOf as ReadonlyArray<number> }
+      return [{ group, end }]
+    })
+  )
 }
 
-/** Every bit set: the mask of an event whose keys were not enumerated (nothing is skipped by key). */
-const ALL_KEYS = -1
-
-/** Most keys of an event enumerated for the key mask; an event with more skips nothing by key. */
-const MAX_ENUMERATED_KEYS = 64
-
-/**
- * The bit of each key the extractors declare, and each extractor's mask: 0 (never skipped by key) when it declares
- * none, or a key beyond the 31 that get a bit.
- */
-const keyMasks = (extractors: ReadonlyArray<TraceExtractor>) => {
-  const bits = new Map<string, number>()
-  const masks = extractors.map((extractor) => {
-    const keys = extractor.keys
-    if (keys === undefined || keys.length === 0) return 0
-    let mask = 0
-    for (const key of keys) {
-      let bit = bits.get(key)
-      if (bit === undefined && bits.size < 31) bits.set(key, bit = 1 << bits.size)
-      if (bit === undefined) return 0
-      mask |= bit
-    }
-    return mask
-  })
-  return { bits, masks }
+/** The end of the first run starting here whose group rejects the event, or -1. */
+const rejectedUntil = (runs: ReadonlyArray<Run>, event: unknown, lambdaContext: unknown): number => {
+  for (const run of runs) if (!groupAccepts(run.group, event, lambdaContext)) return run.end
+  return -1
 }
 
-/**
- * The bits of the declared keys a plain-object event has (its own and inherited enumerable keys, as guards read
- * them), or `ALL_KEYS` for any other event, or one with too many keys to enumerate.
- */
-const eventKeyMask = (bits: ReadonlyMap<string, number>, event: unknown): number => {
-  if (typeof event !== "object" || event === null) return 0
-  const prototype = Object.getPrototypeOf(event)
-  if (prototype !== Object.prototype && prototype !== null) return ALL_KEYS
-  let mask = 0
-  let seen = 0
-  for (const key in event) {
-    if (++seen > MAX_ENUMERATED_KEYS) return ALL_KEYS
-    const bit = bits.get(key)
-    if (bit !== undefined) mask |= bit
-  }
-  return mask
-}
-
-/**
- * The attempt log of the last invocation that found nothing, kept so that an invocation whose attempts are the
- * same objects (guards that rejected the event, constant "none" results) allocates no log and no result: it gets
- * the previous result again. Results are immutable by type (every field is `readonly`), so sharing one is safe;
- * they are not frozen, because V8 reads the elements of a frozen array more slowly.
- */
-interface NothingFound {
-  readonly attempts: ReadonlyArray<Attempt>
-  /**
-   * For each position `i`, the first position from `i` on whose attempt is not the constant "none" of its
-   * extractor: a run of extractors skipped as "none" repeats these attempts when it ends before that position.
-   */
-  readonly noneUntil: Int32Array
-  readonly exit: Exit.Exit<ExtractionResult>
-}
-
-const EMPTY: ReadonlyArray<never> = []
-
-const nothingFound = (attempts: ReadonlyArray<Attempt>, noneAttempts: ReadonlyArray<Attempt>): NothingFound => {
-  const noneUntil = new Int32Array(attempts.length + 1)
-  noneUntil[attempts.length] = attempts.length
-  for (let index = attempts.length - 1; index >= 0; index--) {
-    noneUntil[index] = attempts[index] === noneAttempts[index] ? noneUntil[index + 1]! : index
-  }
-  return { attempts, noneUntil, exit: Exit.succeed({ context: Option.none(), links: EMPTY, attempts }) }
-}
+/** The links of a result that found none: frozen, so no caller can add to another invocation's result. */
+const NO_LINKS: ReadonlyArray<never> = Object.freeze([])
 
 /**
  * Builds a chain from an ordered list of extractors. Extractors whose `accepts` guard rejects the event are
- * recorded as "none" without running, and so are consecutive extractors sharing a `group` whose guard rejects it and
- * extractors that declare `keys` the event has none of; the rest run as effects, each isolated so a failure or
- * defect is recorded and the chain goes on.
+ * recorded as "none" without running, and so are consecutive extractors sharing a `group` whose guard rejects it;
+ * the rest run as effects, each isolated so a failure or defect is recorded and the chain goes on.
+ *
+ * The chain keeps nothing between invocations: each one gets its own {@link Invocation} (the work its extractors
+ * share) and its own result (whose lists are its own, or frozen when empty).
  *
  * @since 0.1.0
  * @category constructors
  */
 export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.Service => {
+  const runs = runsOf(extractors)
   const noneAttempts: ReadonlyArray<Attempt> = extractors.map((extractor) =>
     Object.freeze({ extractor: extractor.name, outcome: "none" as const })
   )
-  // Per extractor, the attempt last built from a result object, so that a constant result (a "none" with a fixed
-  // note) is recorded by the same attempt object every time.
-  const lastExtracted: Array<Extracted | undefined> = extractors.map(() => undefined)
-  const lastAttempt: Array<Attempt | undefined> = extractors.map(() => undefined)
-  let previous = nothingFound(noneAttempts, noneAttempts)
-  const { stepOf, steps } = program(extractors)
-  const { bits, masks } = keyMasks(extractors)
 
-  const attemptOf = (index: number, extracted: Extracted): Attempt => {
-    if (lastExtracted[index] === extracted) return lastAttempt[index]!
-    const attempt = successAttempt(extractors[index]!, extracted)
-    if (Option.isNone(extracted.context)) {
-      lastExtracted[index] = extracted
-      lastAttempt[index] = attempt
+  const found = (index: number, extracted: Extracted, attempts: Array<Attempt>): ExtractionResult => {
+    const extractor = extractors[index]!
+    attempts.push(successAttempt(extractor, extracted))
+    const context = Option.getOrThrow(extracted.context)
+    return {
+      context: Option.some(TraceContext.withSource(context, extractor.name)),
+      links: extracted.links.length === 0 ? NO_LINKS : extracted.links.slice(),
+      attempts
     }
-    return attempt
   }
 
-  /**
-   * The log so far: `undefined` while every attempt is the one `previous` holds at that position (nothing is
-   * allocated then), else a list of its own. Only the synchronous loop keeps it `undefined`: before the chain
-   * waits on an effect (when another invocation may replace `previous`), the log is copied out (`own`).
-   */
-  type Log = Array<Attempt> | undefined
-
-  const record = (log: Log, index: number, attempt: Attempt): Log => {
-    if (log !== undefined) {
-      log.push(attempt)
-      return log
-    }
-    if (previous.attempts[index] === attempt) return undefined
-    const own = previous.attempts.slice(0, index)
-    own.push(attempt)
-    return own
-  }
-
-  /** Records the constant "none" of the extractors `start` to `end` (exclusive), skipped without running. */
-  const recordNone = (log: Log, start: number, end: number): Log => {
-    if (log === undefined) {
-      if (previous.noneUntil[start]! >= end) return undefined
-      log = previous.attempts.slice(0, start)
-    }
-    for (let index = start; index < end; index++) log.push(noneAttempts[index]!)
-    return log
-  }
-
-  const done = (log: Log): Exit.Exit<ExtractionResult> => {
-    if (log === undefined) return previous.exit
-    previous = nothingFound(log, noneAttempts)
-    return previous.exit
-  }
-
-  const own = (log: Log, index: number): Array<Attempt> => log ?? previous.attempts.slice(0, index)
-
-  // A plain loop rather than Effect.gen: only extractors whose guard accepts the event cost an effect, and an
-  // extractor whose effect is already an `Exit` (a result computed when `extract` was called) costs no step of the
-  // runtime at all: its outcome is read here and the loop goes on.
+  // A plain loop over the extractors: guards decide without an effect, and an extractor whose effect is already
+  // completed (an `Exit`, as every built-in one is unless it reads later pages) is read here, without a step of the
+  // runtime. The chain waits only on an effect that is not completed, and then resumes the loop after it.
   const from = (
-    position: number,
-    log: Log,
+    index: number,
+    attempts: Array<Attempt>,
+    invocation: Invocation,
     event: unknown,
     lambdaContext: unknown
   ): Effect.Effect<ExtractionResult> => {
-    // Computed at the first extractor that declares keys, once per invocation (per resumption after a wait).
-    let keysOfEvent: number | undefined
-    for (; position < steps.length; position++) {
-      const step = steps[position]!
-      const index = step.start
-      if (step.group !== undefined) {
-        if (!groupAccepts(step.group, event, lambdaContext)) {
-          log = recordNone(log, index, step.end)
-          position = stepOf[step.end]! - 1
-        }
+    while (index < extractors.length) {
+      const skipTo = rejectedUntil(runs[index]!, event, lambdaContext)
+      if (skipTo >= 0) {
+        for (; index < skipTo; index++) attempts.push(noneAttempts[index]!)
         continue
       }
       const extractor = extractors[index]!
-      const mask = masks[index]!
-      if (mask !== 0 && (mask & (keysOfEvent ??= eventKeyMask(bits, event))) === 0) {
-        log = recordNone(log, index, index + 1)
-        continue
-      }
       const accepted = accepts(extractor, event, lambdaContext)
-      if (accepted === false) {
-        log = recordNone(log, index, index + 1)
-        continue
-      }
-      if (accepted === undefined) {
-        log = record(log, index, guardDefect(extractor))
+      if (accepted !== true) {
+        attempts.push(accepted === false ? noneAttempts[index]! : guardDefect(extractor))
+        index++
         continue
       }
       let effect: Effect.Effect<Extracted, ExtractorFailure>
       try {
-        effect = extractor.extract(event, lambdaContext)
+        effect = extractor.extract(event, lambdaContext, invocation)
       } catch (defect) {
         // What `Effect.suspend` would do with a throwing `extract`: a defect.
         effect = Exit.die(defect)
       }
-      if (Completed.isCompleted(effect)) {
-        if (Exit.isFailure(effect)) return onFailure(index, effect.cause, log, event, lambdaContext)
-        const extracted = effect.value
-        if (Option.isSome(extracted.context)) {
-          return Exit.succeed(foundResult(index, extracted.context.value, extracted, log))
-        }
-        log = record(log, index, attemptOf(index, extracted))
-        continue
+      if (!Completed.isCompleted(effect)) {
+        const at = index
+        return Effect.matchCauseEffect(effect, {
+          onFailure: (cause) => onFailure(at, cause, attempts, invocation, event, lambdaContext),
+          onSuccess: (extracted) => {
+            if (Option.isSome(extracted.context)) return Exit.succeed(found(at, extracted, attempts))
+            attempts.push(successAttempt(extractors[at]!, extracted))
+            return from(at + 1, attempts, invocation, event, lambdaContext)
+          }
+        })
       }
-      const at = index
-      const before = own(log, index)
-      return Effect.matchCauseEffect(effect, {
-        onFailure: (cause) => onFailure(at, cause, before, event, lambdaContext),
-        onSuccess: (extracted) =>
-          Option.isSome(extracted.context)
-            ? Effect.succeed(foundResult(at, extracted.context.value, extracted, before))
-            : from(stepOf[at + 1]!, record(before, at, attemptOf(at, extracted)), event, lambdaContext)
-      })
+      if (Exit.isFailure(effect)) return onFailure(index, effect.cause, attempts, invocation, event, lambdaContext)
+      const extracted = effect.value
+      if (Option.isSome(extracted.context)) return Exit.succeed(found(index, extracted, attempts))
+      attempts.push(successAttempt(extractor, extracted))
+      index++
     }
-    return done(log)
+    return Exit.succeed({ context: Option.none(), links: NO_LINKS, attempts })
   }
+
   const onFailure = (
     index: number,
     cause: Cause.Cause<ExtractorFailure>,
-    log: Log,
+    attempts: Array<Attempt>,
+    invocation: Invocation,
     event: unknown,
     lambdaContext: unknown
   ): Effect.Effect<ExtractionResult> => {
     if (Cause.isInterruptedOnly(cause)) return Effect.interrupt
     const extractor = extractors[index]!
     const attempt = failureAttempt(extractor, cause)
-    const next = own(log, index)
-    next.push(attempt)
+    attempts.push(attempt)
     return Effect.zipRight(
       Effect.logDebug("trace extractor failed").pipe(
         Effect.annotateLogs({ extractor: extractor.name, reason: attempt.reason ?? "" })
       ),
-      Effect.suspend(() => from(stepOf[index + 1]!, next, event, lambdaContext))
+      Effect.suspend(() => from(index + 1, attempts, invocation, event, lambdaContext))
     )
   }
-  const foundResult = (
-    index: number,
-    context: TraceContext.TraceContext,
-    extracted: Extracted,
-    log: Log
-  ): ExtractionResult => {
-    const extractor = extractors[index]!
-    const attempts = own(log, index)
-    attempts.push(successAttempt(extractor, extracted))
-    return { context: Option.some(TraceContext.withSource(context, extractor.name)), links: extracted.links, attempts }
-  }
-  const run = (event: unknown, lambdaContext: unknown) => from(0, undefined, event, lambdaContext)
+
+  const run = (event: unknown, lambdaContext: unknown) => from(0, [], new Invocation(), event, lambdaContext)
   return {
     extractors,
     extract: (event, lambdaContext) => Effect.suspend(() => run(event, lambdaContext)),

@@ -23,9 +23,6 @@ import * as Completed from "../internal/completed.js"
 import { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 
-// The top-level keys an event needs for the guard to hold (see TraceExtractor `keys`).
-const KEYS: ReadonlyArray<string> = ["headers", "multiValueHeaders", "requestContext"]
-
 /**
  * @since 0.1.0
  * @category services
@@ -95,7 +92,7 @@ export const makeWith = (propagator: Propagator["Type"], options: Options = {}):
     }
   }
 
-  return TraceExtractor.makeTrigger("http", extract, accepts, { keys: KEYS })
+  return TraceExtractor.makeTrigger("http", extract, accepts)
 }
 
 /**

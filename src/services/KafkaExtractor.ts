@@ -15,9 +15,6 @@ import * as BatchExtraction from "./BatchExtraction.js"
 import { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 
-// The top-level keys an event needs for the guard to hold (see TraceExtractor `keys`).
-const KEYS: ReadonlyArray<string> = ["eventSource"]
-
 /**
  * @since 0.1.0
  * @category services
@@ -58,8 +55,7 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
         ? Effect.succeed(TraceExtractor.noneWith("no records"))
         : BatchExtraction.extract(propagator, "kafka", items, candidatesOf, { total })
     },
-    accepts,
-    { keys: KEYS }
+    accepts
   )
 
 /**

@@ -13,9 +13,6 @@ import * as StepFunctionsContext from "../domain/StepFunctionsContext.js"
 import type { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 
-// The top-level keys an event needs for the guard to hold (see TraceExtractor `keys`).
-const KEYS: ReadonlyArray<string> = ["_datadog", "Payload", "Execution"]
-
 /**
  * @since 0.1.0
  * @category services
@@ -44,11 +41,13 @@ const V1_WITHOUT_TRACE = TraceExtractor.noneWith(
   "context object without a usable trace: v1 with neither RootExecutionId nor propagated " +
     "x-datadog-trace-id/x-datadog-tags, or a field over the length bound"
 )
-const badPropagatedTraceId = new ExtractionError({
-  extractor: "step-functions",
-  reason: "MalformedCarrier",
-  detail: "the propagated x-datadog-trace-id is not an unsigned 64-bit decimal"
-})
+// Made when needed: a tagged error validates its fields on construction, which compiles a parser at import time.
+const badPropagatedTraceId = () =>
+  new ExtractionError({
+    extractor: "step-functions",
+    reason: "MalformedCarrier",
+    detail: "the propagated x-datadog-trace-id is not an unsigned 64-bit decimal"
+  })
 
 const extractSync = (event: unknown): TraceExtractor.Extracted | ExtractionError => {
   const parsed = StepFunctionsContext.parse(event)
@@ -57,7 +56,7 @@ const extractSync = (event: unknown): TraceExtractor.Extracted | ExtractionError
   }
   const context = StepFunctionsContext.toTraceContext(parsed, "step-functions")
   return context === undefined
-    ? badPropagatedTraceId
+    ? badPropagatedTraceId()
     : TraceExtractor.found(context, { notes: [`${parsed.kind} context object`] })
 }
 
@@ -73,8 +72,7 @@ export const extractor: TraceExtractor.TraceExtractor = TraceExtractor.makeTrigg
     const result = extractSync(event)
     return result instanceof ExtractionError ? Effect.fail(result) : Effect.succeed(result)
   },
-  accepts,
-  { keys: KEYS }
+  accepts
 )
 
 /**

@@ -29,15 +29,58 @@ export interface Extracted {
 }
 
 /**
+ * A key of work shared by the extractors of one invocation (see {@link Invocation}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class InvocationKey<A> {
+  declare readonly _A: (_: never) => A
+  constructor(readonly description: string) {}
+}
+
+/**
+ * One invocation as the extractors of a chain see it: work that more than one of them needs (the durable
+ * extractors' reading of later pages) is done once per invocation and shared. The chain makes one for each
+ * invocation and hands it to every extractor it runs; nothing in it outlives the invocation.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Invocation {
+  #shared: Map<InvocationKey<unknown>, unknown> | undefined
+
+  /**
+   * The value of `key` in this invocation: made by `make` on first use, the same value after.
+   *
+   * @since 0.1.0
+   */
+  shared<A>(key: InvocationKey<A>, make: () => A): A {
+    const shared = this.#shared ??= new Map()
+    if (shared.has(key)) return shared.get(key) as A
+    const value = make()
+    shared.set(key, value)
+    return value
+  }
+}
+
+/**
  * An extractor: event and Lambda context in, {@link Extracted} out. `None` means "not mine / nothing here"; a
  * typed failure means "present but broken". Extractors never throw and never mutate the event.
+ *
+ * The chain also passes the {@link Invocation}, through which extractors share work; an extractor called on its own
+ * (without one) does that work itself.
  *
  * @since 0.1.0
  * @category models
  */
 export interface TraceExtractor {
   readonly name: ExtractorName
-  readonly extract: (event: unknown, lambdaContext: unknown) => Effect.Effect<Extracted, ExtractorFailure>
+  readonly extract: (
+    event: unknown,
+    lambdaContext: unknown,
+    invocation?: Invocation
+  ) => Effect.Effect<Extracted, ExtractorFailure>
   /**
    * An optional cheap, pure guard: `false` when the event cannot be this extractor's shape. The chain then
    * records "none" without running `extract`, which keeps a non-matching extractor at the cost of a function call
@@ -55,21 +98,15 @@ export interface TraceExtractor {
    * An optional guard shared by consecutive extractors of a chain (see {@link Group}).
    */
   readonly group?: Group | undefined
-  /**
-   * Optional top-level keys of which an event must have at least one for `accepts` to hold (a necessary condition
-   * of the guard). The chain enumerates the keys of a plain-object event once per invocation and skips, as "none",
-   * every extractor none of whose keys it has, without calling its guard.
-   */
-  readonly keys?: ReadonlyArray<string> | undefined
 }
 
 /**
- * The optional parts of an extractor after its guards: its {@link Group} and its necessary keys.
+ * The optional parts of an extractor after its guards: its {@link Group}.
  *
  * @since 0.1.0
  * @category models
  */
-export type Options = Pick<TraceExtractor, "group" | "keys">
+export type Options = Pick<TraceExtractor, "group">
 
 /**
  * A guard shared by consecutive extractors of a chain: the chain calls it once for the run of extractors that
@@ -111,15 +148,16 @@ export const triggers: Group = {
   accepts: (event) => !DurableOperations.isDurableEvent(event)
 }
 
-const EMPTY: ReadonlyArray<never> = []
+// Shared by every result without links or notes: frozen, so that no caller can add to another invocation's.
+const EMPTY: ReadonlyArray<never> = Object.freeze([])
 
 /**
- * Nothing found.
+ * Nothing found (frozen).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const none: Extracted = { context: Option.none(), links: EMPTY, notes: EMPTY }
+export const none: Extracted = Object.freeze({ context: Option.none(), links: EMPTY, notes: EMPTY })
 
 /**
  * Nothing found, with notes explaining why.
@@ -142,7 +180,7 @@ export const noneWith = (...notes: ReadonlyArray<string>): Extracted => ({
  * @category constructors
  */
 export const noneEndingWith = (note: string): (notes: ReadonlyArray<string>) => Effect.Effect<Extracted> => {
-  const constant = Exit.succeed(noneWith(note))
+  const constant = Exit.succeed(Object.freeze({ context: Option.none(), links: EMPTY, notes: Object.freeze([note]) }))
   return (notes) => notes.length === 0 ? constant : Exit.succeed(noneWith(...notes, note))
 }
 
@@ -183,8 +221,7 @@ export const make = (
   extract,
   ...(accepts === undefined ? {} : { accepts }),
   ...(textGuard === undefined ? {} : { textGuard }),
-  ...(options?.group === undefined ? {} : { group: options.group }),
-  ...(options?.keys === undefined ? {} : { keys: options.keys })
+  ...(options?.group === undefined ? {} : { group: options.group })
 })
 
 /**
@@ -217,5 +254,4 @@ export const makeTrigger = (
   extract: TraceExtractor["extract"],
   accepts?: TraceExtractor["accepts"],
   options?: Options
-): TraceExtractor =>
-  make(name, extract, accepts, CarrierText.mayHoldContext, { group: options?.group ?? triggers, keys: options?.keys })
+): TraceExtractor => make(name, extract, accepts, CarrierText.mayHoldContext, { group: options?.group ?? triggers })

@@ -84,10 +84,12 @@ export const invocationHeader = (lambdaContext: unknown, read: HeaderReader): Ef
   return Exit.succeed(header === null ? Option.none() : Option.some(header))
 }
 
-const configured = Config.option(Config.string(ENV)).pipe(Effect.orElseSucceed(() => Option.none<string>()))
+// Built on first use: this module is imported on every cold start.
+const configured = () => Config.option(Config.string(ENV)).pipe(Effect.orElseSucceed(() => Option.none<string>()))
 
 /** The default provider (the environment); any other provider is read through `Config`. */
-const envProvider = Context.get(DefaultServices.liveServices, ConfigProvider.ConfigProvider)
+const isEnvProvider = (provider: ConfigProvider.ConfigProvider): boolean =>
+  provider === Context.get(DefaultServices.liveServices, ConfigProvider.ConfigProvider)
 
 // The process object, looked up once: in Node the global `process` is an accessor on `globalThis`, and calling it
 // on every invocation cost more than reading the variable itself.
@@ -126,8 +128,8 @@ export const envHeaderReader: HeaderReader = () => Effect.succeed(Option.fromNul
  * @category constructors
  */
 export const headerReaderFor = (provider: ConfigProvider.ConfigProvider): HeaderReader => {
-  if (provider === envProvider) return envHeaderReader
-  const read = Effect.withConfigProvider(configured, provider)
+  if (isEnvProvider(provider)) return envHeaderReader
+  const read = Effect.withConfigProvider(configured(), provider)
   return () => read
 }
 
@@ -149,30 +151,51 @@ export const headerReader: Effect.Effect<HeaderReader> = Effect.configProviderWi
  */
 export const traceHeader: Effect.Effect<Option.Option<string>> = Effect.flatMap(headerReader, (read) => read())
 
-const NOT_SET = TraceExtractor.noneWith(`${ENV} is not set`)
-const NOT_SET_EXIT = Exit.succeed(NOT_SET)
-const NOT_ON_CONTEXT_EXIT = Exit.succeed(TraceExtractor.noneWith(`the Lambda context's ${CONTEXT_FIELD} is not set`))
-const malformed = new ExtractionError({
-  extractor: "xray",
-  reason: "MalformedCarrier",
-  detail: `${ENV} is not an X-Ray header with a well-formed Root and Parent (or its ids are zero)`
-})
+/**
+ * Where a header was read: the Lambda context's `xRayTraceId`, or the `_X_AMZN_TRACE_ID` variable.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type HeaderSource = "context" | "environment"
+
+const SOURCE_NAME: Readonly<Record<HeaderSource, string>> = {
+  context: `the Lambda context's ${CONTEXT_FIELD}`,
+  environment: ENV
+}
+
+const NOT_SET_EXIT = {
+  context: Exit.succeed(TraceExtractor.noneWith(`${SOURCE_NAME.context} is not set`)),
+  environment: Exit.succeed(TraceExtractor.noneWith(`${SOURCE_NAME.environment} is not set`))
+} as const
+
+const malformedFrom = (source: HeaderSource) =>
+  Exit.fail(
+    new ExtractionError({
+      extractor: "xray",
+      reason: "MalformedCarrier",
+      detail: `${SOURCE_NAME[source]} is not an X-Ray header with a well-formed Root and Parent (or its ids are zero)`
+    })
+  )
 
 /**
- * The extract function on a header value.
+ * The extract function on a header value; `source` says where it was read, for the attempt's text.
  *
  * @since 0.1.0
  * @category extraction
  */
-export const fromHeader = (header: string): Effect.Effect<TraceExtractor.Extracted, ExtractionError> => {
-  if (header.trim() === "") return NOT_SET_EXIT
+export const fromHeader = (
+  header: string,
+  source: HeaderSource = "environment"
+): Effect.Effect<TraceExtractor.Extracted, ExtractionError> => {
+  if (header.trim() === "") return NOT_SET_EXIT[source]
   const parsed = XRayHeader.parse(header)
-  if (parsed === undefined) return Effect.fail(malformed)
+  if (parsed === undefined) return malformedFrom(source)
   const padded = XRayHeader.isDatadogPadded(parsed)
   const context = padded
     ? XRayHeader.datadogContext(parsed, "xray")
     : XRayHeader.fallbackContext(parsed, "xray")
-  if (context === undefined) return Effect.fail(malformed)
+  if (context === undefined) return malformedFrom(source)
   return Effect.succeed(TraceExtractor.found(context, {
     notes: [
       padded
@@ -183,12 +206,12 @@ export const fromHeader = (header: string): Effect.Effect<TraceExtractor.Extract
 }
 
 const onHeader = (header: Option.Option<string>): Effect.Effect<TraceExtractor.Extracted, ExtractionError> =>
-  Option.isNone(header) ? NOT_SET_EXIT : fromHeader(header.value)
+  Option.isNone(header) ? NOT_SET_EXIT.environment : fromHeader(header.value, "environment")
 
 /** The environment's case, on every invocation: the variable read, and a constant result when it is unset. */
 const fromEnvironment = (): Effect.Effect<TraceExtractor.Extracted, ExtractionError> => {
   const header = fromEnv()
-  return header === undefined ? NOT_SET_EXIT : fromHeader(header)
+  return header === undefined ? NOT_SET_EXIT.environment : fromHeader(header, "environment")
 }
 
 /**
@@ -203,7 +226,7 @@ export const makeWith = (read: HeaderReader): TraceExtractor.TraceExtractor => {
   return TraceExtractor.make("xray", (_event, lambdaContext) => {
     const header = contextHeader(lambdaContext)
     if (header === undefined) return fromConfig()
-    return header === null || header.trim() === "" ? NOT_ON_CONTEXT_EXIT : fromHeader(header)
+    return header === null ? NOT_SET_EXIT.context : fromHeader(header, "context")
   })
 }
 

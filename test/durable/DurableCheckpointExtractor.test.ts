@@ -70,8 +70,11 @@ describe("DurableCheckpointExtractor", () => {
         [checkpoint(2, { "x-datadog-trace-id": "999" }), "no complete Datadog context"],
         [checkpoint(2, good("5"), { Type: "WAIT" }), "a WAIT operation, not a STEP"],
         [checkpoint(2, good("5"), { Status: "FAILED" }), "status FAILED, not SUCCEEDED"],
-        [checkpoint(2, good("5"), { StepDetails: "yesterday" }), "malformed operation (StepDetails)"],
-        [{ ...checkpoint(2, good("5")), Payload: 42 }, "malformed operation (Payload)"],
+        [
+          checkpoint(2, good("5"), { StepDetails: "yesterday" }),
+          "malformed operation (StepDetails: expected an object)"
+        ],
+        [{ ...checkpoint(2, good("5")), Payload: 42 }, "malformed operation (Payload: expected a string or an object)"],
         [checkpoint(2, "x".repeat(70_000)), "payload longer than 65536 characters"]
       ]
       for (const [newest, why] of unusable) {

@@ -180,12 +180,12 @@ describe("DurableInputExtractor", () => {
         [
           envelope([{ ...execution(), ExecutionDetails: "noon" }]),
           "MalformedEvent",
-          "malformed EXECUTION operation (ExecutionDetails)"
+          "malformed EXECUTION operation (ExecutionDetails: expected an object)"
         ],
         [
           envelope([{ ...execution(), ExecutionDetails: { InputPayload: { a: 1 } } }]),
           "MalformedEvent",
-          "malformed EXECUTION operation (ExecutionDetails.InputPayload)"
+          "malformed EXECUTION operation (ExecutionDetails.InputPayload: expected a string)"
         ],
         [
           envelope([execution(" ".repeat(DurableInputExtractor.maxInputPayloadLength + 1))]),

@@ -4,6 +4,8 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type { ExtractionResult } from "../../src/domain/ExtractionResult.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
+import * as DurableCheckpointExtractor from "../../src/services/DurableCheckpointExtractor.js"
+import * as DurableInputExtractor from "../../src/services/DurableInputExtractor.js"
 import * as DurableState from "../../src/services/DurableState.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import { checkpoint, durableChain, envelope, execution, headers, step } from "../support/durable/events.js"
@@ -66,20 +68,36 @@ describe("DurableState paging", () => {
       )
     }))
 
-  it.effect("a failing page keeps what was read before it; the error is noted, never fatal", () =>
+  it.effect("a failing page keeps what was read before it; the error is noted by name and code, never fatal", () =>
     Effect.gen(function*() {
+      // An SDK error's message can quote the request (its token); only its name and code are noted.
+      const throttled = Object.assign(new Error("Rate exceeded for CheckpointToken=c2VjcmV0LXRva2Vu"), {
+        name: "ThrottlingException",
+        code: "Throttling"
+      })
       const transport = fakeTransport({
         "page-2": { Operations: [checkpoint(1, good("20"))], NextMarker: "page-3" },
         "page-3": async () => {
-          throw new Error("ThrottlingException")
+          throw throttled
         }
       })
       const result = yield* run(firstPage, DurableState.layerFromClient(transport))
       assert.deepStrictEqual(found(result), ["durable-checkpoint", "20"])
       assert.strictEqual(
         detailOf(result),
-        "read 1 later page(s); reading page 3 failed (RequestFailed: Error: ThrottlingException); used _datadog_1"
+        "read 1 later page(s); reading page 3 failed (RequestFailed: ThrottlingException, code Throttling); " +
+          "used _datadog_1"
       )
+      for (const thrown of ["c2VjcmV0LXRva2Vu", { message: "c2VjcmV0LXRva2Vu" }]) {
+        const other = fakeTransport({
+          "page-2": async () => {
+            throw thrown
+          }
+        })
+        const detail = detailOf(yield* run(firstPage, DurableState.layerFromClient(other)))
+        assert.include(detail, "reading page 2 failed (RequestFailed: ")
+        assert.notInclude(detail, "c2VjcmV0LXRva2Vu")
+      }
     }))
 
   it.effect("malformed responses stop paging with a note", () =>
@@ -168,10 +186,105 @@ describe("DurableState paging", () => {
         DurableState.withClient(transport),
         Effect.provide(chainWith())
       )
-      // The checkpoint extractor read both pages; the input extractor stopped at page 2.
+      // The checkpoint extractor read both pages; the input extractor found the EXECUTION operation on what was read.
       assert.deepStrictEqual(found(result), ["durable-input", "70"])
-      assert.deepStrictEqual(transport.requests.map((r) => r.Marker), ["page-2", "page-3", "page-2"])
-      assert.strictEqual(detailOf(result, "durable-input"), "read 1 later page(s); from _datadog")
+      assert.deepStrictEqual(transport.requests.map((r) => r.Marker), ["page-2", "page-3"])
+      assert.strictEqual(detailOf(result, "durable-input"), "read 2 later page(s); from _datadog")
+    }))
+
+  it.effect("each page is requested once per invocation, whichever durable extractor needs it first", () =>
+    Effect.gen(function*() {
+      const pages = (input: unknown) =>
+        fakeTransport({
+          "page-2": { Operations: [step("a")], NextMarker: "page-3" },
+          "page-3": { Operations: [execution(input)], NextMarker: "page-4" },
+          "page-4": { Operations: [step("b")], NextMarker: "" }
+        })
+      const event = envelope([], { NextMarker: "page-2" })
+      // Checkpoint extractor first (it reads every page), then the input extractor (it needs page 3).
+      const transport = pages({ _datadog: good("80") })
+      const result = yield* ExtractorChain.extract(event, {}).pipe(
+        DurableState.withClient(transport),
+        Effect.provide(chainWith())
+      )
+      assert.deepStrictEqual(found(result), ["durable-input", "80"])
+      assert.deepStrictEqual(transport.requests.map((r) => r.Marker), ["page-2", "page-3", "page-4"])
+      // The input extractor first (it stops at page 3), then the checkpoint extractor (it goes on from page 4).
+      const reversed = ExtractorChain.layerFromServices([
+        DurableInputExtractor.DurableInputExtractor,
+        DurableCheckpointExtractor.DurableCheckpointExtractor
+      ]).pipe(
+        Layer.provide(Layer.mergeAll(DurableCheckpointExtractor.layer, DurableInputExtractor.layer)),
+        Layer.provide(NativePropagator.layer())
+      )
+      const noCarrier = pages({ userId: "u-1" })
+      const none = yield* ExtractorChain.extract(event, {}).pipe(
+        DurableState.withClient(noCarrier),
+        Effect.provide(reversed)
+      )
+      assert.isUndefined(found(none))
+      assert.deepStrictEqual(noCarrier.requests.map((r) => r.Marker), ["page-2", "page-3", "page-4"])
+      // A second invocation reads again: nothing is kept between invocations.
+      yield* ExtractorChain.extract(event, {}).pipe(DurableState.withClient(transport), Effect.provide(chainWith()))
+      assert.deepStrictEqual(transport.requests.map((r) => r.Marker), [
+        "page-2",
+        "page-3",
+        "page-4",
+        "page-2",
+        "page-3",
+        "page-4"
+      ])
+    }))
+
+  it.live("a paging budget per invocation: past it, the chain goes on with what it has and says pages timed out", () =>
+    Effect.gen(function*() {
+      const transport = fakeTransport({
+        "page-2": { Operations: [checkpoint(1, good("20"))], NextMarker: "page-3" },
+        "page-3": () => new Promise(() => {})
+      })
+      const result = yield* ExtractorChain.extract(firstPage, {}).pipe(
+        DurableState.withClient(transport, { budget: "60 millis" }),
+        Effect.provide(chainWith())
+      )
+      // What was read before the budget ran out is used; page 3 is not asked for again by the input extractor.
+      assert.deepStrictEqual(found(result), ["durable-checkpoint", "20"])
+      assert.include(detailOf(result), "later pages timed out: the paging budget (60ms) ran out reading page 3")
+      assert.deepStrictEqual(transport.requests.map((r) => r.Marker), ["page-2", "page-3"])
+    }))
+
+  it.live("the budget is never more than a quarter of the invocation's remaining time", () =>
+    Effect.gen(function*() {
+      const hang = fakeTransport({ "page-2": () => new Promise(() => {}) })
+      // An empty first page: both durable extractors need page 2.
+      const event = envelope([], { NextMarker: "page-2" })
+      const lambdaContext = { getRemainingTimeInMillis: () => 200 }
+      const result = yield* ExtractorChain.extract(event, lambdaContext).pipe(
+        DurableState.withClient(hang),
+        Effect.provide(chainWith())
+      )
+      assert.isUndefined(found(result))
+      for (const extractor of ["durable-checkpoint", "durable-input"]) {
+        assert.include(
+          detailOf(result, extractor),
+          "later pages timed out: the paging budget (50ms, a quarter of the 200ms remaining) ran out reading page 2"
+        )
+      }
+      assert.strictEqual(hang.requests.length, 1)
+      // A context whose clock reads nothing usable leaves the configured budget.
+      for (
+        const broken of [{ getRemainingTimeInMillis: () => Number.NaN }, { getRemainingTimeInMillis: 5 }, {
+          getRemainingTimeInMillis: () => {
+            throw new Error("no clock")
+          }
+        }]
+      ) {
+        const again = fakeTransport({ "page-2": () => new Promise(() => {}) })
+        const outcome = yield* ExtractorChain.extract(event, broken).pipe(
+          DurableState.withClient(again, { budget: "30 millis" }),
+          Effect.provide(chainWith())
+        )
+        assert.include(detailOf(outcome), "the paging budget (30ms) ran out reading page 2")
+      }
     }))
 
   it.effect("layerLambda sends GetDurableExecutionStateCommand through the given client", () =>

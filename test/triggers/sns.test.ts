@@ -154,6 +154,12 @@ describe("SnsExtractor", () => {
         failure.detail,
         `record 0: Sns.MessageAttributes._datadog: Value is longer than ${Encoded.limits.maxBase64Length}`
       )
+      // The limit is the base64 length of the longest JSON text parsed: a whole number of characters.
+      assert.match(failure.detail, /longer than \d+$/)
+      assert.strictEqual(
+        Encoded.limits.maxBase64Length,
+        Buffer.alloc(Encoded.limits.maxJsonLength).toString("base64").length
+      )
     }))
 
   properties(SnsExtractor.make, [...rows.map((row) => row.file), "sns-step-functions.json"])

@@ -103,9 +103,14 @@ describe("XRayExtractor", () => {
       for (const lambdaContext of [legacyContext(), { xRayTraceId: 42 }, undefined, null, "context"]) {
         assert.strictEqual(traceIdOf(yield* run(lambdaContext)), "1", String(lambdaContext))
       }
-      // Malformed on the context: the same typed failure as from the variable.
+      // Malformed on the context: a typed failure that names the context's field, not the variable.
       const malformed = yield* run(runtimeContext("secret-token-value"))
-      assert.isTrue(Either.isLeft(malformed))
+      const onContext = Either.getLeft(malformed).pipe(Option.getOrThrow)
+      assert.match(onContext.detail, /^the Lambda context's xRayTraceId is not an X-Ray header/)
+      assert.notInclude(onContext.detail, XRayExtractor.ENV)
+      assert.notInclude(onContext.detail, "secret-token-value")
+      const onEnv = Either.getLeft(yield* extract("secret-token-value")).pipe(Option.getOrThrow)
+      assert.match(onEnv.detail, new RegExp(`^${XRayExtractor.ENV} is not an X-Ray header`))
     }))
 
   it("contextHeader agrees with the environment reading for every header value", () => {
