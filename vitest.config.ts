@@ -1,12 +1,14 @@
 import { defineConfig } from "vitest/config"
 
-// Test files that change process-wide state for their own cases (dd-trace initialised with other options, the
-// environment, the globally registered tracer) need a process each. `npm run test:unit` runs the suite twice:
+// Test files that change process-wide state for their own cases (dd-trace initialised with other options or not at
+// all, the environment, the globally registered tracer) need a process each. `npm run test:unit` runs the suite twice:
 // every other file first, sharing each worker's module graph (Effect, dd-trace and fast-check load once per
 // worker, not once per file), then these, isolated (`TEST_ISOLATED=1`).
 const isolatedFiles = [
   "test/DdTracePropagator.test.ts",
   "test/Swapping.test.ts",
+  "test/tracing/DdTraceTracer.test.ts",
+  "test/tracing/DdTraceTracerUninitialised.test.ts",
   "test/triggers/xray.test.ts",
   "test/writer/DdTraceCompat.test.ts"
 ]
