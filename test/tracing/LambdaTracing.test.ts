@@ -134,4 +134,34 @@ describe("LambdaTracing.withExtraction with spanName: the serverless view throug
       assert.strictEqual(invocation.attributes.get("resource.name"), "orders")
       assert.strictEqual(parent(invocation).spanId, upstream.w3cParentId)
     }))
+
+  it.effect("starts a new trace for an X-Ray context unless DD_MERGE_XRAY_TRACES=true (as datadog-lambda-js)", () =>
+    Effect.gen(function*() {
+      const xray = ExtractorChain.make([
+        TraceExtractor.make("xray", () => Effect.succeed(TraceExtractor.found(upstream)))
+      ])
+      const make = () =>
+        LambdaTracing.withExtraction(
+          (_event: Record<string, unknown>, _context: unknown) => Effect.withSpan(Effect.currentSpan, "handler-work"),
+          { spanName: "aws.lambda" }
+        )
+      const separate = make()
+      process.env["DD_MERGE_XRAY_TRACES"] = "true"
+      const merged = make()
+      delete process.env["DD_MERGE_XRAY_TRACES"]
+      const [alone, joined] = yield* Effect.all(
+        [separate, merged].map((wrapped) =>
+          wrapped(sqsEvent(), runtimeContext(undefined)).pipe(
+            Effect.provideService(ExtractorChain.ExtractorChain, xray)
+          )
+        )
+      )
+      const aloneInferred = parent(parent(alone!)) as Tracer.Span
+      assert.strictEqual(aloneInferred.name, "aws.sqs")
+      assert.isTrue(Option.isNone(aloneInferred.parent))
+      assert.isUndefined((parent(alone!) as Tracer.Span).attributes.get("_dd.parent_source"))
+      const joinedInferred = parent(parent(joined!)) as Tracer.Span
+      assert.strictEqual(parent(joinedInferred).spanId, upstream.w3cParentId)
+      assert.strictEqual((parent(joined!) as Tracer.Span).attributes.get("_dd.parent_source"), "xray")
+    }))
 })
