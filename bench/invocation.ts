@@ -1,6 +1,8 @@
 /**
  * Whole traced invocations, side by side in one process over one dd-trace (which flushes to the loopback sink of
- * bench/agent.ts): extraction, the `aws.lambda` invocation span, one inner span, all finished.
+ * bench/agent.ts): extraction, the inferred span of the trigger (`aws.apigateway`, `aws.sqs`; on both sides, with
+ * `DD_TRACE_MANAGED_SERVICES` unset), the `aws.lambda` invocation span with its serverless tags, one inner span, all
+ * finished. The durable case has no inferred span (the durable wrapper writes none).
  *
  * - **Ours**: the contract set-up, `LambdaHandler.make({ handler: LambdaTracing.withExtraction(app, { spanName:
  *   "aws.lambda" }), layer: Layer.mergeAll(DefaultChain.layerDdTrace, DdTraceTracer.layerGlobal) })`, whose `app`

@@ -11,8 +11,12 @@
  *   when there is one (`root: true` makes a root).
  * - **Span.** Attributes become tags, except `_dd.p.*`, which belong to the trace and come from the parent;
  *   `kind` becomes `span.kind`; links become span links; a failed exit sets `error.type`, `error.message` and
- *   `error.stack` from the Cause's first error (an interruption alone is not an error). Times are dd-trace's own
- *   clock, so the spans dd-trace's integrations open inside line up with their parents. Span events (Effect's
+ *   `error.stack` from the Cause's first error (an interruption alone is not an error). The attributes
+ *   `service.name`, `resource.name` and `span.type` set the span's service, resource and type (dd-trace reads its
+ *   own tags of those names). Times are dd-trace's own clock, so the spans dd-trace's integrations open inside
+ *   line up with their parents, except a start or end time Effect passes that is more than 1 ms away from its
+ *   default clock's now: a time the caller chose (an inferred span starting at the event's timestamp, an
+ *   `Effect.makeSpan` under `Effect.withClock`, `span.end(endTime, exit)`), which is kept. Span events (Effect's
  *   log lines inside a span) are not kept.
  * - **Ids.** `span.traceId` and `span.spanId` are dd-trace's, in W3C hex (the trace id's upper half is its
  *   `_dd.p.tid`), so Effect's own `traceparent` injection and dd-trace's headers agree. `span.sampled` is dd-trace's
@@ -36,6 +40,7 @@
  * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -112,6 +117,8 @@ export interface DdStartOptions {
   readonly childOf?: object | null
   readonly tags?: Record<string, unknown>
   readonly links?: Array<DdLink>
+  /** Milliseconds since the epoch; dd-trace's clock when absent. */
+  readonly startTime?: number
 }
 
 /**
@@ -160,6 +167,17 @@ const hop = (scope: DdScope, span: DdSpan): Effect.Effect<void> =>
   })
 
 const EMPTY_LINKS: ReadonlyArray<Tracer.SpanLink> = []
+
+const defaultClock = Clock.make()
+const ONE_MILLISECOND = 1_000_000n
+
+// A time Effect passes (nanoseconds) that is not its default clock's "now": one the caller chose (an inferred span
+// starting at the event's timestamp, a span ended at a given time, a test clock), in milliseconds for dd-trace.
+// Times that are "now" stay dd-trace's own, so the spans its integrations open line up with their parents.
+const explicitMillis = (time: bigint): number | undefined => {
+  const gap = time - defaultClock.unsafeCurrentTimeNanos()
+  return gap > ONE_MILLISECOND || gap < -ONE_MILLISECOND ? Number(time / 1_000n) / 1_000 : undefined
+}
 
 class Span implements Tracer.Span, Tracing.SpanContextSource, Tracing.SpanScope {
   readonly _tag = "Span"
@@ -232,7 +250,7 @@ class Span implements Tracer.Span, Tracing.SpanContextSource, Tracing.SpanScope 
         this.dd.setTag("error", true)
       }
     }
-    this.dd.finish()
+    this.dd.finish(explicitMillis(endTime))
   }
 
   [Tracing.SpanScopeTypeId](): Effect.Effect<void> {
@@ -343,9 +361,11 @@ const startSpan = (
   const outer = parentSpan instanceof Span ? parentSpan.outer : scope.active()
   const childOf = parentSpan === undefined ? root ? null : outer : parentOf(tracer, parentSpan) ?? null
   const ddLinks = toDdLinks(tracer, links)
-  const options: DdStartOptions = ddLinks === undefined
+  const explicitStart = explicitMillis(startTime)
+  const base: DdStartOptions = explicitStart === undefined
     ? { childOf, tags: { "span.kind": kind } }
-    : { childOf, tags: { "span.kind": kind }, links: ddLinks }
+    : { childOf, tags: { "span.kind": kind }, startTime: explicitStart }
+  const options: DdStartOptions = ddLinks === undefined ? base : { ...base, links: ddLinks }
   const dd = tracer.startSpan(name, options)
   const span = new Span(
     tracer,

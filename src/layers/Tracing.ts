@@ -357,6 +357,8 @@ export interface InvocationSpanOptions {
   readonly kind?: Tracer.SpanKind | undefined
   /** The parent, instead of the extracted context (e.g. the span dd-trace already had active). */
   readonly parent?: Tracer.AnySpan | undefined
+  /** Without `parent`: start a new trace instead of continuing the extracted context. */
+  readonly root?: boolean | undefined
 }
 
 const applyInvocation = <A, E, R>(
@@ -374,11 +376,12 @@ const applyInvocation = <A, E, R>(
     // The stack of this call is the library's, not the app's: not worth capturing on every invocation.
     captureStackTrace: false,
     attributes,
-    ...(spanLinks.length === 0 ? {} : { links: spanLinks })
+    ...(spanLinks.length === 0 ? {} : { links: spanLinks }),
+    ...(options?.root === true && options.parent === undefined ? { root: true } : {})
   })
   const effect = Effect.provideService(traced, CurrentExtraction, result)
   const parent = options?.parent ??
-    (Option.isSome(result.context) ? externalSpan(result.context.value) : undefined)
+    (options?.root !== true && Option.isSome(result.context) ? externalSpan(result.context.value) : undefined)
   return parent === undefined ? effect : Effect.withParentSpan(effect, parent)
 }
 

@@ -11,6 +11,8 @@ import * as TestAgent from "../support/TestAgent.js"
 const all = cases("1")
 const byName = (name: string) => all.find((testCase) => testCase.name === name)!
 const RESUMED_TRACE = "8207797864307523213"
+// Process-level tags dd-trace writes on the first span of a chunk, not part of a span's description.
+const PROCESS_TAGS = new Set(["runtime-id", "_dd.tags.process", "env", "language", "version", "_dd.p.tid", "_dd.p.dm"])
 
 const expected: ReadonlyArray<readonly [string, string]> = all.flatMap((testCase) => [
   [testCase.name, "ours"] as const,
@@ -55,9 +57,11 @@ describe("the contract set-up, at the agent (dd-trace, DD_TRACE_SAMPLE_RATE=1)",
       const lambda = span(testCase.name, "ours", "aws.lambda")
       const inner = span(testCase.name, "ours", "inner-child")
       const facts = traceFacts(chunk(testCase.name, "ours"))
+      const root = chunk(testCase.name, "ours").spans[0]!
       assert.deepStrictEqual(facts.traceIds, [upstream.traceId], testCase.name)
-      assert.strictEqual(chunk(testCase.name, "ours").spans[0], lambda, testCase.name)
-      assert.strictEqual(lambda.parent_id, upstream.parentId, testCase.name)
+      assert.strictEqual(root.name, testCase.name === "sqs-batch" ? "aws.sqs" : "aws.apigateway", testCase.name)
+      assert.strictEqual(root.parent_id, upstream.parentId, testCase.name)
+      assert.strictEqual(lambda.parent_id, root.span_id, testCase.name)
       assert.strictEqual(inner.parent_id, lambda.span_id, testCase.name)
       if (upstream.priority !== undefined) assert.strictEqual(facts.priority, upstream.priority, testCase.name)
       assert.strictEqual(facts.origin, upstream.origin ?? "lambda", testCase.name)
@@ -134,6 +138,81 @@ describe("the contract set-up, at the agent (dd-trace, DD_TRACE_SAMPLE_RATE=1)",
     )
     assert.isDefined(server, "the loopback server's span continues the call")
     assert.strictEqual(server!.trace_id, byName("http").upstream.traceId)
+  })
+})
+
+// The serverless view: what datadog-lambda-js's datadog() writes on its inferred and aws.lambda spans, and ours.
+const INVOCATION_TAGS = [
+  "span.kind",
+  "cold_start",
+  "function_arn",
+  "function_version",
+  "request_id",
+  "functionname",
+  "resource_names",
+  "function_trigger.event_source",
+  "function_trigger.event_source_arn",
+  "http.url",
+  "http.url_details.path",
+  "http.method",
+  "http.route",
+  "http.status_code",
+  "_dd.parent_source"
+]
+
+// Intended differences, each with its reason.
+const INTENDED = {
+  // datadog-lambda-js writes its own version; we write ours as `effect_datadog_lambda`.
+  datadog_lambda: "datadog-lambda-js's version tag",
+  // dd-trace's version is not readable through its public API: the app passes it (`ddTraceVersion`) when it wants it.
+  dd_trace: "the app passes it as the ddTraceVersion option",
+  // Module-loading spans are datadog-lambda-js's require hook, which this library does not install.
+  "aws.lambda.load": "no cold-start module-loading spans"
+}
+
+describe("the serverless view, against datadog-lambda-js's datadog()", () => {
+  const fields = (s: TestAgent.AgentSpan) => ({ name: s.name, service: s.service, resource: s.resource, type: s.type })
+  const tagsOf = (s: TestAgent.AgentSpan, keys: ReadonlyArray<string>) =>
+    Object.fromEntries(keys.map((key) => [key, s.meta[key] ?? s.metrics[key]]))
+  const inferredOf = (name: string, run: string) => {
+    const spans = chunk(name, run).spans
+    const lambda = TestAgent.spanNamed(chunk(name, run), "aws.lambda")
+    return spans.find((s) => s.span_id === lambda.parent_id)
+  }
+
+  it("the invocation span: same resource, type and tags (but the intended differences)", () => {
+    for (const testCase of all) {
+      const ours = span(testCase.name, "ours", "aws.lambda")
+      const peer = span(testCase.name, "peer", "aws.lambda")
+      assert.deepStrictEqual(fields(ours), fields(peer), testCase.name)
+      assert.deepStrictEqual(tagsOf(ours, INVOCATION_TAGS), tagsOf(peer, INVOCATION_TAGS), testCase.name)
+      assert.isDefined(ours.meta.effect_datadog_lambda, testCase.name)
+      assert.isUndefined(ours.meta.datadog_lambda, INTENDED.datadog_lambda)
+      assert.isUndefined(ours.meta.dd_trace, INTENDED.dd_trace)
+    }
+  })
+
+  it("the inferred span: same name, service, resource, type, parent and tags", () => {
+    for (const testCase of all) {
+      const ours = inferredOf(testCase.name, "ours")
+      const peer = inferredOf(testCase.name, "peer")
+      assert.isDefined(ours, testCase.name)
+      assert.isDefined(peer, testCase.name)
+      assert.deepStrictEqual(fields(ours!), fields(peer!), testCase.name)
+      assert.strictEqual(ours!.parent_id, peer!.parent_id, testCase.name)
+      assert.strictEqual(ours!.parent_id, testCase.upstream.parentId, testCase.name)
+      const keys = [...new Set([...Object.keys(ours!.meta), ...Object.keys(peer!.meta)])]
+        .filter((key) => !PROCESS_TAGS.has(key) && key !== "error.stack")
+      assert.deepStrictEqual(tagsOf(ours!, keys), tagsOf(peer!, keys), testCase.name)
+      // The stack is where each handler threw: both have one.
+      assert.strictEqual(ours!.meta["error.stack"] === undefined, peer!.meta["error.stack"] === undefined)
+      assert.strictEqual(ours!.start, peer!.start, testCase.name)
+    }
+  })
+
+  it("leaves out the cold-start module-loading spans (an intended difference)", () => {
+    const names = new Set(all.flatMap((testCase) => chunk(testCase.name, "ours").spans.map((s) => s.name)))
+    assert.isFalse(names.has("aws.lambda.load"), INTENDED["aws.lambda.load"])
   })
 })
 

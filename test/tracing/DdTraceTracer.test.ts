@@ -3,8 +3,10 @@
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import tracer from "dd-trace"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
 import type * as Tracer from "effect/Tracer"
 import * as TraceContext from "../../src/domain/TraceContext.js"
 import * as DdTraceTracer from "../../src/layers/DdTraceTracer.js"
@@ -178,6 +180,25 @@ describe("DdTraceTracer", () => {
       const seen = yield* active.pipe(Tracing.withInvocationSpan("invocation", extractionResult(context)), run)
       const chunk = yield* chunkOf(context.traceId)
       assert.strictEqual(seen, TestAgent.spanNamed(chunk, "invocation").span_id)
+    }))
+
+  it.effect("sets service, resource and type from their attributes, and keeps times the caller chose", () =>
+    Effect.gen(function*() {
+      const context = upstream()
+      const chosen = Date.now() - 60_000
+      yield* TestClock.setTime(chosen)
+      const span = yield* Effect.makeSpan("chosen", {
+        parent: Tracing.externalSpan(context),
+        attributes: { "service.name": "orders-queue", "resource.name": "orders-queue", "span.type": "web", n: 3 }
+      }).pipe(run)
+      span.end(BigInt(chosen + 1_500) * 1_000_000n, Exit.void)
+      const found = TestAgent.spanNamed(yield* chunkOf(context.traceId), "chosen")
+      assert.deepStrictEqual([found.service, found.resource, found.type], ["orders-queue", "orders-queue", "web"])
+      assert.strictEqual(found.metrics.n, 3)
+      // dd-trace turns milliseconds into nanoseconds in floating point: equal to within 10 µs.
+      const near = (actual: bigint, expected: bigint) => actual - expected < 10_000n && expected - actual < 10_000n
+      assert.isTrue(near(found.start, BigInt(chosen) * 1_000_000n), String(found.start))
+      assert.isTrue(near(found.duration, 1_500_000_000n), String(found.duration))
     }))
 
   it.effect("reports dd-trace's own context for injection (Tracing.spanContext)", () =>

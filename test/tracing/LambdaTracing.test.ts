@@ -3,11 +3,13 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
+import { readFileSync } from "node:fs"
 import * as TraceContext from "../../src/domain/TraceContext.js"
 import * as LambdaTracing from "../../src/layers/LambdaTracing.js"
 import * as CurrentExtraction from "../../src/services/CurrentExtraction.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import * as TraceExtractor from "../../src/services/TraceExtractor.js"
+import { runtimeContext } from "../support/lambdaContext.js"
 
 const upstream = TraceContext.make({ traceId: "42", parentId: "43", samplingPriority: 1, source: "custom" })
 
@@ -78,5 +80,88 @@ describe("LambdaTracing.withExtraction", () => {
       const failing = LambdaTracing.withExtraction((_: unknown, __: unknown) => Effect.fail("boom" as const))
       const exit = yield* Effect.exit(failing({}, {}).pipe(Effect.provideService(ExtractorChain.ExtractorChain, chain)))
       assert.deepStrictEqual(exit, Exit.fail("boom"))
+    }))
+})
+
+describe("LambdaTracing.withExtraction with spanName: the serverless view through Effect's tracer", () => {
+  const sqsEvent = (): Record<string, unknown> => ({
+    ...JSON.parse(readFileSync(new URL("../fixtures/triggers/sqs.json", import.meta.url), "utf8")),
+    traced: true
+  })
+  const wrapped = LambdaTracing.withExtraction(
+    (_event: Record<string, unknown>, _context: unknown) => Effect.withSpan(Effect.currentSpan, "handler-work"),
+    { spanName: "aws.lambda" }
+  )
+
+  it.effect("opens the inferred aws.sqs span at the message's time, under the upstream, over aws.lambda", () =>
+    Effect.gen(function*() {
+      const event = sqsEvent()
+      const before = JSON.stringify(event)
+      const startedAt = Date.now()
+      const span = yield* wrapped(event, runtimeContext(undefined)).pipe(
+        Effect.provideService(ExtractorChain.ExtractorChain, chain)
+      )
+      const invocation = parent(span) as Tracer.Span
+      const inferred = parent(invocation) as Tracer.Span
+      assert.strictEqual(invocation.name, "aws.lambda")
+      assert.strictEqual(invocation.attributes.get("resource.name"), "orders")
+      assert.strictEqual(invocation.attributes.get("span.type"), "serverless")
+      assert.strictEqual(invocation.attributes.get("function_trigger.event_source"), "sqs")
+      assert.strictEqual(invocation.attributes.get("_dd.parent_source"), "event")
+      assert.strictEqual(inferred.name, "aws.sqs")
+      assert.strictEqual(inferred.attributes.get("span.type"), "web")
+      assert.strictEqual(parent(inferred).spanId, upstream.w3cParentId)
+      assert.strictEqual(inferred.status.startTime, 1733143826016n * 1_000_000n)
+      // Asynchronous: it ends when the invocation starts (the wall clock's, whatever Effect's clock says).
+      assert.strictEqual(inferred.status._tag, "Ended")
+      const ended = inferred.status._tag === "Ended" ? inferred.status.endTime / 1_000_000n : 0n
+      assert.isTrue(ended >= BigInt(startedAt) && ended <= BigInt(Date.now()), String(ended))
+      assert.strictEqual(JSON.stringify(event), before)
+    }))
+
+  it.effect("infers nothing with DD_TRACE_MANAGED_SERVICES=false", () =>
+    Effect.gen(function*() {
+      process.env["DD_TRACE_MANAGED_SERVICES"] = "false"
+      const off = LambdaTracing.withExtraction(
+        (_event: Record<string, unknown>, _context: unknown) => Effect.withSpan(Effect.currentSpan, "handler-work"),
+        { spanName: "aws.lambda" }
+      )
+      delete process.env["DD_TRACE_MANAGED_SERVICES"]
+      const span = yield* off(sqsEvent(), runtimeContext(undefined)).pipe(
+        Effect.provideService(ExtractorChain.ExtractorChain, chain)
+      )
+      const invocation = parent(span) as Tracer.Span
+      assert.strictEqual(invocation.attributes.get("resource.name"), "orders")
+      assert.strictEqual(parent(invocation).spanId, upstream.w3cParentId)
+    }))
+
+  it.effect("starts a new trace for an X-Ray context unless DD_MERGE_XRAY_TRACES=true (as datadog-lambda-js)", () =>
+    Effect.gen(function*() {
+      const xray = ExtractorChain.make([
+        TraceExtractor.make("xray", () => Effect.succeed(TraceExtractor.found(upstream)))
+      ])
+      const make = () =>
+        LambdaTracing.withExtraction(
+          (_event: Record<string, unknown>, _context: unknown) => Effect.withSpan(Effect.currentSpan, "handler-work"),
+          { spanName: "aws.lambda" }
+        )
+      const separate = make()
+      process.env["DD_MERGE_XRAY_TRACES"] = "true"
+      const merged = make()
+      delete process.env["DD_MERGE_XRAY_TRACES"]
+      const [alone, joined] = yield* Effect.all(
+        [separate, merged].map((wrapped) =>
+          wrapped(sqsEvent(), runtimeContext(undefined)).pipe(
+            Effect.provideService(ExtractorChain.ExtractorChain, xray)
+          )
+        )
+      )
+      const aloneInferred = parent(parent(alone!)) as Tracer.Span
+      assert.strictEqual(aloneInferred.name, "aws.sqs")
+      assert.isTrue(Option.isNone(aloneInferred.parent))
+      assert.isUndefined((parent(alone!) as Tracer.Span).attributes.get("_dd.parent_source"))
+      const joinedInferred = parent(parent(joined!)) as Tracer.Span
+      assert.strictEqual(parent(joinedInferred).spanId, upstream.w3cParentId)
+      assert.strictEqual((parent(joined!) as Tracer.Span).attributes.get("_dd.parent_source"), "xray")
     }))
 })
