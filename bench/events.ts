@@ -56,6 +56,16 @@ const datadogHeaders = (context: Upstream): Record<string, string> => ({
   "x-datadog-tags": `_dd.p.dm=${context.decisionMaker},_dd.p.tid=${context.tid}`
 })
 
+/** An SQS message's `_datadog` attribute, as dd-trace's SQS producer writes it. */
+const datadogAttribute = (context: Upstream) => ({
+  _datadog: {
+    stringValue: JSON.stringify(datadogHeaders(context)),
+    stringListValues: [],
+    binaryListValues: [],
+    dataType: "String"
+  }
+})
+
 /** dd-trace's default injection (`datadog,tracecontext`), as an HTTP client sends it. */
 const httpHeaders = (context: Upstream): Record<string, string> => ({
   ...datadogHeaders(context),
@@ -247,14 +257,7 @@ export const sqs = (): Case => {
           SenderId: "AIDAIENQZJOLO23YVJ4VO",
           ApproximateFirstReceiveTimestamp: "1795584939160"
         },
-        messageAttributes: {
-          _datadog: {
-            stringValue: JSON.stringify(datadogHeaders(context)),
-            stringListValues: [],
-            binaryListValues: [],
-            dataType: "String"
-          }
-        },
+        messageAttributes: datadogAttribute(context),
         md5OfMessageAttributes: "c0c4b7f5a7f0e0bcb0c7d45bd2cc2c1e",
         md5OfBody: "e4e68fb7bd0e697a0ae8f1bb342846b3",
         eventSource: "aws:sqs",
@@ -277,14 +280,7 @@ export const sqsBatch = (size: number): Case => {
       Records: contexts.map((context, index) => ({
         ...record,
         messageId: `059f36b4-87a3-44ab-83d2-66197583${String(index).padStart(4, "0")}`,
-        messageAttributes: {
-          _datadog: {
-            stringValue: JSON.stringify(datadogHeaders(context)),
-            stringListValues: [],
-            binaryListValues: [],
-            dataType: "String"
-          }
-        }
+        messageAttributes: datadogAttribute(context)
       }))
     }
   }

@@ -46,6 +46,16 @@ export const caseName = (testCase: Events.Case): string => `invocation-${testCas
 
 let seen: string | undefined
 
+// A side: `invoke` for timing, and `traced` (whose inner span records the trace id it saw) for the check.
+const sideOf = (invoke: Handler, traced: Handler): Side => ({
+  invoke,
+  traceId: async (event, context) => {
+    seen = undefined
+    await traced(event, context)
+    return seen
+  }
+})
+
 /** Our side: the contract set-up from the compiled library. */
 export const ours = async (tracer: Tracer): Promise<Side> => {
   const [tracing, chain, ddTracer] = await Promise.all([
@@ -74,14 +84,7 @@ export const ours = async (tracer: Tracer): Promise<Side> => {
     }) as unknown as Handler
   const invoke = make(app)
   const traced = make(probe)
-  return {
-    invoke,
-    traceId: async (event, context) => {
-      seen = undefined
-      await traced(event, context)
-      return seen
-    }
-  }
+  return sideOf(invoke, traced)
 }
 
 /**
@@ -102,12 +105,5 @@ export const peer = (tracer: Tracer): Side => {
       return { statusCode: 200, body: "{}" }
     })
   )
-  return {
-    invoke,
-    traceId: async (event, context) => {
-      seen = undefined
-      await traced(event, context)
-      return seen
-    }
-  }
+  return sideOf(invoke, traced)
 }

@@ -53,23 +53,18 @@ const toBigInt = (value: unknown): bigint =>
 const toNumber = (value: unknown): number =>
   typeof value === "bigint" ? Number(value) : typeof value === "number" ? value : Number.NaN
 
-const stringMap = (value: unknown, lookup: (raw: unknown) => string): Record<string, string> => {
-  const out: Record<string, string> = {}
-  if (value instanceof Map) {
-    for (const [key, entry] of value) out[lookup(key)] = lookup(entry)
-  } else if (typeof value === "object" && value !== null) {
-    for (const [key, entry] of Object.entries(value)) out[lookup(key)] = lookup(entry)
-  }
-  return out
-}
-
-const numberMap = (value: unknown, lookup: (raw: unknown) => string): Record<string, number> => {
-  const out: Record<string, number> = {}
-  if (value instanceof Map) {
-    for (const [key, entry] of value) out[lookup(key)] = toNumber(entry)
-  } else if (typeof value === "object" && value !== null) {
-    for (const [key, entry] of Object.entries(value)) out[lookup(key)] = toNumber(entry)
-  }
+const mapOf = <A>(
+  value: unknown,
+  key: (raw: unknown) => string,
+  entryOf: (raw: unknown) => A
+): Record<string, A> => {
+  const out: Record<string, A> = {}
+  const entries = value instanceof Map
+    ? value.entries()
+    : typeof value === "object" && value !== null
+    ? Object.entries(value)
+    : []
+  for (const [raw, entry] of entries) out[key(raw)] = entryOf(entry)
   return out
 }
 
@@ -86,8 +81,8 @@ const fromV04 = (raw: Record<string, unknown>): AgentSpan => ({
   error: toNumber(raw.error ?? 0),
   start: toBigInt(raw.start),
   duration: toBigInt(raw.duration),
-  meta: stringMap(raw.meta, plain),
-  metrics: numberMap(raw.metrics, plain)
+  meta: mapOf(raw.meta, plain, plain),
+  metrics: mapOf(raw.metrics, plain, toNumber)
 })
 
 const fromV05 = (raw: ReadonlyArray<unknown>, strings: ReadonlyArray<string>): AgentSpan => {
@@ -103,8 +98,8 @@ const fromV05 = (raw: ReadonlyArray<unknown>, strings: ReadonlyArray<string>): A
     start: toBigInt(raw[6]),
     duration: toBigInt(raw[7]),
     error: toNumber(raw[8]),
-    meta: stringMap(raw[9], text),
-    metrics: numberMap(raw[10], text),
+    meta: mapOf(raw[9], text, text),
+    metrics: mapOf(raw[10], text, toNumber),
     type: text(raw[11])
   }
 }
