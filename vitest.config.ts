@@ -1,9 +1,9 @@
 import { defineConfig } from "vitest/config"
 
 // Test files that change process-wide state for their own cases (dd-trace initialised with other options or not at
-// all, the environment, the globally registered tracer) need a process each. `npm run test:unit` runs the suite twice:
-// every other file first, sharing each worker's module graph (Effect, dd-trace and fast-check load once per
-// worker, not once per file), then these, isolated (`TEST_ISOLATED=1`).
+// all, the environment, the globally registered tracer) need a process each. `npm run test:unit` runs the suite in two
+// passes: every other file, sharing each worker's module graph (Effect, dd-trace and fast-check load once per
+// worker, not once per file), and these, isolated (`TEST_ISOLATED=1`), at the same time (scripts/test.mjs).
 const isolatedFiles = [
   "test/DdTracePropagator.test.ts",
   "test/Swapping.test.ts",
@@ -19,6 +19,9 @@ export default defineConfig({
     include: isolated ? isolatedFiles : ["test/**/*.test.ts"],
     exclude: isolated ? [] : isolatedFiles,
     isolate: isolated,
+    // Two workers on the shared pass even on two cores: the durable files mostly wait on real timers.
+    maxWorkers: isolated ? 1 : 2,
+    minWorkers: 1,
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
