@@ -47,17 +47,37 @@ export type Attempt = typeof Attempt.Type
  * @since 0.1.0
  * @category models
  */
-export const ExtractionResult = Schema.Struct({
-  context: Schema.OptionFromNullOr(TraceContext),
-  links: Schema.Array(TraceContext),
-  attempts: Schema.Array(Attempt)
-})
+export interface ExtractionResult {
+  readonly context: Option.Option<TraceContext>
+  readonly links: ReadonlyArray<TraceContext>
+  readonly attempts: ReadonlyArray<Attempt>
+}
 
 /**
+ * A result as plain JSON.
+ *
  * @since 0.1.0
  * @category models
  */
-export type ExtractionResult = typeof ExtractionResult.Type
+export interface ExtractionResultEncoded {
+  readonly context: typeof TraceContext.Encoded | null
+  readonly links: ReadonlyArray<typeof TraceContext.Encoded>
+  readonly attempts: ReadonlyArray<typeof Attempt.Encoded>
+}
+
+/**
+ * The schema of a result. Suspended: its parts are built on first use, not when the library is imported.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ExtractionResult: Schema.Schema<ExtractionResult, ExtractionResultEncoded> = Schema.suspend(() =>
+  Schema.Struct({
+    context: Schema.OptionFromNullOr(TraceContext),
+    links: Schema.Array(TraceContext),
+    attempts: Schema.Array(Attempt)
+  })
+)
 
 /**
  * The extractor that found the context.
@@ -77,4 +97,4 @@ export const extractor = (result: ExtractionResult): Option.Option<ExtractorName
 export const encode: (
   result: ExtractionResult,
   options?: ParseOptions
-) => typeof ExtractionResult.Encoded = lazyParser(() => Schema.encodeSync(ExtractionResult))
+) => ExtractionResultEncoded = lazyParser(() => Schema.encodeSync(ExtractionResult))

@@ -441,19 +441,22 @@ export const make = (tracer: DdTrace): Effect.Effect<Tracer.Tracer> =>
 export const layer = (tracer: DdTrace): Layer.Layer<never> =>
   Layer.unwrapEffect(Effect.map(make(tracer), Layer.setTracer))
 
-const incompatible = new TracerUnavailable({
-  reason: "Incompatible",
-  detail: "dd-trace exports no startSpan, inject or scope"
-})
+// Made when needed: constructing an error validates it, which would otherwise cost every cold import.
+const incompatible = () =>
+  new TracerUnavailable({
+    reason: "Incompatible",
+    detail: "dd-trace exports no startSpan, inject or scope"
+  })
 
-const notInitialised = new TracerUnavailable({
-  reason: "NotInitialised",
-  detail: "dd-trace is loaded but not initialised (or disabled); call tracer.init() first"
-})
+const notInitialised = () =>
+  new TracerUnavailable({
+    reason: "NotInitialised",
+    detail: "dd-trace is loaded but not initialised (or disabled); call tracer.init() first"
+  })
 
 const resolveLoaded: Effect.Effect<DdTrace, TracerUnavailable> = Effect.flatMap(
   DdTracePropagator.resolveGlobal,
-  (tracer) => isDdTrace(tracer) ? Effect.succeed(tracer) : Effect.fail(incompatible)
+  (tracer) => isDdTrace(tracer) ? Effect.succeed(tracer) : Effect.fail(incompatible())
 )
 
 /**
@@ -465,7 +468,7 @@ const resolveLoaded: Effect.Effect<DdTrace, TracerUnavailable> = Effect.flatMap(
  */
 export const resolveGlobal: Effect.Effect<DdTrace, TracerUnavailable> = Effect.flatMap(
   resolveLoaded,
-  (tracer) => DdTracePropagator.isInitialised(tracer) ? Effect.succeed(tracer) : Effect.fail(notInitialised)
+  (tracer) => DdTracePropagator.isInitialised(tracer) ? Effect.succeed(tracer) : Effect.fail(notInitialised())
 )
 
 /**
@@ -487,7 +490,7 @@ export const layerGlobal: Layer.Layer<never> = Layer.unwrapEffect(
       return Layer.empty
     }
     if (!DdTracePropagator.isInitialised(loaded.right)) {
-      yield* Effect.logDebug("DdTraceTracer: spans stay Effect's until dd-trace is initialised", notInitialised)
+      yield* Effect.logDebug("DdTraceTracer: spans stay Effect's until dd-trace is initialised", notInitialised())
     }
     return layer(loaded.right)
   })
