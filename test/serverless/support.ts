@@ -90,6 +90,12 @@ const { StepFunctionContextService } = require(path.join(dist, "step-function-se
  * The module `listener.js` reads cold starts from. Files that set its state reset it when they end (test files
  * share their worker's modules).
  */
+/** datadog-lambda-js's durable tags (`durable-function-context.js`), which it writes as the invocation ends. */
+export const referenceDurableTags = require(path.join(dist, "durable-function-context.js")) as {
+  readonly extractDurableFunctionContext: (event: unknown) => Record<string, string> | undefined
+  readonly extractDurableExecutionStatus: (event: unknown, result: unknown) => string | undefined
+}
+
 export const coldStart = require(path.join(dist, "../utils/cold-start.js")) as {
   setSandboxInit(initTime: number, invocationStartTime: number): void
   didFunctionColdStart(): boolean
