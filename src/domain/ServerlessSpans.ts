@@ -301,8 +301,29 @@ const propagatedTid = (tags: string | undefined): string => {
 }
 
 /**
+ * The `detail._datadog` of an event datadog-lambda-js hands to its EventBridge extractor (a `detail-type`; no
+ * durable ARN, `headers` or `Records`), when it is there: that extractor builds its Step Functions context from it
+ * (`extractTraceContext`) instead of from the event, and the context then tags the invocation span. `undefined`
+ * when the extractor does not run or finds no carrier.
+ */
+const eventBridgeCarrier = (event: unknown): { readonly carrier: unknown } | undefined => {
+  if (!isRecord(event) || event["detail-type"] === undefined || event.Records !== undefined) return undefined
+  if (typeof event.DurableExecutionArn === "string") return undefined
+  if (isRecord(event.headers) || isRecord(event.multiValueHeaders)) return undefined
+  const carrier = isRecord(event.detail) ? event.detail._datadog : undefined
+  return carrier === undefined || carrier === null || carrier === false || carrier === "" || carrier === 0
+    ? undefined
+    : { carrier }
+}
+
+// dd-trace extracts a context from these before datadog-lambda-js tries the carrier as a Step Functions context.
+const hasTraceHeaders = (carrier: unknown): boolean =>
+  isRecord(carrier) && (carrier["x-datadog-trace-id"] !== undefined || carrier["traceparent"] !== undefined)
+
+/**
  * The Step Functions context's tags (`execution_id`, `state_name`, ..., `serverless_version`), as datadog-lambda-js's
- * `StepFunctionContextService` writes them on the invocation span.
+ * `StepFunctionContextService` writes them on the invocation span: from the event itself, or from an EventBridge
+ * event's `detail._datadog` carrier (an EventBridge rule targeted by a state machine task).
  *
  * @since 0.1.0
  * @category getters
@@ -312,8 +333,16 @@ export const stepFunctionsTags = (
   extraction: ExtractionResult.ExtractionResult | undefined
 ): Tags | undefined => {
   const source = extraction === undefined ? undefined : Option.getOrUndefined(ExtractionResult.extractor(extraction))
-  if (source !== undefined && !STEP_FUNCTIONS_OR_LATER.has(source)) return undefined
-  const context = StepFunctionsContext.parse(event)
+  const found = eventBridgeCarrier(event)
+  let context: StepFunctionsContext.StepFunctionsContext | undefined
+  if (found !== undefined) {
+    if (source !== undefined && source !== "eventbridge" && !STEP_FUNCTIONS_OR_LATER.has(source)) return undefined
+    if (hasTraceHeaders(found.carrier)) return undefined
+    context = StepFunctionsContext.parse(found.carrier)
+  } else {
+    if (source !== undefined && !STEP_FUNCTIONS_OR_LATER.has(source)) return undefined
+    context = StepFunctionsContext.parse(event)
+  }
   if (context === undefined) return undefined
   const tags: Record<string, string> = {
     execution_id: context.executionId,
