@@ -11,8 +11,14 @@
  *
  * @since 0.1.0
  */
+import * as Config from "effect/Config"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import { isRecord } from "./Carrier.js"
 import type * as ColdStart from "./ColdStart.js"
+import * as DurableEnvelope from "./DurableEnvelope.js"
+import * as DurableMetadata from "./DurableMetadata.js"
+import * as DurableOperations from "./DurableOperations.js"
 import * as EventSource from "./EventSource.js"
 import * as ExtractionResult from "./ExtractionResult.js"
 import type { ExtractorName } from "./ExtractorName.js"
@@ -47,6 +53,7 @@ export const DEFAULT_SPAN_NAME = "aws.lambda"
  *   X-Ray fallback found is not continued, as in datadog-lambda-js.
  * - `responseStreaming`: the handler streams its response (no response is then `200`, not `502`).
  * - `ddTraceVersion`: the dd-trace version behind the tracer, written as `dd_trace` when known.
+ * - `initializationType`: `AWS_LAMBDA_INITIALIZATION_TYPE` (`ColdStart.invoke`).
  * - the inferred spans' options ({@link InferredSpans.Options}).
  *
  * @since 0.1.0
@@ -59,6 +66,7 @@ export interface Options extends InferredSpans.Options {
   readonly mergeXrayTraces: boolean
   readonly responseStreaming: boolean
   readonly ddTraceVersion: string | undefined
+  readonly initializationType: string | undefined
 }
 
 /**
@@ -74,6 +82,7 @@ export const defaults: Options = {
   mergeXrayTraces: false,
   responseStreaming: false,
   ddTraceVersion: undefined,
+  initializationType: undefined,
   service: undefined,
   serviceMapping: {},
   awsServiceRepresentation: true,
@@ -118,7 +127,7 @@ const configBoolean = (value: string | undefined, fallback: boolean): boolean =>
  * `DD_SERVICE`, `DD_SERVICE_MAPPING`, `DD_TRACE_MANAGED_SERVICES` and `DD_MERGE_XRAY_TRACES` (on only for `true`,
  * any case), `DD_TRACE_AWS_SERVICE_REPRESENTATION_ENABLED` (off only for `false` or `0`),
  * `DD_TRACE_REMOVE_INTEGRATION_SERVICE_NAMES_ENABLED` (on for `true` or `1`) and `DD_DECODE_AUTHORIZER_CONTEXT`
- * (as the HTTP extractor reads it). `overrides` win.
+ * (as the HTTP extractor reads it), `AWS_LAMBDA_INITIALIZATION_TYPE`. `overrides` win.
  *
  * @since 0.1.0
  * @category constructors
@@ -139,9 +148,46 @@ export const fromEnv = (
     awsServiceRepresentation: representation !== "false" && representation !== "0",
     removeIntegrationServiceNames: removeNames === "true" || removeNames === "1",
     decodeAuthorizerContext: configBoolean(env["DD_DECODE_AUTHORIZER_CONTEXT"], true),
+    initializationType: env["AWS_LAMBDA_INITIALIZATION_TYPE"],
     ...overrides
   }
 }
+
+/**
+ * The environment variables {@link fromEnv} reads.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const ENV_KEYS: ReadonlyArray<string> = [
+  "AWS_LAMBDA_FUNCTION_NAME",
+  "AWS_LAMBDA_INITIALIZATION_TYPE",
+  "DD_SERVICE",
+  "DD_SERVICE_MAPPING",
+  "DD_TRACE_MANAGED_SERVICES",
+  "DD_MERGE_XRAY_TRACES",
+  "DD_TRACE_AWS_SERVICE_REPRESENTATION_ENABLED",
+  "DD_TRACE_REMOVE_INTEGRATION_SERVICE_NAMES_ENABLED",
+  "DD_DECODE_AUTHORIZER_CONTEXT"
+]
+
+/**
+ * The options as a `Config`: the variables of {@link fromEnv}, each read as text from the current
+ * `ConfigProvider` (so `ConfigProvider.fromMap` sets them in a test) and interpreted as {@link fromEnv} does.
+ * `overrides` win.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const config = (overrides: Partial<Options> = {}): Config.Config<Options> =>
+  Config.map(
+    Config.all(ENV_KEYS.map((key) => Config.option(Config.string(key)))),
+    (values) => {
+      const env: Record<string, string | undefined> = {}
+      for (let i = 0; i < ENV_KEYS.length; i++) env[ENV_KEYS[i]!] = Option.getOrUndefined(values[i]!)
+      return fromEnv(env, overrides)
+    }
+  )
 
 /**
  * One invocation: the event and Lambda context as the handler receives them, what the extractor chain found
@@ -160,6 +206,44 @@ export interface Invocation {
 }
 
 /**
+ * The longest durable input {@link durableTriggerEvent} parses: Lambda's synchronous invocation payload limit.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const MAX_DURABLE_INPUT_LENGTH = 6 * 1024 * 1024
+
+/**
+ * The event that started a durable execution, on its first invocation: the EXECUTION operation's `InputPayload`
+ * parsed (at most {@link MAX_DURABLE_INPUT_LENGTH} characters), when it is a JSON object. `undefined` for a resumed
+ * invocation (its trigger was the first invocation's, whose trace the checkpoint continues), for anything that is
+ * not a durable envelope, and for an input that is absent, too long or not an object. Total; never mutates.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const durableTriggerEvent = (event: unknown): Record<string, unknown> | undefined =>
+  originalEvent(event, DurableMetadata.fromEvent(event))
+
+const originalEvent = (
+  event: unknown,
+  metadata: Option.Option<DurableMetadata.DurableMetadata>
+): Record<string, unknown> | undefined => {
+  if (Option.isNone(metadata) || !metadata.value.firstInvocation) return undefined
+  const envelope = DurableOperations.readEnvelope(event as DurableOperations.DurableEvent)
+  if (Either.isLeft(envelope)) return undefined
+  const execution = DurableOperations.findExecution(envelope.right.operations)
+  const payload = Either.getOrUndefined(DurableEnvelope.readInputPayload(execution))
+  if (payload === undefined || payload.length > MAX_DURABLE_INPUT_LENGTH) return undefined
+  try {
+    const parsed: unknown = JSON.parse(payload)
+    return isRecord(parsed) ? parsed : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
  * What {@link describe} gives.
  *
  * - `inferred`: the inferred spans, root first (empty when managed services are off).
@@ -167,6 +251,8 @@ export interface Invocation {
  * - `continuesUpstream`: whether the first span continues the extracted context (`false` without one, and for an
  *   X-Ray context unless `mergeXrayTraces`).
  * - `trigger`: the event's source, which {@link complete} needs.
+ * - `durable`: the event is a durable execution's envelope ({@link complete} then writes
+ *   `aws.durable.execution_status` from the SDK's output, as datadog-lambda-js does).
  *
  * @since 0.1.0
  * @category models
@@ -176,6 +262,7 @@ export interface Description {
   readonly invocation: SpanDescription
   readonly continuesUpstream: boolean
   readonly trigger: EventSource.EventSource | undefined
+  readonly durable: boolean
 }
 
 /**
@@ -214,8 +301,29 @@ const propagatedTid = (tags: string | undefined): string => {
 }
 
 /**
+ * The `detail._datadog` of an event datadog-lambda-js hands to its EventBridge extractor (a `detail-type`; no
+ * durable ARN, `headers` or `Records`), when it is there: that extractor builds its Step Functions context from it
+ * (`extractTraceContext`) instead of from the event, and the context then tags the invocation span. `undefined`
+ * when the extractor does not run or finds no carrier.
+ */
+const eventBridgeCarrier = (event: unknown): { readonly carrier: unknown } | undefined => {
+  if (!isRecord(event) || event["detail-type"] === undefined || event.Records !== undefined) return undefined
+  if (typeof event.DurableExecutionArn === "string") return undefined
+  if (isRecord(event.headers) || isRecord(event.multiValueHeaders)) return undefined
+  const carrier = isRecord(event.detail) ? event.detail._datadog : undefined
+  return carrier === undefined || carrier === null || carrier === false || carrier === "" || carrier === 0
+    ? undefined
+    : { carrier }
+}
+
+// dd-trace extracts a context from these before datadog-lambda-js tries the carrier as a Step Functions context.
+const hasTraceHeaders = (carrier: unknown): boolean =>
+  isRecord(carrier) && (carrier["x-datadog-trace-id"] !== undefined || carrier["traceparent"] !== undefined)
+
+/**
  * The Step Functions context's tags (`execution_id`, `state_name`, ..., `serverless_version`), as datadog-lambda-js's
- * `StepFunctionContextService` writes them on the invocation span.
+ * `StepFunctionContextService` writes them on the invocation span: from the event itself, or from an EventBridge
+ * event's `detail._datadog` carrier (an EventBridge rule targeted by a state machine task).
  *
  * @since 0.1.0
  * @category getters
@@ -225,8 +333,16 @@ export const stepFunctionsTags = (
   extraction: ExtractionResult.ExtractionResult | undefined
 ): Tags | undefined => {
   const source = extraction === undefined ? undefined : Option.getOrUndefined(ExtractionResult.extractor(extraction))
-  if (source !== undefined && !STEP_FUNCTIONS_OR_LATER.has(source)) return undefined
-  const context = StepFunctionsContext.parse(event)
+  const found = eventBridgeCarrier(event)
+  let context: StepFunctionsContext.StepFunctionsContext | undefined
+  if (found !== undefined) {
+    if (source !== undefined && source !== "eventbridge" && !STEP_FUNCTIONS_OR_LATER.has(source)) return undefined
+    if (hasTraceHeaders(found.carrier)) return undefined
+    context = StepFunctionsContext.parse(found.carrier)
+  } else {
+    if (source !== undefined && !STEP_FUNCTIONS_OR_LATER.has(source)) return undefined
+    context = StepFunctionsContext.parse(event)
+  }
   if (context === undefined) return undefined
   const tags: Record<string, string> = {
     execution_id: context.executionId,
@@ -263,14 +379,19 @@ const invocationService = (
 
 /**
  * Describes the spans of an invocation. Total: any event and Lambda context give a description; neither is
- * mutated.
+ * mutated. A durable execution's envelope adds the durable tags datadog-lambda-js writes
+ * (`aws.durable.execution_name`, `aws.durable.execution_id`, `aws.durable.first_invocation`); on its first
+ * invocation the trigger's tags and the inferred spans are read from the original event
+ * ({@link durableTriggerEvent}), where datadog-lambda-js, which reads only the envelope, has none.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const describe = (invocation: Invocation, options: Options = defaults): Description => {
   const lambdaContext = LambdaContext.read(invocation.context)
-  const trigger = EventSource.trigger(invocation.event, lambdaContext)
+  const durable = DurableMetadata.fromEvent(invocation.event)
+  const triggerEvent = originalEvent(invocation.event, durable) ?? invocation.event
+  const trigger = EventSource.trigger(triggerEvent, lambdaContext)
   const source = parentSource(invocation.extraction, options.mergeXrayTraces)
   const tags: Record<string, string | number> = {}
   let functionName: string | undefined
@@ -291,8 +412,9 @@ export const describe = (invocation: Invocation, options: Options = defaults): D
     if (trigger !== undefined) Object.assign(tags, trigger.tags)
   }
   Object.assign(tags, stepFunctionsTags(invocation.event, invocation.extraction))
+  if (Option.isSome(durable)) Object.assign(tags, DurableMetadata.toAttributes(durable.value))
   const inferred = options.managedServices
-    ? InferredSpans.infer(invocation.event, trigger?.source, lambdaContext, options, invocation.now)
+    ? InferredSpans.infer(triggerEvent, trigger?.source, lambdaContext, options, invocation.now)
     : []
   return {
     inferred,
@@ -307,9 +429,18 @@ export const describe = (invocation: Invocation, options: Options = defaults): D
       endTime: undefined
     },
     continuesUpstream: source !== undefined,
-    trigger: trigger?.source
+    trigger: trigger?.source,
+    durable: Option.isSome(durable)
   }
 }
+
+/**
+ * The tag datadog-lambda-js writes with the durable SDK's output `Status` (`SUCCEEDED`, `FAILED`, `PENDING`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const EXECUTION_STATUS = "aws.durable.execution_status"
 
 /**
  * How the handler ended: it returned `response`, or it failed.
@@ -324,8 +455,8 @@ export type Outcome =
 /**
  * What to apply when the handler ends.
  *
- * - `invocation`: tags for the invocation span (`http.status_code` for an HTTP trigger), and whether to mark it as
- *   an error (a 5xx status).
+ * - `invocation`: tags for the invocation span (`http.status_code` for an HTTP trigger, the SDK's
+ *   `aws.durable.execution_status` for a durable envelope), and whether to mark it as an error (a 5xx status).
  * - `trigger`: for the last inferred span, the one of the trigger: its tags (`http.status_code`), whether to mark
  *   it as an error (the handler failed and the span is synchronous: the request failed with it), and its end time
  *   (`endTime` for a synchronous span, its own for an asynchronous one). `undefined` without inferred spans.
@@ -352,15 +483,22 @@ export const complete = (
   endTime: number,
   options: Pick<Options, "responseStreaming"> = defaults
 ): Completion => {
-  const code = EventSource.statusCode(
+  // A durable invocation returns the SDK's output (`{ Status, Result }`), not the trigger's response.
+  const code = description.durable ? undefined : EventSource.statusCode(
     description.trigger,
     outcome._tag === "Success" ? outcome.response : undefined,
     options.responseStreaming
   )
   const tags: Tags = code === undefined ? {} : { "http.status_code": code }
+  const status = description.durable && outcome._tag === "Success"
+    ? DurableMetadata.invocationStatus(outcome.response)
+    : Option.none()
   const last = description.inferred[description.inferred.length - 1]
   return {
-    invocation: { tags, error: EventSource.isServerError(code) },
+    invocation: {
+      tags: Option.isSome(status) ? { ...tags, [EXECUTION_STATUS]: status.value } : tags,
+      error: EventSource.isServerError(code)
+    },
     trigger: last === undefined ? undefined : {
       tags,
       error: outcome._tag === "Failure" && last.synchronicity === "sync",

@@ -46,6 +46,15 @@
  * checkpoint datadog-lambda-js read itself), the invocation span is opened as that span's child and the chain does
  * not run (see {@link Options.activeSpan}): one trace chunk, and the attempts say so (`dd-trace-span`).
  *
+ * With a `spanName` (e.g. `"aws.lambda"`), the invocation is written as Datadog's serverless view reads it, by the
+ * code `LambdaTracing.withExtraction` uses (one path): the invocation span as datadog-lambda-js writes its
+ * `aws.lambda` for a durable invocation (resource the function name, type `serverless`, `cold_start`,
+ * `function_arn`, `request_id`, the durable tags and `aws.durable.execution_status`), with the tags above. On the
+ * first invocation, whose envelope hides the trigger, the trigger's tags and the inferred spans are read from the
+ * original event (the EXECUTION operation's input), under its upstream context; datadog-lambda-js reads only the
+ * envelope and has neither. A resumed invocation has no inferred span: it continues the checkpoint. The settings
+ * (`DD_TRACE_MANAGED_SERVICES`, ...) are read through Effect's `Config`.
+ *
  * The SDK is imported lazily on the first invocation, so importing this module never requires it.
  *
  * @since 0.1.0
@@ -65,6 +74,7 @@ import { isRecord } from "../domain/Carrier.js"
 import * as CheckpointName from "../domain/CheckpointName.js"
 import * as DurableMetadata from "../domain/DurableMetadata.js"
 import type { ExtractionResult } from "../domain/ExtractionResult.js"
+import type * as ServerlessSpans from "../domain/ServerlessSpans.js"
 import type {
   DurableContext,
   DurableExecutionClient,
@@ -76,6 +86,7 @@ import type {
   Sdk as DurableSdk
 } from "../internal/durableSdk.js"
 import { importOptionalPeer } from "../internal/optionalPeer.js"
+import * as ServerlessInvocation from "../internal/serverlessInvocation.js"
 import * as CheckpointWriter from "../services/CheckpointWriter.js"
 import { CurrentExtraction } from "../services/CurrentExtraction.js"
 import * as DurableState from "../services/DurableState.js"
@@ -143,8 +154,19 @@ export const currentInvocation = (): Invocation | undefined => storage.getStore(
  * @category models
  */
 export interface Options {
-  /** Name of the invocation span (default `aws.durable.execute`, as dd-trace's durable integration). */
+  /**
+   * Name of the invocation span (default `aws.durable.execute`, as dd-trace's durable integration). When given
+   * (e.g. `"aws.lambda"`), the invocation is written as Datadog's serverless view reads it, by the same code as
+   * `LambdaTracing.withExtraction` with `spanName`: the invocation span as datadog-lambda-js writes its `aws.lambda`
+   * (resource the function name, type `serverless`, `cold_start`, `function_arn`, `request_id`, the durable tags
+   * and `aws.durable.execution_status`), and, on the first invocation, the spans inferred from the original event
+   * (the EXECUTION operation's input: `aws.apigateway`, `aws.sqs`, ...) above it. A resumed invocation has no
+   * inferred span: it continues the checkpoint, under the first invocation's span. Not under a `datadog()` wrapper
+   * (see {@link activeSpan}), whose `aws.lambda` is already that span.
+   */
   readonly spanName?: string | undefined
+  /** The `dd_trace` tag of the serverless invocation span (see `LambdaTracing.Options.ddTraceVersion`). */
+  readonly ddTraceVersion?: string | undefined
   /**
    * When the envelope's `NextMarker` is set, read the later pages of the execution state through the SDK's own
    * client before extracting, so a `_datadog_{N}` checkpoint on a later page is found (default `true`). The SDK
@@ -420,7 +442,7 @@ const invocation = (
         onSome: DurableMetadata.toAttributes
       })
     }
-    return yield* Effect.gen(function*() {
+    const body = Effect.gen(function*() {
       const span = yield* Effect.orDie(Effect.currentSpan)
       state.invocation = { executionArn, extraction, span }
       const output = yield* Effect.tryPromise({
@@ -433,8 +455,15 @@ const invocation = (
         span.attribute("aws.durable.trace_checkpoint", yield* saveCheckpoint(state, span, sdkEvent, lambdaContext))
       }
       return output
-    }).pipe(
-      Tracing.withInvocationSpan(options.spanName, extraction, { attributes, parent: joined?.span })
+    })
+    if (options.serverless === undefined || joined !== undefined) {
+      return yield* Tracing.withInvocationSpan(body, options.spanName, extraction, { attributes, parent: joined?.span })
+    }
+    const settings = yield* options.serverless
+    return yield* ServerlessInvocation.trace(
+      body,
+      { event: envelope, context: lambdaContext, extraction, attributes },
+      settings
     )
   })
 
@@ -447,9 +476,15 @@ interface ResolvedOptions {
   readonly readLaterPages: boolean
   readonly pageLimits: Partial<DurableState.Limits> | undefined
   readonly activeSpan: "join" | "join-and-extract" | "ignore"
+  /** The serverless view's settings (read once per `ConfigProvider`), when a span name is given. */
+  readonly serverless: Effect.Effect<ServerlessSpans.Options> | undefined
 }
 
 const resolveOptions = (options: Options): ResolvedOptions => ({
+  serverless: options.spanName === undefined ? undefined : ServerlessInvocation.settings({
+    spanName: options.spanName,
+    ddTraceVersion: options.ddTraceVersion
+  }),
   spanName: options.spanName ?? DEFAULT_SPAN_NAME,
   readLaterPages: options.readLaterPages ?? true,
   pageLimits: options.pageLimits,

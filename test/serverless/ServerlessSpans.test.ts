@@ -1,6 +1,7 @@
 // The invocation span against datadog-lambda-js's TraceListener.onWrap (driven in process over a recording
 // tracerWrapper.wrap), the response applied at the end, the options read from the environment, and totality.
 import { assert, describe, it, layer } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as fc from "fast-check"
@@ -11,6 +12,7 @@ import * as ColdStart from "../../src/domain/ColdStart.js"
 import * as EventSource from "../../src/domain/EventSource.js"
 import type { ExtractionResult } from "../../src/domain/ExtractionResult.js"
 import { names as extractorNames } from "../../src/domain/ExtractorName.js"
+import * as LambdaContext from "../../src/domain/LambdaContext.js"
 import * as ServerlessSpans from "../../src/domain/ServerlessSpans.js"
 import * as TraceContext from "../../src/domain/TraceContext.js"
 import * as DefaultChain from "../../src/layers/DefaultChain.js"
@@ -24,6 +26,7 @@ import {
   event,
   eventFiles,
   NOW,
+  referenceDurableTags,
   referenceInvocation,
   referenceReachesStepFunctions,
   referenceServiceMapping,
@@ -60,16 +63,27 @@ const traceSourceOf = (extraction: ExtractionResult | undefined): "event" | "xra
  *   version of it that is not running would mislead whoever reads the span (support, version-specific behaviour).
  *   The library writes its own, `effect_datadog_lambda`. `dd_trace` is written as there, from the tracer in use.
  * - Kafka triggers are tagged (see EventSource.test.ts).
+ * - The first invocation of a durable execution carries the trigger tags of its original event (the EXECUTION
+ *   operation's input, whose upstream context the chain continues); datadog-lambda-js reads only the envelope.
+ *
+ * Not a difference: the durable tags (`aws.durable.execution_name`, ...), which datadog-lambda-js writes as the
+ * invocation ends (`onEndingInvocation`, not the `onWrap` the reference drives) and we at its start.
  */
 const intended = (
   reference: Record<string, string | number>,
   input: unknown,
-  withContext: boolean
+  withContext: boolean,
+  context?: unknown
 ): Record<string, string | number> => {
-  const { datadog_lambda: _version, ...tags } = reference
+  const { datadog_lambda: _version, ...rest } = reference
+  const tags = { ...rest, ...referenceDurableTags.extractDurableFunctionContext(input) }
   if (!withContext) return tags
   const kafka = EventSource.detect(input) === "kafka" ? EventSource.trigger(input, undefined)!.tags : {}
-  return { ...tags, ...kafka, effect_datadog_lambda: ServerlessSpans.VERSION }
+  const original = ServerlessSpans.durableTriggerEvent(input)
+  const durableTrigger = original === undefined
+    ? {}
+    : EventSource.trigger(original, context as Parameters<typeof EventSource.trigger>[1])?.tags
+  return { ...tags, ...kafka, ...durableTrigger, effect_datadog_lambda: ServerlessSpans.VERSION }
 }
 
 /** The reference keeps its verdict in module state: replay the process's invocations into it. */
@@ -100,7 +114,11 @@ layer(DefaultChain.layerNative)("ServerlessSpans.describe on every real event, a
             assert.strictEqual(ours.invocation.service, reference.service, label)
             assert.strictEqual(ours.invocation.resource, reference.resource, label)
             assert.strictEqual(ours.invocation.type, reference.type, label)
-            assert.deepStrictEqual(ours.invocation.tags, intended({ ...reference.tags }, input, true), label)
+            assert.deepStrictEqual(
+              ours.invocation.tags,
+              intended({ ...reference.tags }, input, true, LambdaContext.read(context)),
+              label
+            )
             assert.strictEqual(ours.invocation.startTime, NOW)
             assert.isUndefined(ours.invocation.endTime)
           }
@@ -418,4 +436,121 @@ describe("ServerlessSpans on malformed input", () => {
       { numRuns: 500 }
     )
   })
+})
+
+describe("ServerlessSpans on a durable execution's envelope", () => {
+  const firstApiGateway = () => event("examples/events/durable-first-invocation-apigw.json") as Record<string, any>
+  const statuses = ["SUCCEEDED", "FAILED", "PENDING", "RETRY", undefined]
+
+  it("reads the original event on the first invocation only, and nothing from what is not an input object", () => {
+    const first = firstApiGateway()
+    const execution = first.InitialExecutionState.Operations[0]
+    assert.deepStrictEqual(
+      ServerlessSpans.durableTriggerEvent(first),
+      JSON.parse(execution.ExecutionDetails.InputPayload)
+    )
+    assert.strictEqual(EventSource.detect(ServerlessSpans.durableTriggerEvent(first)), "api-gateway")
+    assert.isUndefined(ServerlessSpans.durableTriggerEvent(event("examples/events/durable-resume-checkpoints.json")))
+    assert.isUndefined(ServerlessSpans.durableTriggerEvent(event("examples/events/apigw-v1.json")))
+    const withInput = (payload: unknown) => ({
+      ...first,
+      InitialExecutionState: {
+        Operations: [{ ...execution, ExecutionDetails: { InputPayload: payload } }]
+      }
+    })
+    for (
+      const payload of ["[1]", "\"text\"", "{", undefined, 42, "x".repeat(ServerlessSpans.MAX_DURABLE_INPUT_LENGTH)]
+    ) {
+      assert.isUndefined(ServerlessSpans.durableTriggerEvent(withInput(payload)), String(payload).slice(0, 10))
+    }
+    assert.deepStrictEqual(ServerlessSpans.durableTriggerEvent(withInput("{\"a\":1}")), { a: 1 })
+  })
+
+  it("writes aws.durable.execution_status from the SDK's output as datadog-lambda-js, and no http.status_code", () => {
+    for (const file of eventFiles.filter((f) => f.includes("durable-"))) {
+      const input = event(file)
+      const description = ServerlessSpans.describe(
+        { event: input, context: contexts[0]![1], extraction: undefined, coldStart: coldStarts[2]![1], now: NOW },
+        options()
+      )
+      assert.isTrue(description.durable, file)
+      for (const status of statuses) {
+        const response = { Status: status, Result: "{\"statusCode\":500}" }
+        const completion = ServerlessSpans.complete(description, { _tag: "Success", response }, NOW)
+        const reference = referenceDurableTags.extractDurableExecutionStatus(input, response)
+        assert.deepStrictEqual(
+          completion.invocation.tags,
+          reference === undefined ? {} : { [ServerlessSpans.EXECUTION_STATUS]: reference },
+          `${file} ${status}`
+        )
+        assert.isFalse(completion.invocation.error)
+      }
+    }
+    const plain = ServerlessSpans.describe(
+      {
+        event: event("examples/events/sqs.json"),
+        context: contexts[0]![1],
+        extraction: undefined,
+        coldStart: coldStarts[2]![1],
+        now: NOW
+      },
+      options()
+    )
+    assert.isFalse(plain.durable)
+    assert.deepStrictEqual(
+      ServerlessSpans.complete(plain, { _tag: "Success", response: { Status: "SUCCEEDED" } }, NOW).invocation.tags,
+      {}
+    )
+  })
+
+  it("infers the original event's spans on the first invocation (intended: datadog-lambda-js sees only the envelope)", () => {
+    const description = ServerlessSpans.describe(
+      {
+        event: firstApiGateway(),
+        context: contexts[0]![1],
+        extraction: undefined,
+        coldStart: coldStarts[2]![1],
+        now: NOW
+      },
+      options()
+    )
+    assert.deepStrictEqual(description.inferred.map((span) => span.name), ["aws.apigateway"])
+    assert.strictEqual(description.invocation.tags["function_trigger.event_source"], "api-gateway")
+    assert.strictEqual(description.invocation.tags["aws.durable.first_invocation"], "true")
+    const resumed = ServerlessSpans.describe(
+      {
+        event: event("examples/events/durable-resume-checkpoints.json"),
+        context: contexts[0]![1],
+        extraction: undefined,
+        coldStart: coldStarts[2]![1],
+        now: NOW
+      },
+      options()
+    )
+    assert.lengthOf(resumed.inferred, 0)
+    assert.isUndefined(resumed.invocation.tags["function_trigger.event_source"])
+  })
+})
+
+describe("ServerlessSpans.config", () => {
+  const values = fc.constantFrom("true", "TRUE", "false", "0", "1", "yes", "", "my-fn", "a:b,c:d")
+  it.effect("reads through the ConfigProvider what fromEnv reads from an environment (property)", () =>
+    Effect.gen(function*() {
+      const samples = fc.sample(fc.dictionary(fc.constantFrom(...ServerlessSpans.ENV_KEYS), values), 100)
+      for (const env of [{}, ...samples]) {
+        const read = yield* Effect.withConfigProvider(
+          ServerlessSpans.config({ spanName: "x" }),
+          ConfigProvider.fromMap(new Map(Object.entries(env)))
+        )
+        assert.deepStrictEqual(read, ServerlessSpans.fromEnv(env, { spanName: "x" }), JSON.stringify(env))
+      }
+      const off = yield* Effect.withConfigProvider(
+        ServerlessSpans.config(),
+        ConfigProvider.fromMap(
+          new Map([["DD_TRACE_MANAGED_SERVICES", "false"], ["AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start"]])
+        )
+      )
+      assert.isFalse(off.managedServices)
+      assert.strictEqual(off.initializationType, "snap-start")
+    }))
 })

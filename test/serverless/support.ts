@@ -90,6 +90,12 @@ const { StepFunctionContextService } = require(path.join(dist, "step-function-se
  * The module `listener.js` reads cold starts from. Files that set its state reset it when they end (test files
  * share their worker's modules).
  */
+/** datadog-lambda-js's durable tags (`durable-function-context.js`), which it writes as the invocation ends. */
+export const referenceDurableTags = require(path.join(dist, "durable-function-context.js")) as {
+  readonly extractDurableFunctionContext: (event: unknown) => Record<string, string> | undefined
+  readonly extractDurableExecutionStatus: (event: unknown, result: unknown) => string | undefined
+}
+
 export const coldStart = require(path.join(dist, "../utils/cold-start.js")) as {
   setSandboxInit(initTime: number, invocationStartTime: number): void
   didFunctionColdStart(): boolean
@@ -306,7 +312,11 @@ export const referenceInvocation = (
     context,
     contextService: { traceSource: state.traceSource },
     triggerTags: trigger.extractTriggerTags(copy, context, trigger.parseEventSource(copy)),
-    stepFunctionContext: state.stepFunctionsStage ? new StepFunctionContextService(copy).context : undefined,
+    stepFunctionContext: referenceStepFunctionsInput(copy).carrier
+      ? new StepFunctionContextService(referenceStepFunctionsInput(copy).value).context
+      : state.stepFunctionsStage
+      ? new StepFunctionContextService(copy).context
+      : undefined,
     lambdaSpanParentContext: undefined,
     tracerWrapper: {
       tracerVersion: state.ddTraceVersion,
@@ -472,10 +482,29 @@ export const anyContext: fc.Arbitrary<unknown> = fc.oneof(
   }, { requiredKeys: [] })
 )
 
+/**
+ * What datadog-lambda-js first builds its Step Functions context from: its EventBridge extractor's carrier
+ * (`detail._datadog`) when that extractor runs and dd-trace finds no trace headers in the carrier
+ * (`extractTraceContext`), else the event (its Step Functions stage).
+ */
+export const referenceStepFunctionsInput = (input: unknown): { readonly carrier: boolean; readonly value: unknown } => {
+  const extractor = TraceContextExtractor.prototype.getTraceEventExtractor.call(
+    { tracerWrapper: {}, config: { decodeAuthorizerContext: true } },
+    structuredClone(input)
+  ) as { constructor: { name: string } } | undefined
+  const headers = (input as { detail?: { _datadog?: unknown } } | null)?.detail?._datadog
+  if (extractor?.constructor.name !== "EventBridgeEventTraceExtractor" || !headers) {
+    return { carrier: false, value: input }
+  }
+  const traced = typeof headers === "object" &&
+    ((headers as any)["x-datadog-trace-id"] !== undefined || (headers as any)["traceparent"] !== undefined)
+  return { carrier: true, value: traced ? undefined : headers }
+}
+
 /** The Step Functions context tags datadog-lambda-js puts on its `aws.lambda` span; `THROWS` where it throws. */
 export const referenceStepFunctionsTags = (input: unknown): SpanDescription.Tags | undefined | typeof THROWS => {
   try {
-    const context = new StepFunctionContextService(structuredClone(input)).context
+    const context = new StepFunctionContextService(structuredClone(referenceStepFunctionsInput(input).value)).context
     return context === undefined ? undefined : formatTags(context).tags
   } catch {
     return THROWS

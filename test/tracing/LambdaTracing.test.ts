@@ -1,4 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
@@ -119,20 +120,37 @@ describe("LambdaTracing.withExtraction with spanName: the serverless view throug
       assert.strictEqual(JSON.stringify(event), before)
     }))
 
-  it.effect("infers nothing with DD_TRACE_MANAGED_SERVICES=false", () =>
+  it.effect("reads DD_TRACE_MANAGED_SERVICES through Config: false (ConfigProvider.fromMap) infers nothing", () =>
     Effect.gen(function*() {
-      process.env["DD_TRACE_MANAGED_SERVICES"] = "false"
-      const off = LambdaTracing.withExtraction(
-        (_event: Record<string, unknown>, _context: unknown) => Effect.withSpan(Effect.currentSpan, "handler-work"),
-        { spanName: "aws.lambda" }
+      const under = (managed: string) =>
+        wrapped(sqsEvent(), runtimeContext(undefined)).pipe(
+          Effect.provideService(ExtractorChain.ExtractorChain, chain),
+          Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["DD_TRACE_MANAGED_SERVICES", managed]])))
+        )
+      const off = parent(yield* under("false")) as Tracer.Span
+      assert.strictEqual(off.name, "aws.lambda")
+      assert.strictEqual(off.attributes.get("resource.name"), "orders")
+      assert.strictEqual(
+        parent(off).spanId,
+        upstream.w3cParentId,
+        "aws.lambda is the upstream's child: no inferred span"
       )
-      delete process.env["DD_TRACE_MANAGED_SERVICES"]
-      const span = yield* off(sqsEvent(), runtimeContext(undefined)).pipe(
-        Effect.provideService(ExtractorChain.ExtractorChain, chain)
+      // The same wrapper under a provider that turns them on again infers aws.sqs (each provider is read once).
+      const on = parent(yield* under("true")) as Tracer.Span
+      assert.strictEqual((parent(on) as Tracer.Span).name, "aws.sqs")
+    }))
+
+  it.effect("reads AWS_LAMBDA_FUNCTION_NAME and DD_SERVICE through Config", () =>
+    Effect.gen(function*() {
+      const span = yield* wrapped(sqsEvent(), { awsRequestId: "1", invokedFunctionArn: "arn:aws:lambda:x" }).pipe(
+        Effect.provideService(ExtractorChain.ExtractorChain, chain),
+        Effect.withConfigProvider(
+          ConfigProvider.fromMap(new Map([["AWS_LAMBDA_FUNCTION_NAME", "from-config"], ["DD_SERVICE", "svc"]]))
+        )
       )
       const invocation = parent(span) as Tracer.Span
-      assert.strictEqual(invocation.attributes.get("resource.name"), "orders")
-      assert.strictEqual(parent(invocation).spanId, upstream.w3cParentId)
+      assert.strictEqual(invocation.attributes.get("resource.name"), "from-config")
+      assert.strictEqual(invocation.attributes.get("service.name"), "svc")
     }))
 
   it.effect("starts a new trace for an X-Ray context unless DD_MERGE_XRAY_TRACES=true (as datadog-lambda-js)", () =>
@@ -145,14 +163,12 @@ describe("LambdaTracing.withExtraction with spanName: the serverless view throug
           (_event: Record<string, unknown>, _context: unknown) => Effect.withSpan(Effect.currentSpan, "handler-work"),
           { spanName: "aws.lambda" }
         )
-      const separate = make()
-      process.env["DD_MERGE_XRAY_TRACES"] = "true"
-      const merged = make()
-      delete process.env["DD_MERGE_XRAY_TRACES"]
+      const merge = (value: string) => ConfigProvider.fromMap(new Map([["DD_MERGE_XRAY_TRACES", value]]))
       const [alone, joined] = yield* Effect.all(
-        [separate, merged].map((wrapped) =>
-          wrapped(sqsEvent(), runtimeContext(undefined)).pipe(
-            Effect.provideService(ExtractorChain.ExtractorChain, xray)
+        [merge("false"), merge("true")].map((provider) =>
+          make()(sqsEvent(), runtimeContext(undefined)).pipe(
+            Effect.provideService(ExtractorChain.ExtractorChain, xray),
+            Effect.withConfigProvider(provider)
           )
         )
       )

@@ -6,26 +6,27 @@ import type { Report } from "./cases.js"
 
 const root = path.resolve(import.meta.dirname, "../../..")
 
-export interface Outcome {
-  readonly report: Report
+export interface Outcome<R = Report> {
+  readonly report: R
   readonly chunks: ReadonlyArray<TestAgent.Chunk>
 }
 
 /**
- * Starts an agent, runs `driver.ts` with dd-trace pointed at it (as a Lambda without the Datadog extension: the
+ * Starts an agent, runs `driver.ts` (or `script`, a path under test/support/e2e) with dd-trace pointed at it (as a Lambda without the Datadog extension: the
  * agent exporter, flush interval 0), waits for the driver's report and then until `complete` holds for the chunks
  * received (dd-trace may still be sending), and lets the driver exit.
  */
-export const runDriver = async (options: {
+export const runDriver = async <R = Report>(options: {
   readonly sampleRate: "0" | "1"
   readonly protocol: "0.4" | "0.5"
-  readonly complete: (chunks: ReadonlyArray<TestAgent.Chunk>, report: Report) => boolean
-}): Promise<Outcome> => {
+  readonly complete: (chunks: ReadonlyArray<TestAgent.Chunk>, report: R) => boolean
+  readonly script?: string
+}): Promise<Outcome<R>> => {
   const agent = await TestAgent.start()
   try {
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", path.join(root, "test/support/e2e/driver.ts"), options.sampleRate],
+      ["--import", "tsx", path.join(root, "test/support/e2e", options.script ?? "driver.ts"), options.sampleRate],
       {
         cwd: root,
         env: {
@@ -54,11 +55,11 @@ export const runDriver = async (options: {
     child.stderr.on("data", (data) => (stderr += data))
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve))
     const deadline = Date.now() + 60_000
-    let report: Report | undefined
+    let report: R | undefined
     while (report === undefined) {
       // Whole lines only: the last element of the split is a line still being written.
       const line = stdout.split("\n").slice(0, -1).find((text) => text.startsWith("E2E_REPORT "))
-      if (line !== undefined) report = JSON.parse(line.slice("E2E_REPORT ".length)) as Report
+      if (line !== undefined) report = JSON.parse(line.slice("E2E_REPORT ".length)) as R
       else if (child.exitCode !== null || Date.now() > deadline) {
         throw new Error(`driver exited (${child.exitCode}) without a report:\n${stderr}\n${stdout}`)
       } else await new Promise((resolve) => setTimeout(resolve, 20))

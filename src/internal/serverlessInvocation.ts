@@ -1,0 +1,181 @@
+/**
+ * The serverless view of one invocation, applied through the installed Effect tracer: the one code path behind
+ * `LambdaTracing.withExtraction` and `DurableTracing` when they are given a `spanName`. It reads the settings
+ * through `Config` (once per wrapper and `ConfigProvider`), keeps the process's cold-start state, builds the
+ * description (`ServerlessSpans.describe`), opens the inferred spans at the event's times, runs the invocation in
+ * its span under the last of them, and applies `ServerlessSpans.complete` when it ends.
+ *
+ * @since 0.1.0
+ */
+import * as Clock from "effect/Clock"
+import type * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import type * as Tracer from "effect/Tracer"
+import * as ColdStart from "../domain/ColdStart.js"
+import type { ExtractionResult } from "../domain/ExtractionResult.js"
+import * as ServerlessSpans from "../domain/ServerlessSpans.js"
+import type { SpanDescription } from "../domain/SpanDescription.js"
+import * as Tracing from "../layers/Tracing.js"
+import type { CurrentExtraction } from "../services/CurrentExtraction.js"
+
+// The process's cold-start state: a process initialises once, whichever wrapper it builds.
+const coldStart = Ref.unsafeMake(ColdStart.make(Date.now()))
+
+const defaultClock = Clock.make()
+
+const nanosOf = (millis: number): bigint => BigInt(Math.round(millis * 1_000)) * 1_000n
+
+// A clock stopped at `millis`, under which `Effect.makeSpan` starts a span at that time.
+const clockAt = (millis: number): Clock.Clock => {
+  const nanos = nanosOf(millis)
+  return {
+    [Clock.ClockTypeId]: Clock.ClockTypeId,
+    unsafeCurrentTimeMillis: () => millis,
+    currentTimeMillis: Effect.succeed(millis),
+    unsafeCurrentTimeNanos: () => nanos,
+    currentTimeNanos: Effect.succeed(nanos),
+    sleep: (duration) => defaultClock.sleep(duration)
+  }
+}
+
+/** A description's fields and tags as span attributes (`DdTraceTracer` maps the three fields to dd-trace's). */
+const attributesOf = (description: SpanDescription): Record<string, unknown> => {
+  const attributes: Record<string, unknown> = { ...description.tags }
+  if (description.service !== undefined) attributes["service.name"] = description.service
+  if (description.resource !== undefined) attributes["resource.name"] = description.resource
+  if (description.type !== undefined) attributes["span.type"] = description.type
+  return attributes
+}
+
+const outcomeOf = (exit: Exit.Exit<unknown, unknown>): ServerlessSpans.Outcome =>
+  Exit.isSuccess(exit) ? { _tag: "Success", response: exit.value } : { _tag: "Failure" }
+
+/**
+ * The settings of one wrapper: `ServerlessSpans.config(overrides)` read from the current `ConfigProvider` the first
+ * time an invocation runs under it, then kept (an invocation costs a lookup, not a read of every variable). A
+ * setting that cannot be read falls back to its default.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const settings = (
+  overrides: Partial<ServerlessSpans.Options>
+): Effect.Effect<ServerlessSpans.Options> => {
+  const config = ServerlessSpans.config(overrides)
+  const known = new WeakMap<ConfigProvider.ConfigProvider, ServerlessSpans.Options>()
+  return Effect.configProviderWith((provider) => {
+    const options = known.get(provider)
+    if (options !== undefined) return Effect.succeed(options)
+    return Effect.map(
+      Effect.orElseSucceed(provider.load(config), () => ServerlessSpans.fromEnv({}, overrides)),
+      (loaded) => {
+        known.set(provider, loaded)
+        return loaded
+      }
+    )
+  })
+}
+
+/**
+ * One invocation: the event and Lambda context as the handler received them, what the chain found, and attributes
+ * the invocation span carries besides its description's.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Input {
+  readonly event: unknown
+  readonly context: unknown
+  readonly extraction: ExtractionResult
+  readonly attributes?: Readonly<Record<string, unknown>> | undefined
+}
+
+const withSpans = <A, E, R>(
+  run: Effect.Effect<A, E, R>,
+  input: Input,
+  description: ServerlessSpans.Description,
+  options: ServerlessSpans.Options
+): Effect.Effect<A, E, Exclude<R, CurrentExtraction>> =>
+  Effect.gen(function*() {
+    const result = input.extraction
+    const upstream = description.continuesUpstream && Option.isSome(result.context)
+      ? Tracing.externalSpan(result.context.value)
+      : undefined
+    const inferred: Array<Tracer.Span> = []
+    for (const span of description.inferred) {
+      const parent = inferred[inferred.length - 1] ?? upstream
+      inferred.push(
+        yield* Effect.withClock(
+          Effect.makeSpan(span.name, {
+            kind: span.kind,
+            captureStackTrace: false,
+            attributes: attributesOf(span),
+            ...(parent === undefined ? { root: true } : { parent })
+          }),
+          clockAt(span.startTime)
+        )
+      )
+    }
+    let completion: ServerlessSpans.Completion | undefined
+    const body = Effect.onExit(run, (exit) =>
+      Effect.suspend(() => {
+        completion = ServerlessSpans.complete(description, outcomeOf(exit), Date.now(), options)
+        const { error, tags } = completion.invocation
+        const annotations: Record<string, unknown> = error ? { ...tags, error: 1 } : tags
+        return Object.keys(annotations).length === 0 ? Effect.void : Effect.annotateCurrentSpan(annotations)
+      }))
+    const last = inferred[inferred.length - 1]
+    const attributes = attributesOf(description.invocation)
+    const traced = Tracing.withInvocationSpan(body, description.invocation.name, result, {
+      attributes: input.attributes === undefined ? attributes : { ...input.attributes, ...attributes },
+      ...(last !== undefined ? { parent: last } : upstream === undefined ? { root: true } : {})
+    })
+    return yield* Effect.onExit(traced, (exit) =>
+      Effect.sync(() => {
+        const end = Date.now()
+        const done = completion ?? ServerlessSpans.complete(description, outcomeOf(exit), end, options)
+        for (let i = 0; i < inferred.length; i++) {
+          const span = inferred[i]!
+          const own = description.inferred[i]!
+          if (i < inferred.length - 1 || done.trigger === undefined) {
+            span.end(nanosOf(own.endTime ?? end), Exit.void)
+            continue
+          }
+          for (const key in done.trigger.tags) span.attribute(key, done.trigger.tags[key])
+          span.end(nanosOf(done.trigger.endTime), done.trigger.error ? exit : Exit.void)
+        }
+      }))
+  })
+
+/**
+ * Runs an invocation as Datadog's serverless view reads it: the inferred spans (root first, at the event's
+ * times), the invocation span under the last of them with the description's tags (and `input.attributes`), and,
+ * when it ends, the status code, durable status and error on both. Provides `CurrentExtraction`.
+ *
+ * @since 0.1.0
+ * @category tracing
+ */
+export const trace = <A, E, R>(
+  run: Effect.Effect<A, E, R>,
+  input: Input,
+  options: ServerlessSpans.Options
+): Effect.Effect<A, E, Exclude<R, CurrentExtraction>> =>
+  Effect.suspend(() => {
+    const now = Date.now()
+    return Effect.flatMap(
+      Ref.modify(coldStart, (state) => ColdStart.invoke(state, now, options.initializationType)),
+      (invocation) => {
+        const description = ServerlessSpans.describe({
+          event: input.event,
+          context: input.context,
+          extraction: input.extraction,
+          coldStart: invocation,
+          now
+        }, options)
+        return withSpans(run, input, description, options)
+      }
+    )
+  })
