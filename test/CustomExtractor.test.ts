@@ -18,8 +18,11 @@ const runCustom = (
 ) =>
   Effect.gen(function*() {
     const extractor = yield* CustomExtractor.fromFunction(fn)
-    const fallback = TraceExtractor.make("xray", () =>
-      Effect.succeed(TraceExtractor.found(TraceContext.make({ traceId: "1", parentId: "1", source: "xray" }))))
+    const fallback = TraceExtractor.make({
+      name: "xray",
+      extract: () =>
+        Effect.succeed(TraceExtractor.found(TraceContext.make({ traceId: "1", parentId: "1", source: "xray" })))
+    })
     return yield* ExtractorChain.make([extractor, fallback]).extract(event, { awsRequestId: "r" })
   }).pipe(Effect.provide(propagator))
 

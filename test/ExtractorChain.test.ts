@@ -3,6 +3,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import * as fc from "fast-check"
 import { ExtractionError, TracerUnavailable } from "../src/domain/Errors.js"
 import * as ExtractionResult from "../src/domain/ExtractionResult.js"
@@ -15,9 +16,9 @@ import { fixture } from "./triggers/http-support.js"
 const context = (traceId: string) => TraceContext.make({ traceId, parentId: "42", source: "http" })
 
 const finding = (name: TraceExtractor.TraceExtractor["name"], traceId: string) =>
-  TraceExtractor.make(name, () => Effect.succeed(TraceExtractor.found(context(traceId))))
+  TraceExtractor.make({ name, extract: () => Effect.succeed(TraceExtractor.found(context(traceId))) })
 const nothing = (name: TraceExtractor.TraceExtractor["name"]) =>
-  TraceExtractor.make(name, () => Effect.succeed(TraceExtractor.none))
+  TraceExtractor.make({ name, extract: () => Effect.succeed(TraceExtractor.none) })
 
 describe("ExtractorChain", () => {
   it.effect("returns the first context in order and stops there", () =>
@@ -26,7 +27,10 @@ describe("ExtractorChain", () => {
       const chain = ExtractorChain.make([
         nothing("custom"),
         finding("sqs", "1"),
-        TraceExtractor.make("sns", () => Effect.sync(() => (calledAfter = true)).pipe(Effect.as(TraceExtractor.none)))
+        TraceExtractor.make({
+          name: "sns",
+          extract: () => Effect.sync(() => (calledAfter = true)).pipe(Effect.as(TraceExtractor.none))
+        })
       ])
       const result = yield* chain.extract({}, undefined)
       assert.strictEqual(Option.getOrThrow(result.context).traceId, "1")
@@ -38,6 +42,21 @@ describe("ExtractorChain", () => {
       assert.isFalse(calledAfter)
     }))
 
+  it.effect("reports a user's own extractor under its own name, through encoding and decoding", () =>
+    Effect.gen(function*() {
+      const chain = ExtractorChain.make([nothing("my-queue"), finding("my-bus", "7")])
+      const result = yield* chain.extract({}, undefined)
+      assert.deepStrictEqual(result.attempts.map((a) => [a.extractor, a.outcome]), [["my-queue", "none"], [
+        "my-bus",
+        "found"
+      ]])
+      assert.strictEqual(Option.getOrThrow(ExtractionResult.extractor(result)), "my-bus")
+      const decoded = yield* Schema.decodeUnknown(ExtractionResult.ExtractionResult)(
+        yield* Schema.encode(ExtractionResult.ExtractionResult)(result)
+      )
+      assert.deepStrictEqual(decoded.attempts.map((a) => a.extractor), ["my-queue", "my-bus"])
+    }))
+
   it.effect("attributes the context to the extractor that returned it", () =>
     Effect.gen(function*() {
       const result = yield* ExtractorChain.make([finding("durable-input", "7")]).extract({}, undefined)
@@ -47,16 +66,24 @@ describe("ExtractorChain", () => {
   it.effect("records typed failures and defects, and keeps going", () =>
     Effect.gen(function*() {
       const chain = ExtractorChain.make([
-        TraceExtractor.make("custom", () =>
-          Effect.fail(
-            new ExtractionError({ extractor: "custom", reason: "CustomExtractorFailed", detail: "boom" })
-          )),
-        TraceExtractor.make("durable-checkpoint", () => Effect.die(new Error("bug"))),
-        TraceExtractor.make("http", () => {
-          throw new Error("thrown synchronously")
+        TraceExtractor.make({
+          name: "custom",
+          extract: () =>
+            Effect.fail(
+              new ExtractionError({ extractor: "custom", reason: "CustomExtractorFailed", detail: "boom" })
+            )
         }),
-        TraceExtractor.make("sqs", () =>
-          Effect.fail(new TracerUnavailable({ reason: "NotInitialised", detail: "no init" }))),
+        TraceExtractor.make({ name: "durable-checkpoint", extract: () => Effect.die(new Error("bug")) }),
+        TraceExtractor.make({
+          name: "http",
+          extract: () => {
+            throw new Error("thrown synchronously")
+          }
+        }),
+        TraceExtractor.make({
+          name: "sqs",
+          extract: () => Effect.fail(new TracerUnavailable({ reason: "NotInitialised", detail: "no init" }))
+        }),
         finding("xray", "9")
       ])
       const result = yield* chain.extract({}, undefined)
@@ -78,7 +105,10 @@ describe("ExtractorChain", () => {
     Effect.gen(function*() {
       const chain = ExtractorChain.make([
         nothing("http"),
-        TraceExtractor.make("durable-checkpoint", () => Effect.succeed(TraceExtractor.noneWith("pages not read")))
+        TraceExtractor.make({
+          name: "durable-checkpoint",
+          extract: () => Effect.succeed(TraceExtractor.noneWith("pages not read"))
+        })
       ])
       const result = yield* chain.extract({}, undefined)
       assert.isTrue(Option.isNone(result.context))
@@ -91,14 +121,14 @@ describe("ExtractorChain", () => {
   it.effect("passes links through from the extractor that found the context", () =>
     Effect.gen(function*() {
       const chain = ExtractorChain.make([
-        TraceExtractor.make("sqs", () =>
-          Effect.succeed(TraceExtractor.found(context("1"), { links: [context("2"), context("3")] })))
+        TraceExtractor.make({
+          name: "sqs",
+          extract: () => Effect.succeed(TraceExtractor.found(context("1"), { links: [context("2"), context("3")] }))
+        })
       ])
       const result = yield* chain.extract({}, undefined)
       assert.deepStrictEqual(
-        result.links.map((link) =>
-          link.traceId
-        ),
+        result.links.map((link) => link.traceId),
         ["2", "3"]
       )
     }))
@@ -106,11 +136,11 @@ describe("ExtractorChain", () => {
   it.effect("skips an extractor whose guard rejects the event without running it", () =>
     Effect.gen(function*() {
       let ran = false
-      const guarded = TraceExtractor.make(
-        "sqs",
-        () => Effect.sync(() => (ran = true)).pipe(Effect.as(TraceExtractor.none)),
-        (event) => typeof event === "object" && event !== null && "Records" in event
-      )
+      const guarded = TraceExtractor.make({
+        name: "sqs",
+        extract: () => Effect.sync(() => (ran = true)).pipe(Effect.as(TraceExtractor.none)),
+        accepts: (event) => typeof event === "object" && event !== null && "Records" in event
+      })
       const skipped = yield* ExtractorChain.make([guarded]).extract({ headers: {} }, undefined)
       assert.isFalse(ran)
       assert.deepStrictEqual(skipped.attempts, [{ extractor: "sqs", outcome: "none" }])
@@ -120,8 +150,12 @@ describe("ExtractorChain", () => {
 
   it.effect("records a throwing guard as a defect and goes on", () =>
     Effect.gen(function*() {
-      const throwing = TraceExtractor.make("http", () => Effect.succeed(TraceExtractor.none), () => {
-        throw new Error("bad guard")
+      const throwing = TraceExtractor.make({
+        name: "http",
+        extract: () => Effect.succeed(TraceExtractor.none),
+        accepts: () => {
+          throw new Error("bad guard")
+        }
       })
       const result = yield* ExtractorChain.make([throwing, finding("xray", "3")]).extract({}, undefined)
       assert.deepStrictEqual(result.attempts.map((a) => [a.extractor, a.outcome, a.reason]), [
@@ -141,19 +175,18 @@ describe("ExtractorChain", () => {
         }
       }
       const member = (name: TraceExtractor.TraceExtractor["name"]) =>
-        TraceExtractor.make(
+        TraceExtractor.make({
           name,
-          () => {
+          extract: () => {
             calls.push(`${name} extract`)
             return Effect.succeed(TraceExtractor.none)
           },
-          () => {
+          accepts: () => {
             calls.push(`${name} guard`)
             return true
           },
-          undefined,
-          { group }
-        )
+          group
+        })
       const chain = ExtractorChain.make([member("sqs"), member("sns"), finding("xray", "4")])
       const skipped = yield* chain.extract({ skip: true }, undefined)
       assert.deepStrictEqual(calls, ["group"])
@@ -181,16 +214,14 @@ describe("ExtractorChain", () => {
         accepts: guard("inner", (event) => event === "inner")
       }
       const member = (name: TraceExtractor.TraceExtractor["name"], group: TraceExtractor.Group) =>
-        TraceExtractor.make(
+        TraceExtractor.make({
           name,
-          () => {
+          extract: () => {
             calls.push(name)
             return Effect.succeed(TraceExtractor.none)
           },
-          undefined,
-          undefined,
-          { group }
-        )
+          group
+        })
       // outer: http, [inner: sns, sqs], kinesis, [inner: kafka]
       const chain = ExtractorChain.make([
         member("http", outer),
@@ -220,13 +251,11 @@ describe("ExtractorChain", () => {
         }
       }
       const chain = ExtractorChain.make([
-        TraceExtractor.make(
-          "sqs",
-          () => Effect.succeed(TraceExtractor.found(context("8"))),
-          undefined,
-          undefined,
-          { group }
-        )
+        TraceExtractor.make({
+          name: "sqs",
+          extract: () => Effect.succeed(TraceExtractor.found(context("8"))),
+          group
+        })
       ])
       const result = yield* chain.extract({}, undefined)
       assert.strictEqual(Option.getOrThrow(result.context).traceId, "8")
@@ -290,12 +319,17 @@ describe("ExtractorChain", () => {
         )
       }
       const extractors = () => [
-        TraceExtractor.make("custom", noted),
-        TraceExtractor.make("sns", noted, undefined, undefined, { group: outer }),
-        TraceExtractor.make("sqs", noted, (event) => (event as Flags).guard, undefined, { group: inner }),
-        TraceExtractor.make("kinesis", noted, undefined, undefined, { group: inner }),
-        TraceExtractor.make("eventbridge", noted, undefined, undefined, { group: outer }),
-        TraceExtractor.make("xray", noted, (event) => !(event as Flags).guard)
+        TraceExtractor.make({ name: "custom", extract: noted }),
+        TraceExtractor.make({ name: "sns", extract: noted, group: outer }),
+        TraceExtractor.make({
+          name: "sqs",
+          extract: noted,
+          accepts: (event) => (event as Flags).guard,
+          group: inner
+        }),
+        TraceExtractor.make({ name: "kinesis", extract: noted, group: inner }),
+        TraceExtractor.make({ name: "eventbridge", extract: noted, group: outer }),
+        TraceExtractor.make({ name: "xray", extract: noted, accepts: (event) => !(event as Flags).guard })
       ]
       const shared = ExtractorChain.make(extractors())
       const rows = (result: ExtractionResult.ExtractionResult) =>
@@ -316,12 +350,20 @@ describe("ExtractorChain", () => {
       // of one invocation holds must not leak into another that finishes while the first waits.
       const constant = TraceExtractor.noneWith("custom a")
       const chain = ExtractorChain.make([
-        TraceExtractor.make("custom", () => Effect.succeed(constant), (event) => event === "a"),
-        TraceExtractor.make(
-          "sqs",
-          (event) => Effect.zipRight(Effect.yieldNow(), Effect.succeed(TraceExtractor.noneWith(`sqs ${String(event)}`)))
-        ),
-        TraceExtractor.make("xray", (event) => Effect.succeed(TraceExtractor.noneWith(`xray ${String(event)}`)))
+        TraceExtractor.make({
+          name: "custom",
+          extract: () => Effect.succeed(constant),
+          accepts: (event) => event === "a"
+        }),
+        TraceExtractor.make({
+          name: "sqs",
+          extract: (event) =>
+            Effect.zipRight(Effect.yieldNow(), Effect.succeed(TraceExtractor.noneWith(`sqs ${String(event)}`)))
+        }),
+        TraceExtractor.make({
+          name: "xray",
+          extract: (event) => Effect.succeed(TraceExtractor.noneWith(`xray ${String(event)}`))
+        })
       ])
       const events = ["a", "z", "a", "a", "z", "z", "a"]
       yield* chain.extract("a", undefined)

@@ -35,11 +35,14 @@ describe("swapping parts of the default chain in tests", () => {
       let seen: unknown
       const fakeSqs = Layer.succeed(
         SqsExtractor,
-        TraceExtractor.make("sqs", (event) =>
-          Effect.sync(() => {
-            seen = event
-            return TraceExtractor.found(fake)
-          }))
+        TraceExtractor.make({
+          name: "sqs",
+          extract: (event) =>
+            Effect.sync(() => {
+              seen = event
+              return TraceExtractor.found(fake)
+            })
+        })
       )
       const event = fixture("sqs-no-trace.json")
       const result = yield* ExtractorChain.extract(event).pipe(

@@ -1,14 +1,15 @@
 /**
- * The names of the extractors in the chain, as reported in results, attempts and the CLI.
+ * The names of extractors, as reported in results, attempts and the CLI. The built-in names are a known set; a
+ * user's own extractor carries any name it likes.
  *
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
 
 /**
- * Every extractor name, in the default chain order, then `dd-trace-span`: not an extractor but the span dd-trace
- * already had active when an invocation started (the Datadog Lambda layer's `datadog()` wrapper opens
- * `aws.lambda`), which the handler wrappers join instead of extracting.
+ * The built-in names, in the default chain order, then `dd-trace-span`: not an extractor but the span dd-trace
+ * already had active when an invocation started (the Datadog Lambda layer's `datadog()` wrapper), which the
+ * handler wrappers join instead of extracting.
  *
  * @since 0.1.0
  * @category models
@@ -33,13 +34,31 @@ export const names = [
 ] as const
 
 /**
+ * A built-in extractor's name.
+ *
  * @since 0.1.0
  * @category models
  */
-export type ExtractorName = typeof names[number]
+export type KnownExtractorName = typeof names[number]
+
+/**
+ * An extractor's name: a built-in one, or any other string (a user's own extractor).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ExtractorName = KnownExtractorName | (string & {})
 
 /**
  * @since 0.1.0
  * @category decoding
  */
-export const ExtractorName: Schema.Literal<typeof names> = Schema.Literal(...names)
+export const ExtractorName: Schema.Schema<ExtractorName> = Schema.String
+
+/**
+ * Whether `name` is a built-in extractor's.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isKnown = (name: string): name is KnownExtractorName => (names as ReadonlyArray<string>).includes(name)

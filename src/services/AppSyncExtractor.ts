@@ -31,9 +31,9 @@ const NO_CONTEXT = TraceExtractor.noneWith("no trace context in request.headers"
  * @category constructors
  */
 export const makeWith = (propagator: Propagator["Type"]): TraceExtractor.TraceExtractor =>
-  TraceExtractor.makeTrigger(
-    "appsync",
-    (event) => {
+  TraceExtractor.makeTrigger({
+    name: "appsync",
+    extract: (event) => {
       const headers = AppSyncEvent.requestHeaders(event)
       if (headers === undefined) return Effect.succeed(NO_HEADERS)
       return Completed.map(
@@ -41,8 +41,8 @@ export const makeWith = (propagator: Propagator["Type"]): TraceExtractor.TraceEx
         (context) => Option.isSome(context) ? TraceExtractor.found(context.value) : NO_CONTEXT
       )
     },
-    AppSyncEvent.isAppSyncEvent
-  )
+    accepts: AppSyncEvent.isAppSyncEvent
+  })
 
 /**
  * @since 0.1.0

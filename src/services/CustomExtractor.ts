@@ -126,16 +126,17 @@ export const make = <E, R>(
 ): Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator | R> =>
   Effect.gen(function*() {
     const context = yield* Effect.context<Propagator | R>()
-    return TraceExtractor.make("custom", (event, lambdaContext) =>
-      Effect.suspend(() =>
-        extract(event, lambdaContext)
-      ).pipe(
-        Effect.catchAllCause((cause) =>
-          Effect.fail(fail("CustomExtractorFailed", "the custom extractor failed", cause))
-        ),
-        Effect.flatMap(interpret),
-        Effect.provide(context)
-      ))
+    return TraceExtractor.make({
+      name: "custom",
+      extract: (event, lambdaContext) =>
+        Effect.suspend(() => extract(event, lambdaContext)).pipe(
+          Effect.catchAllCause((cause) =>
+            Effect.fail(fail("CustomExtractorFailed", "the custom extractor failed", cause))
+          ),
+          Effect.flatMap(interpret),
+          Effect.provide(context)
+        )
+    })
   })
 
 /**

@@ -186,13 +186,11 @@ const extract = (
 export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.gen(function*() {
   const propagator = yield* Propagator
   const state = yield* Effect.serviceOption(DurableState.DurableState)
-  return TraceExtractor.make(
-    NAME,
-    (event, lambdaContext, invocation) => extract(propagator, state, event, lambdaContext, invocation),
-    undefined,
-    undefined,
-    { group: TraceExtractor.durable }
-  )
+  return TraceExtractor.make({
+    name: NAME,
+    extract: (event, lambdaContext, invocation) => extract(propagator, state, event, lambdaContext, invocation),
+    group: TraceExtractor.durable
+  })
 })
 
 /**

@@ -247,13 +247,12 @@ export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagato
   const extractors = yield* TriggerServices.collect
   const triggers: Triggers = { chain: ExtractorChain.make(extractors), screen: textScreen(extractors) }
   const state = yield* Effect.serviceOption(DurableState.DurableState)
-  return TraceExtractor.make(
-    NAME,
-    (event, lambdaContext, invocation) => extract(propagator, triggers, state, event, lambdaContext, invocation),
-    undefined,
-    undefined,
-    { group: TraceExtractor.durable }
-  )
+  return TraceExtractor.make({
+    name: NAME,
+    extract: (event, lambdaContext, invocation) =>
+      extract(propagator, triggers, state, event, lambdaContext, invocation),
+    group: TraceExtractor.durable
+  })
 })
 
 /**

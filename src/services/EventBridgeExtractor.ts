@@ -41,11 +41,11 @@ const candidatesOf: BatchExtraction.CandidatesOf = (event, _index, budget) => Ev
  * @category constructors
  */
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
-  TraceExtractor.makeTrigger(
-    "eventbridge",
-    (event) => BatchExtraction.extract(propagator, "eventbridge", [event], candidatesOf, { single: true }),
+  TraceExtractor.makeTrigger({
+    name: "eventbridge",
+    extract: (event) => BatchExtraction.extract(propagator, "eventbridge", [event], candidatesOf, { single: true }),
     accepts
-  )
+  })
 
 /**
  * @since 0.1.0

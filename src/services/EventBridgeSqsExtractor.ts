@@ -66,13 +66,13 @@ export const bodyCandidates = (
  * @category constructors
  */
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
-  TraceExtractor.makeTrigger(
-    "eventbridge-sqs",
-    (event) =>
+  TraceExtractor.makeTrigger({
+    name: "eventbridge-sqs",
+    extract: (event) =>
       BatchExtraction.extractFromBodies(propagator, "eventbridge-sqs", event, bodyCandidates, "EventBridge event body"),
     accepts,
-    { group: TraceExtractor.records }
-  )
+    group: TraceExtractor.records
+  })
 
 /**
  * @since 0.1.0

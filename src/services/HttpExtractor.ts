@@ -92,7 +92,7 @@ export const makeWith = (propagator: Propagator["Type"], options: Options = {}):
     }
   }
 
-  return TraceExtractor.makeTrigger("http", extract, accepts)
+  return TraceExtractor.makeTrigger({ name: "http", extract, accepts })
 }
 
 /**

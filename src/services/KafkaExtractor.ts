@@ -47,16 +47,16 @@ export const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budge
  * @category constructors
  */
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
-  TraceExtractor.makeTrigger(
-    "kafka",
-    (event) => {
+  TraceExtractor.makeTrigger({
+    name: "kafka",
+    extract: (event) => {
       const { items, total } = KafkaEvent.records(event)
       return items.length === 0
         ? Effect.succeed(TraceExtractor.noneWith("no records"))
         : BatchExtraction.extract(propagator, "kafka", items, candidatesOf, { total })
     },
     accepts
-  )
+  })
 
 /**
  * @since 0.1.0

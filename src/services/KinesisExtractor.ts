@@ -46,17 +46,17 @@ export const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budge
  * @category constructors
  */
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
-  TraceExtractor.makeTrigger(
-    "kinesis",
-    (event) => {
+  TraceExtractor.makeTrigger({
+    name: "kinesis",
+    extract: (event) => {
       const records = RecordBatch.records(event)
       return records === undefined
         ? Effect.succeed(TraceExtractor.none)
         : BatchExtraction.extract(propagator, "kinesis", records, candidatesOf)
     },
     accepts,
-    { group: TraceExtractor.records }
-  )
+    group: TraceExtractor.records
+  })
 
 /**
  * @since 0.1.0

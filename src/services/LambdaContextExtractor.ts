@@ -32,9 +32,9 @@ const NO_CONTEXT = TraceExtractor.noneWith("no trace context in clientContext.cu
  * @category constructors
  */
 export const makeWith = (propagator: Propagator["Type"]): TraceExtractor.TraceExtractor =>
-  TraceExtractor.make(
-    "lambda-context",
-    (_event, lambdaContext) => {
+  TraceExtractor.make({
+    name: "lambda-context",
+    extract: (_event, lambdaContext) => {
       const carrier = LambdaClientContext.carrier(lambdaContext)
       if (carrier === undefined) return Effect.succeed(NO_CUSTOM)
       return Completed.map(
@@ -42,8 +42,8 @@ export const makeWith = (propagator: Propagator["Type"]): TraceExtractor.TraceEx
         (context) => Option.isSome(context) ? TraceExtractor.found(context.value) : NO_CONTEXT
       )
     },
-    (_event, lambdaContext) => LambdaClientContext.hasClientContext(lambdaContext)
-  )
+    accepts: (_event, lambdaContext) => LambdaClientContext.hasClientContext(lambdaContext)
+  })
 
 /**
  * @since 0.1.0

@@ -77,9 +77,9 @@ export const makeWith = (
   propagator: Propagator.Service,
   readHeader: XRayExtractor.HeaderReader = XRayExtractor.envHeaderReader
 ): TraceExtractor.TraceExtractor =>
-  TraceExtractor.makeTrigger(
-    "sns",
-    (event, lambdaContext) => {
+  TraceExtractor.makeTrigger({
+    name: "sns",
+    extract: (event, lambdaContext) => {
       const records = RecordBatch.records(event)
       return records === undefined
         ? Effect.succeed(TraceExtractor.none)
@@ -93,8 +93,8 @@ export const makeWith = (
         )
     },
     accepts,
-    { group: TraceExtractor.records }
-  )
+    group: TraceExtractor.records
+  })
 
 /**
  * @since 0.1.0

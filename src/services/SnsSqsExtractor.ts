@@ -74,13 +74,13 @@ export const notificationCandidates = (
  * @category constructors
  */
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
-  TraceExtractor.makeTrigger(
-    "sns-sqs",
-    (event) =>
+  TraceExtractor.makeTrigger({
+    name: "sns-sqs",
+    extract: (event) =>
       BatchExtraction.extractFromBodies(propagator, "sns-sqs", event, notificationCandidates, "SNS notification body"),
     accepts,
-    { group: TraceExtractor.records }
-  )
+    group: TraceExtractor.records
+  })
 
 /**
  * @since 0.1.0

@@ -50,17 +50,17 @@ export const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budge
  * @category constructors
  */
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
-  TraceExtractor.makeTrigger(
-    "sqs",
-    (event) => {
+  TraceExtractor.makeTrigger({
+    name: "sqs",
+    extract: (event) => {
       const records = RecordBatch.records(event)
       return records === undefined
         ? Effect.succeed(TraceExtractor.none)
         : BatchExtraction.extract(propagator, "sqs", records, candidatesOf)
     },
     accepts,
-    { group: TraceExtractor.records }
-  )
+    group: TraceExtractor.records
+  })
 
 /**
  * @since 0.1.0

@@ -66,14 +66,14 @@ const extractSync = (event: unknown): TraceExtractor.Extracted | ExtractionError
  * @since 0.1.0
  * @category constructors
  */
-export const extractor: TraceExtractor.TraceExtractor = TraceExtractor.makeTrigger(
-  "step-functions",
-  (event) => {
+export const extractor: TraceExtractor.TraceExtractor = TraceExtractor.makeTrigger({
+  name: "step-functions",
+  extract: (event) => {
     const result = extractSync(event)
     return result instanceof ExtractionError ? Effect.fail(result) : Effect.succeed(result)
   },
   accepts
-)
+})
 
 /**
  * @since 0.1.0

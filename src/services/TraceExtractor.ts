@@ -101,14 +101,6 @@ export interface TraceExtractor {
 }
 
 /**
- * The optional parts of an extractor after its guards: its {@link Group}.
- *
- * @since 0.1.0
- * @category models
- */
-export type Options = Pick<TraceExtractor, "group">
-
-/**
  * A guard shared by consecutive extractors of a chain: the chain calls it once for the run of extractors that
  * carry the same group (or a group inside it), and when it rejects the event records "none" for all of them
  * without calling their own guards. It must be total and cheap, like `accepts`, and a necessary condition of every
@@ -205,23 +197,44 @@ export const fromOption = (context: Option.Option<TraceContext>): Extracted =>
   Option.isSome(context) ? { context, links: EMPTY, notes: EMPTY } : none
 
 /**
+ * What an extractor is built from: its name (a built-in one or the user's own), `extract`, and the optional
+ * guards of {@link TraceExtractor}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  readonly name: ExtractorName
+  readonly extract: TraceExtractor["extract"]
+  readonly accepts?: TraceExtractor["accepts"]
+  readonly textGuard?: TraceExtractor["textGuard"]
+  readonly group?: Group | undefined
+}
+
+/**
  * Builds an extractor value.
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import { TraceContext, TraceExtractor } from "effect-datadog-lambda"
+ *
+ * const mine = TraceExtractor.make({
+ *   name: "my-queue",
+ *   accepts: (event) => typeof event === "object" && event !== null && "myTrace" in event,
+ *   extract: () => Effect.succeed(TraceExtractor.found(TraceContext.make({ traceId: "1", parentId: "2", source: "my-queue" })))
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (
-  name: ExtractorName,
-  extract: TraceExtractor["extract"],
-  accepts?: TraceExtractor["accepts"],
-  textGuard?: TraceExtractor["textGuard"],
-  options?: Options
-): TraceExtractor => ({
-  name,
-  extract,
-  ...(accepts === undefined ? {} : { accepts }),
-  ...(textGuard === undefined ? {} : { textGuard }),
-  ...(options?.group === undefined ? {} : { group: options.group })
+export const make = (options: Options): TraceExtractor => ({
+  name: options.name,
+  extract: options.extract,
+  ...(options.accepts === undefined ? {} : { accepts: options.accepts }),
+  ...(options.textGuard === undefined ? {} : { textGuard: options.textGuard }),
+  ...(options.group === undefined ? {} : { group: options.group })
 })
 
 /**
@@ -249,9 +262,5 @@ export const records: Group = {
  * @since 0.1.0
  * @category constructors
  */
-export const makeTrigger = (
-  name: ExtractorName,
-  extract: TraceExtractor["extract"],
-  accepts?: TraceExtractor["accepts"],
-  options?: Options
-): TraceExtractor => make(name, extract, accepts, CarrierText.mayHoldContext, { group: options?.group ?? triggers })
+export const makeTrigger = (options: Omit<Options, "textGuard">): TraceExtractor =>
+  make({ ...options, textGuard: CarrierText.mayHoldContext, group: options.group ?? triggers })

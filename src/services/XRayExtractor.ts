@@ -223,10 +223,13 @@ const fromEnvironment = (): Effect.Effect<TraceExtractor.Extracted, ExtractionEr
  */
 export const makeWith = (read: HeaderReader): TraceExtractor.TraceExtractor => {
   const fromConfig = read === envHeaderReader ? fromEnvironment : () => Completed.flatMap(read(), onHeader)
-  return TraceExtractor.make("xray", (_event, lambdaContext) => {
-    const header = contextHeader(lambdaContext)
-    if (header === undefined) return fromConfig()
-    return header === null ? NOT_SET_EXIT.context : fromHeader(header, "context")
+  return TraceExtractor.make({
+    name: "xray",
+    extract: (_event, lambdaContext) => {
+      const header = contextHeader(lambdaContext)
+      if (header === undefined) return fromConfig()
+      return header === null ? NOT_SET_EXIT.context : fromHeader(header, "context")
+    }
   })
 }
 

@@ -76,14 +76,18 @@ describe("DurableInputExtractor", () => {
       const seen: Array<readonly [unknown, unknown]> = []
       const fakeSqs = Layer.succeed(
         SqsExtractor,
-        TraceExtractor.make("sqs", (event, lambdaContext) =>
-          Effect.sync(() => {
-            seen.push([event, lambdaContext])
-            const link = TraceContext.make({ traceId: "300", parentId: "301", source: "sqs" })
-            return TraceExtractor.found(TraceContext.make({ traceId: "100", parentId: "101", source: "sqs" }), {
-              links: [link]
-            })
-          }), (event) => typeof event === "object" && event !== null && "Records" in event)
+        TraceExtractor.make({
+          name: "sqs",
+          extract: (event, lambdaContext) =>
+            Effect.sync(() => {
+              seen.push([event, lambdaContext])
+              const link = TraceContext.make({ traceId: "300", parentId: "301", source: "sqs" })
+              return TraceExtractor.found(TraceContext.make({ traceId: "100", parentId: "101", source: "sqs" }), {
+                links: [link]
+              })
+            }),
+          accepts: (event) => typeof event === "object" && event !== null && "Records" in event
+        })
       )
       const lambdaContext = { awsRequestId: "req-1" }
       const result = yield* runInput(envelope([execution(sqsEvent), step("s")]), fakeSqs, lambdaContext)
@@ -106,10 +110,13 @@ describe("DurableInputExtractor", () => {
         // A fake (an app's own extractor) declares nothing about the text: the payload is parsed and run through it.
         const fakeSqs = Layer.succeed(
           SqsExtractor,
-          TraceExtractor.make("sqs", () =>
-            Effect.succeed(
-              TraceExtractor.found(TraceContext.make({ traceId: "100", parentId: "101", source: "sqs" }))
-            ))
+          TraceExtractor.make({
+            name: "sqs",
+            extract: () =>
+              Effect.succeed(
+                TraceExtractor.found(TraceContext.make({ traceId: "100", parentId: "101", source: "sqs" }))
+              )
+          })
         )
         const found = yield* runInput(plain, Layer.merge(DefaultChain.layerTriggers, fakeSqs))
         assert.deepStrictEqual(traceOf(found), ["durable-input", "100", "101"])
@@ -124,13 +131,17 @@ describe("DurableInputExtractor", () => {
       const triggers = Layer.mergeAll(
         Layer.succeed(
           HttpExtractor,
-          TraceExtractor.make(
-            "http",
-            () => Effect.fail(new ExtractionError({ extractor: "http", reason: "MalformedCarrier", detail: "bad" }))
-          )
+          TraceExtractor.make({
+            name: "http",
+            extract: () =>
+              Effect.fail(new ExtractionError({ extractor: "http", reason: "MalformedCarrier", detail: "bad" }))
+          })
         ),
-        Layer.succeed(SnsExtractor, TraceExtractor.make("sns", () => Effect.die("bug"))),
-        Layer.succeed(SqsExtractor, TraceExtractor.make("sqs", () => Effect.succeed(TraceExtractor.none)))
+        Layer.succeed(SnsExtractor, TraceExtractor.make({ name: "sns", extract: () => Effect.die("bug") })),
+        Layer.succeed(
+          SqsExtractor,
+          TraceExtractor.make({ name: "sqs", extract: () => Effect.succeed(TraceExtractor.none) })
+        )
       )
       const result = yield* runInput(envelope([execution(sqsEvent)]), triggers)
       assert.deepStrictEqual(attempt(result), {
