@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as fc from "fast-check"
-import * as DatadogHeaders from "../src/domain/DatadogHeaders.js"
+import * as DatadogHeaders from "../src/internal/propagation/datadogHeaders.js"
 import { tracer, withDdTraceExtract } from "./support/propagation-ddtrace.js"
 
 describe("DatadogHeaders.parseTags", () => {

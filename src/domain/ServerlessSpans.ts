@@ -12,14 +12,14 @@
  * @since 0.1.0
  */
 import * as Option from "effect/Option"
+import type { ExtractorName } from "../internal/extractorName.js"
+import * as StepFunctionsContext from "../internal/triggers/stepFunctionsContext.js"
 import type * as ColdStart from "./ColdStart.js"
 import * as EventSource from "./EventSource.js"
 import * as ExtractionResult from "./ExtractionResult.js"
-import type { ExtractorName } from "./ExtractorName.js"
 import * as InferredSpans from "./InferredSpans.js"
 import * as LambdaContext from "./LambdaContext.js"
 import { type InferredSpan, setTag, type SpanDescription, type Tags } from "./SpanDescription.js"
-import * as StepFunctionsContext from "./StepFunctionsContext.js"
 
 /**
  * This library's version, written on the invocation span as `effect_datadog_lambda`.

@@ -8,9 +8,9 @@ import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type { ParseOptions } from "effect/SchemaAST"
+import { ExtractorName } from "../internal/extractorName.js"
+import * as Ids from "../internal/ids.js"
 import { lazyParser } from "../internal/lazyParser.js"
-import { ExtractorName } from "./ExtractorName.js"
-import * as Ids from "./Ids.js"
 
 /**
  * A non-zero unsigned 64-bit id as a canonical decimal string.

@@ -6,25 +6,26 @@
  */
 import type * as Context from "effect/Context"
 import * as Layer from "effect/Layer"
-import * as AppSyncExtractor from "../services/AppSyncExtractor.js"
+import * as AppSyncExtractor from "../internal/extractors/appSync.js"
+import * as DurableCheckpointExtractor from "../internal/extractors/durableCheckpoint.js"
+import * as DurableInputExtractor from "../internal/extractors/durableInput.js"
+import * as EventBridgeExtractor from "../internal/extractors/eventBridge.js"
+import * as EventBridgeSqsExtractor from "../internal/extractors/eventBridgeSqs.js"
+import * as HttpExtractor from "../internal/extractors/http.js"
+import * as KafkaExtractor from "../internal/extractors/kafka.js"
+import * as KinesisExtractor from "../internal/extractors/kinesis.js"
+import * as LambdaContextExtractor from "../internal/extractors/lambdaContext.js"
+import * as SnsExtractor from "../internal/extractors/sns.js"
+import * as SnsSqsExtractor from "../internal/extractors/snsSqs.js"
+import * as SqsExtractor from "../internal/extractors/sqs.js"
+import * as StepFunctionsExtractor from "../internal/extractors/stepFunctions.js"
+import * as Triggers from "../internal/extractors/triggers.js"
+import * as XRayExtractor from "../internal/extractors/xRay.js"
 import { CustomExtractor } from "../services/CustomExtractor.js"
-import * as DurableCheckpointExtractor from "../services/DurableCheckpointExtractor.js"
-import * as DurableInputExtractor from "../services/DurableInputExtractor.js"
-import * as EventBridgeExtractor from "../services/EventBridgeExtractor.js"
-import * as EventBridgeSqsExtractor from "../services/EventBridgeSqsExtractor.js"
 import * as ExtractorChain from "../services/ExtractorChain.js"
-import * as HttpExtractor from "../services/HttpExtractor.js"
-import * as KafkaExtractor from "../services/KafkaExtractor.js"
-import * as KinesisExtractor from "../services/KinesisExtractor.js"
-import * as LambdaContextExtractor from "../services/LambdaContextExtractor.js"
+import * as Extractors from "../services/Extractors.js"
 import type { Propagator } from "../services/Propagator.js"
-import * as SnsExtractor from "../services/SnsExtractor.js"
-import * as SnsSqsExtractor from "../services/SnsSqsExtractor.js"
-import * as SqsExtractor from "../services/SqsExtractor.js"
-import * as StepFunctionsExtractor from "../services/StepFunctionsExtractor.js"
 import type { TraceExtractor } from "../services/TraceExtractor.js"
-import * as Triggers from "../services/Triggers.js"
-import * as XRayExtractor from "../services/XRayExtractor.js"
 import * as DdTracePropagator from "./DdTracePropagator.js"
 import * as NativePropagator from "./NativePropagator.js"
 
@@ -36,11 +37,11 @@ import * as NativePropagator from "./NativePropagator.js"
  */
 export const services: ReadonlyArray<Context.Tag<any, TraceExtractor>> = [
   CustomExtractor,
-  DurableCheckpointExtractor.DurableCheckpointExtractor,
-  DurableInputExtractor.DurableInputExtractor,
+  Extractors.DurableCheckpointExtractor,
+  Extractors.DurableInputExtractor,
   ...Triggers.services,
-  LambdaContextExtractor.LambdaContextExtractor,
-  XRayExtractor.XRayExtractor
+  Extractors.LambdaContextExtractor,
+  Extractors.XRayExtractor
 ]
 
 /**

@@ -61,10 +61,9 @@ import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
 import { AsyncLocalStorage } from "node:async_hooks"
 import * as DiagnosticsChannel from "node:diagnostics_channel"
-import { isRecord } from "../domain/Carrier.js"
-import * as CheckpointName from "../domain/CheckpointName.js"
-import * as DurableMetadata from "../domain/DurableMetadata.js"
 import type { ExtractionResult } from "../domain/ExtractionResult.js"
+import * as CheckpointName from "../internal/durable/checkpointName.js"
+import * as DurableMetadata from "../internal/durable/durableMetadata.js"
 import type {
   DurableContext,
   DurableExecutionClient,
@@ -76,6 +75,7 @@ import type {
   Sdk as DurableSdk
 } from "../internal/durableSdk.js"
 import { importOptionalPeer } from "../internal/optionalPeer.js"
+import { isRecord } from "../internal/propagation/carrier.js"
 import * as CheckpointWriter from "../services/CheckpointWriter.js"
 import { CurrentExtraction } from "../services/CurrentExtraction.js"
 import * as DurableState from "../services/DurableState.js"

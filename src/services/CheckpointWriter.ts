@@ -16,9 +16,9 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import * as CheckpointPayload from "../domain/CheckpointPayload.js"
-import * as CheckpointPlan from "../domain/CheckpointPlan.js"
 import type { TraceContext } from "../domain/TraceContext.js"
+import * as CheckpointPayload from "../internal/durable/checkpointPayload.js"
+import * as CheckpointPlan from "../internal/durable/checkpointPlan.js"
 
 /**
  * The one call the writer makes: the durable SDK's `DurableExecutionClient.checkpoint` (or anything with that

@@ -21,9 +21,9 @@ import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { isRecord } from "../domain/Carrier.js"
-import * as DurableOperations from "../domain/DurableOperations.js"
+import * as DurableOperations from "../internal/durable/durableOperations.js"
 import { importOptionalPeer } from "../internal/optionalPeer.js"
+import { isRecord } from "../internal/propagation/carrier.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 
 /**

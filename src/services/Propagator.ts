@@ -10,10 +10,10 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type { Carrier } from "../domain/Carrier.js"
 import type { PropagatorError, TracerUnavailable } from "../domain/Errors.js"
-import type { ExtractorName } from "../domain/ExtractorName.js"
 import * as TraceContext from "../domain/TraceContext.js"
+import type { ExtractorName } from "../internal/extractorName.js"
+import type { Carrier } from "../internal/propagation/carrier.js"
 
 /**
  * @since 0.1.0

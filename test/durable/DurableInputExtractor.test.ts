@@ -6,14 +6,15 @@ import { vi } from "vitest"
 import { ExtractionError } from "../../src/domain/Errors.js"
 import type { ExtractionResult } from "../../src/domain/ExtractionResult.js"
 import * as TraceContext from "../../src/domain/TraceContext.js"
+import * as DurableInputExtractor from "../../src/internal/extractors/durableInput.js"
 import * as DefaultChain from "../../src/layers/DefaultChain.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
-import * as DurableInputExtractor from "../../src/services/DurableInputExtractor.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
-import { HttpExtractor } from "../../src/services/HttpExtractor.js"
+import { HttpExtractor } from "../../src/services/Extractors.js"
+import { SnsExtractor } from "../../src/services/Extractors.js"
+import { SqsExtractor } from "../../src/services/Extractors.js"
+import * as Extractors from "../../src/services/Extractors.js"
 import type { Propagator } from "../../src/services/Propagator.js"
-import { SnsExtractor } from "../../src/services/SnsExtractor.js"
-import { SqsExtractor } from "../../src/services/SqsExtractor.js"
 import * as TraceExtractor from "../../src/services/TraceExtractor.js"
 import { envelope, execution, EXECUTION_ID, headers, runNative, step } from "../support/durable/events.js"
 
@@ -33,7 +34,7 @@ const sqsEvent = {
 
 /** The input extractor alone, over the given trigger extractor layers (the real ones are someone else's). */
 const inputOnly = (triggers: Layer.Layer<never> | Layer.Layer<any, never, Propagator> = Layer.empty) =>
-  ExtractorChain.layerFromServices([DurableInputExtractor.DurableInputExtractor]).pipe(
+  ExtractorChain.layerFromServices([Extractors.DurableInputExtractor]).pipe(
     Layer.provide(DurableInputExtractor.layer),
     Layer.provide(triggers),
     Layer.provide(NativePropagator.layer())

@@ -7,7 +7,7 @@ import tracer from "dd-trace"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Layer from "effect/Layer"
-import * as DatadogHeaders from "../../src/domain/DatadogHeaders.js"
+import * as DatadogHeaders from "../../src/internal/propagation/datadogHeaders.js"
 import * as DdTracePropagator from "../../src/layers/DdTracePropagator.js"
 import { Propagator } from "../../src/services/Propagator.js"
 

@@ -2,7 +2,7 @@
 // headers dd-trace's Datadog propagator injects (what dd-trace-js's durable writer saves) must match.
 import { assert, describe, it } from "@effect/vitest"
 import tracer from "dd-trace"
-import * as CheckpointPayload from "../../src/domain/CheckpointPayload.js"
+import * as CheckpointPayload from "../../src/internal/durable/checkpointPayload.js"
 import * as DdTracePropagator from "../../src/layers/DdTracePropagator.js"
 
 tracer.init({ plugins: false, tracePropagationStyle: { inject: ["datadog"], extract: ["datadog"] } } as any)
