@@ -37,6 +37,8 @@ import * as Completed from "../completed.js"
 import * as CheckpointName from "../durable/checkpointName.js"
 import * as DurableCheckpoint from "../durable/durableCheckpoint.js"
 import * as DurableOperations from "../durable/durableOperations.js"
+import * as Paging from "../durable/paging.js"
+import * as StateOverride from "../durable/stateOverride.js"
 import * as Builtin from "./builtin.js"
 
 /**
@@ -67,7 +69,7 @@ const laterPages = (
 ): Effect.Effect<Candidates> => {
   const marker = envelope.nextMarker
   if (marker === undefined) return Effect.succeed({ candidates: first.candidates, notes: envelope.notes })
-  return Effect.flatMap(DurableState.resolve(state), (service) => {
+  return Effect.flatMap(StateOverride.resolve(state), (service) => {
     if (Option.isNone(service)) {
       return Effect.succeed({
         candidates: first.candidates,
@@ -76,7 +78,7 @@ const laterPages = (
     }
     const start = { arn: envelope.arn, checkpointToken: envelope.checkpointToken, marker }
     return Effect.map(
-      DurableState.pagesOf(invocation, service.value, start, lambdaContext).read(),
+      Paging.pagesOf(invocation, service.value, start, lambdaContext).read(),
       (read) => {
         const candidates = [...first.candidates]
         const notes = [...envelope.notes, `read ${read.pages.length} later page(s)`, ...read.notes]

@@ -33,6 +33,8 @@ import * as Completed from "../completed.js"
 import * as DurableArn from "../durable/durableArn.js"
 import * as DurableOperations from "../durable/durableOperations.js"
 import * as OperationFields from "../durable/operationFields.js"
+import * as Paging from "../durable/paging.js"
+import * as StateOverride from "../durable/stateOverride.js"
 import { isRecord } from "../propagation/carrier.js"
 import * as CarrierText from "../propagation/carrierText.js"
 import * as Builtin from "./builtin.js"
@@ -69,14 +71,14 @@ const findExecution = (
   if (onFirst !== undefined || marker === undefined) {
     return Effect.succeed({ operation: onFirst, notes: envelope.notes })
   }
-  return Effect.flatMap(DurableState.resolve(state), (service) =>
+  return Effect.flatMap(StateOverride.resolve(state), (service) =>
     Option.isNone(service)
       ? Effect.succeed({
         operation: undefined,
         notes: [...envelope.notes, "NextMarker set: later pages not read (no DurableState service)"]
       })
       : Effect.map(
-        DurableState.pagesOf(
+        Paging.pagesOf(
           invocation,
           service.value,
           { arn: envelope.arn, checkpointToken: envelope.checkpointToken, marker },
