@@ -3,12 +3,12 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as fc from "fast-check"
-import * as ExtractionResult from "../src/domain/ExtractionResult.js"
-import * as TraceContext from "../src/domain/TraceContext.js"
-import * as NativePropagator from "../src/layers/NativePropagator.js"
-import * as CustomExtractor from "../src/services/CustomExtractor.js"
-import * as ExtractorChain from "../src/services/ExtractorChain.js"
-import * as TraceExtractor from "../src/services/TraceExtractor.js"
+import * as ExtractionResult from "../../src/domain/ExtractionResult.js"
+import * as TraceContext from "../../src/domain/TraceContext.js"
+import * as NativePropagator from "../../src/layers/NativePropagator.js"
+import * as CustomExtractor from "../../src/services/CustomExtractor.js"
+import * as ExtractorChain from "../../src/services/ExtractorChain.js"
+import * as TraceExtractor from "../../src/services/TraceExtractor.js"
 
 const propagator = NativePropagator.layer()
 

@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as fc from "fast-check"
-import * as B3Headers from "../src/internal/propagation/b3Headers.js"
-import * as W3cTraceContext from "../src/internal/propagation/w3cTraceContext.js"
-import * as NativePropagator from "../src/layers/NativePropagator.js"
+import * as B3Headers from "../../src/internal/propagation/b3Headers.js"
+import * as W3cTraceContext from "../../src/internal/propagation/w3cTraceContext.js"
+import * as NativePropagator from "../../src/layers/NativePropagator.js"
 
 const trace = "0af7651916cd43dd8448eb211c80319c"
 const span = "b7ad6b7169203331"

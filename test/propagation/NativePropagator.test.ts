@@ -4,10 +4,10 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as fc from "fast-check"
-import * as TraceContext from "../src/domain/TraceContext.js"
-import * as NativePropagator from "../src/layers/NativePropagator.js"
-import { Propagator } from "../src/services/Propagator.js"
-import { tracer } from "./support/propagation-ddtrace.js"
+import * as TraceContext from "../../src/domain/TraceContext.js"
+import * as NativePropagator from "../../src/layers/NativePropagator.js"
+import { Propagator } from "../../src/services/Propagator.js"
+import { tracer } from "../support/propagation-ddtrace.js"
 
 const configured = (env: Record<string, string>): Layer.Layer<Propagator> =>
   NativePropagator.layerConfig.pipe(

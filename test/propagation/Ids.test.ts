@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as fc from "fast-check"
-import * as Ids from "../src/internal/ids.js"
+import * as Ids from "../../src/internal/ids.js"
 
 const MAX = 2n ** 64n - 1n
 const u64 = fc.bigInt({ min: 1n, max: MAX })

@@ -1,24 +1,18 @@
-// Audit of issue 3 (durable executions): requirements that had no test stating them with exact values.
-// - the bundled examples/events/durable-*.json give exact ids through the default chain (both propagators);
-// - `durable-input` reads real trigger shapes (spec fixtures) from the original event with their exact ids;
-// - a 10,000-operation envelope extracts in well under a millisecond.
+// Durable events end to end through the default chain, with exact ids: the example events shipped in
+// examples/events, real trigger shapes held as a durable execution's original event, and a 10,000-operation envelope.
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
-import { readFileSync } from "node:fs"
-import * as path from "node:path"
 import type { ExtractionResult } from "../../src/domain/ExtractionResult.js"
 import * as DurableArn from "../../src/internal/durable/durableArn.js"
 import * as DefaultChain from "../../src/layers/DefaultChain.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import type { Propagator } from "../../src/services/Propagator.js"
 import { ARN, checkpoint, envelope, execution, headers, step } from "../support/durable/events.js"
+import { example } from "../support/fixtures.js"
 import { fixture, propagators } from "../triggers/http-support.js"
-
-const examplesDir = path.resolve(import.meta.dirname, "../../examples/events")
-const example = (name: string): unknown => JSON.parse(readFileSync(path.join(examplesDir, name), "utf8"))
 
 interface Expected {
   readonly extractor: "durable-checkpoint" | "durable-input"
@@ -72,7 +66,7 @@ const examples: ReadonlyArray<readonly [string, Expected]> = [
   }]
 ]
 
-describe("audit: durable example events", () => {
+describe("durable example events", () => {
   for (const [propagatorName, propagator] of propagators) {
     it.effect(`exact ids for every examples/events/durable-*.json (${propagatorName})`, () =>
       Effect.gen(function*() {
@@ -115,7 +109,7 @@ const triggerInputs: ReadonlyArray<readonly [string, string, string]> = [
   ["kinesis.json", "667309514221035538", "1350735035497811828"]
 ]
 
-describe("audit: durable-input on real trigger shapes", () => {
+describe("durable-input on real trigger shapes", () => {
   for (const [propagatorName, propagator] of propagators) {
     it.effect(`the original event's trigger carrier, with the spec's ids (${propagatorName})`, () =>
       Effect.gen(function*() {
@@ -156,7 +150,7 @@ const bigEnvelope = (withCheckpoint: boolean): Record<string, unknown> => {
   return envelope(ops)
 }
 
-describe("audit: 10,000 operations", () => {
+describe("a 10,000-operation envelope", () => {
   it("the default chain extracts from a 10,000-operation envelope, synchronously (speed: bench/compare.ts)", async () => {
     const runtime = ManagedRuntime.make(DefaultChain.layerNative)
     try {

@@ -3,8 +3,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Option from "effect/Option"
 import * as fc from "fast-check"
-import * as Report from "../src/cli/Report.js"
-import * as TraceContext from "../src/domain/TraceContext.js"
+import * as Report from "../../src/cli/Report.js"
+import * as TraceContext from "../../src/domain/TraceContext.js"
 
 const HOSTILE = "\u001b[2J\u001b[31mPWNED\u001b]0;title\u0007"
 

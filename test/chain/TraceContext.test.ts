@@ -5,8 +5,8 @@ import * as Hash from "effect/Hash"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as fc from "fast-check"
-import * as ExtractionResult from "../src/domain/ExtractionResult.js"
-import * as TraceContext from "../src/domain/TraceContext.js"
+import * as ExtractionResult from "../../src/domain/ExtractionResult.js"
+import * as TraceContext from "../../src/domain/TraceContext.js"
 
 const u64 = fc.bigInt({ min: 1n, max: 2n ** 64n - 1n })
 const hex16 = fc.bigInt({ min: 1n, max: 2n ** 64n - 1n }).map((n) => n.toString(16).padStart(16, "0"))

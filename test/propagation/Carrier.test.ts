@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as fc from "fast-check"
-import * as Carrier from "../src/internal/propagation/carrier.js"
+import * as Carrier from "../../src/internal/propagation/carrier.js"
 
 describe("Carrier.normalize", () => {
   it("lower-cases keys, keeps the first spelling, takes the first value of arrays and stringifies numbers", () => {

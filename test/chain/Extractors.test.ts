@@ -2,19 +2,18 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { readFileSync } from "node:fs"
-import * as ExtractionResult from "../src/domain/ExtractionResult.js"
-import * as TraceContext from "../src/domain/TraceContext.js"
-import * as ExtractorName from "../src/internal/extractorName.js"
-import * as DefaultChain from "../src/layers/DefaultChain.js"
-import * as NativePropagator from "../src/layers/NativePropagator.js"
-import * as ExtractorChain from "../src/services/ExtractorChain.js"
-import { SqsExtractor } from "../src/services/Extractors.js"
-import * as Propagator from "../src/services/Propagator.js"
-import * as TraceExtractor from "../src/services/TraceExtractor.js"
+import * as ExtractionResult from "../../src/domain/ExtractionResult.js"
+import * as TraceContext from "../../src/domain/TraceContext.js"
+import * as ExtractorName from "../../src/internal/extractorName.js"
+import * as DefaultChain from "../../src/layers/DefaultChain.js"
+import * as NativePropagator from "../../src/layers/NativePropagator.js"
+import * as ExtractorChain from "../../src/services/ExtractorChain.js"
+import { SqsExtractor } from "../../src/services/Extractors.js"
+import * as Propagator from "../../src/services/Propagator.js"
+import * as TraceExtractor from "../../src/services/TraceExtractor.js"
+import * as Fixtures from "../support/fixtures.js"
 
-const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`./fixtures/triggers/${name}`, import.meta.url), "utf8"))
+const fixture = (name: string): unknown => Fixtures.fixture("triggers", name)
 
 const fake = TraceContext.make({ traceId: "1234", parentId: "5678", samplingPriority: 2, source: "custom" })
 

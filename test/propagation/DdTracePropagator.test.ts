@@ -12,13 +12,13 @@ import { execFileSync } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import * as DatadogHeaders from "../src/internal/propagation/datadogHeaders.js"
-import * as DdTracePropagator from "../src/layers/DdTracePropagator.js"
-import * as NativePropagator from "../src/layers/NativePropagator.js"
-import { Propagator } from "../src/services/Propagator.js"
-import { ddTraceB3 } from "./support/ddTraceVersion.js"
-import { ddTracePropagator, tracer, withDdTraceExtract } from "./support/propagation-ddtrace.js"
-import { runScript } from "./support/propagation-subprocess.js"
+import * as DatadogHeaders from "../../src/internal/propagation/datadogHeaders.js"
+import * as DdTracePropagator from "../../src/layers/DdTracePropagator.js"
+import * as NativePropagator from "../../src/layers/NativePropagator.js"
+import { Propagator } from "../../src/services/Propagator.js"
+import { ddTraceB3 } from "../support/ddTraceVersion.js"
+import { ddTracePropagator, tracer, withDdTraceExtract } from "../support/propagation-ddtrace.js"
+import { runScript } from "../support/propagation-subprocess.js"
 
 const decimal = (hex: string): string => BigInt("0x" + hex).toString(10)
 
@@ -218,7 +218,7 @@ describe("DdTracePropagator", () => {
     try {
       const outfile = path.join(dir, "main.mjs")
       await esbuild.build({
-        entryPoints: [path.resolve(import.meta.dirname, "support/propagation-not-installed.ts")],
+        entryPoints: [path.resolve(import.meta.dirname, "../support/propagation-not-installed.ts")],
         bundle: true,
         platform: "node",
         format: "esm",

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as fc from "fast-check"
-import * as DatadogHeaders from "../src/internal/propagation/datadogHeaders.js"
-import { tracer, withDdTraceExtract } from "./support/propagation-ddtrace.js"
+import * as DatadogHeaders from "../../src/internal/propagation/datadogHeaders.js"
+import { tracer, withDdTraceExtract } from "../support/propagation-ddtrace.js"
 
 describe("DatadogHeaders.parseTags", () => {
   it("reads _dd.p.* pairs; a pair without = has an empty value; a value may contain =", () => {
