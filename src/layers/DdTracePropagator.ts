@@ -58,7 +58,7 @@ export const isInitialised = (tracer: DdTracer): boolean => {
 }
 
 // dd-trace's decimal ids (`toTraceId()`, `toSpanId()`) are computed digit by digit, and its hex and BigInt forms copy
-// the id into a Buffer first: about 0.7 µs per id either way. Its identifiers keep their bytes, which `toBuffer()`
+// the id into a Buffer first, on every id. Its identifiers keep their bytes, which `toBuffer()`
 // hands out without copying; the decimal of the low 8 bytes is what `toTraceId()`/`toSpanId()` return. An identifier
 // without them (another dd-trace version) falls back to the methods.
 const bufferOf = (id: unknown): ArrayLike<unknown> | undefined => {

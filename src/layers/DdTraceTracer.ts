@@ -1,41 +1,18 @@
 /**
- * Effect's `Tracer` on the app's dd-trace: every Effect span is a dd-trace span, with nothing in between.
+ * Effect's `Tracer` on the app's dd-trace: every Effect span is a dd-trace span, with nothing in between. The
+ * extracted context becomes dd-trace's own parent span context (`_dd.p.*` tags, origin and sampling priority as
+ * received; an undecided upstream stays undecided for dd-trace's sampler), ids are dd-trace's in W3C hex, and while
+ * a span's effect runs it is dd-trace's active span, so dd-trace's integrations open their spans under it. dd-trace is
+ * never initialised here: until the app initialises it, spans stay those of the tracer in place before this layer.
+ * What reaches Datadog is described in the README ("Sending the spans to Datadog").
  *
- * - **Parent.** An Effect span made by this tracer parents on its dd-trace span. An external parent built by
- *   `Tracing.externalSpan` (what the handler wrappers use for the extracted context) becomes a dd-trace span
- *   context with every `_dd.p.*` tag, the origin and the sampling priority as received: the very context the
- *   dd-trace propagator extracted when it was the one extracting, else one dd-trace extracts from the context's
- *   Datadog headers (W3C headers when the app's extraction styles leave Datadog out). An upstream with no sampling
- *   decision stays undecided, so dd-trace's sampler (`DD_TRACE_SAMPLE_RATE`, `DD_TRACE_SAMPLING_RULES`) decides.
- *   Any other external span is taken by its W3C ids. A span with no parent is a child of dd-trace's active span,
- *   when there is one (`root: true` makes a root).
- * - **Span.** Attributes become tags, except `_dd.p.*`, which belong to the trace and come from the parent;
- *   `kind` becomes `span.kind`; links become span links; a failed exit sets `error.type`, `error.message` and
- *   `error.stack` from the Cause's first error (an interruption alone is not an error). The attributes
- *   `service.name`, `resource.name` and `span.type` set the span's service, resource and type (dd-trace reads its
- *   own tags of those names). Times are dd-trace's own clock, so the spans dd-trace's integrations open inside
- *   line up with their parents, except a start or end time Effect passes that is more than 1 ms away from its
- *   default clock's now: a time the caller chose (an inferred span starting at the event's timestamp, an
- *   `Effect.makeSpan` under `Effect.withClock`, `span.end(endTime, exit)`), which is kept. Span events (Effect's
- *   log lines inside a span) are not kept.
- * - **Ids.** `span.traceId` and `span.spanId` are dd-trace's, in W3C hex (the trace id's upper half is its
- *   `_dd.p.tid`), so Effect's own `traceparent` injection and dd-trace's headers agree. `span.sampled` is dd-trace's
- *   decision (reading it makes dd-trace decide, as injecting headers does). `Tracing.spanContext` of a span reports
- *   what dd-trace itself would inject.
- * - **Scope.** While an Effect span's effect runs, dd-trace's scope has that span active, so the spans dd-trace's
- *   integrations open there (an outbound `http` call, an AWS SDK call) are its children and carry its context
- *   downstream. Effect's run loop asks the tracer for the context of every step it runs; the scope is switched
- *   (`activate`, there and back) only when the active span is not already the right one. That is the case for
- *   the steps of a span up to its first asynchronous one, except in an invocation span
- *   (`Tracing.withInvocationSpan`, which the handler wrappers use): its effect starts after one asynchronous hop
- *   taken with the span active. Once the fiber has left this tracer's spans, the dd-trace span that was active
- *   around them is put back, if there was one.
+ * @example
+ * ```ts
+ * import * as Layer from "effect/Layer"
+ * import { DdTraceTracer, DefaultChain } from "effect-datadog-lambda"
  *
- * dd-trace is used through its public API (`startSpan` with `childOf`, `tags` and `links`; `extract`; `inject`;
- * `span.context()`, `setTag`, `addLink`, `finish`; `scope().active()` and `scope().activate()`), plus the
- * initialisation check and context conversion `DdTracePropagator` already makes. Until dd-trace is initialised
- * (or while it is disabled), spans are the ones of the tracer in place before this layer: nothing is sent, and
- * the app runs as before.
+ * const layer = Layer.merge(DefaultChain.layerDdTrace, DdTraceTracer.layerGlobal)
+ * ```
  *
  * @since 0.1.0
  */

@@ -1,6 +1,18 @@
 /**
  * The default extractor chain: custom → durable checkpoint → durable input payload → triggers → Lambda client
- * context → X-Ray.
+ * context → X-Ray. {@link layerWith} puts your own extractor in a built-in one's place.
+ *
+ * @example
+ * ```ts
+ * import * as Layer from "effect/Layer"
+ * import { CustomExtractor, DefaultChain, NativePropagator } from "effect-datadog-lambda"
+ *
+ * // Your own carrier (a header map on the event) runs first; the built-ins follow.
+ * const custom = CustomExtractor.layerFunction((event) =>
+ *   (event as { readonly myHeaders?: Readonly<Record<string, string>> }).myHeaders ?? null
+ * )
+ * const chain = DefaultChain.layer.pipe(Layer.provide(custom), Layer.provide(NativePropagator.layerConfig))
+ * ```
  *
  * @since 0.1.0
  */

@@ -1,5 +1,14 @@
 /**
- * The native propagator: Datadog and W3C parsing with no dd-trace at all.
+ * The native propagator: Datadog, W3C and B3 parsing as dd-trace does it, with no dd-trace at all.
+ * {@link layerConfig} reads dd-trace's own settings (`DD_TRACE_PROPAGATION_STYLE_EXTRACT`, ...).
+ *
+ * @example
+ * ```ts
+ * import * as Layer from "effect/Layer"
+ * import { DefaultChain, NativePropagator } from "effect-datadog-lambda"
+ *
+ * const chain = DefaultChain.layer.pipe(Layer.provide(NativePropagator.layerConfig))
+ * ```
  *
  * @since 0.1.0
  */

@@ -2,6 +2,16 @@
  * The ordered fallback chain of extractors. It runs them in order, returns the first context found, and records
  * every attempt so users can see why nothing matched. A failing extractor never stops the chain.
  *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import { DefaultChain, ExtractorChain } from "effect-datadog-lambda"
+ *
+ * const event = { headers: { "x-datadog-trace-id": "11", "x-datadog-parent-id": "22" } }
+ * const result = Effect.runSync(ExtractorChain.extract(event, {}).pipe(Effect.provide(DefaultChain.layerNative)))
+ * // result.context: Some(TraceContext { traceId: "11", parentId: "22", source: "http" }); result.attempts: each try
+ * ```
+ *
  * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
@@ -296,7 +306,7 @@ export const collect = (
  * Runs the chain in the context on one invocation.
  *
  * Untraced on purpose: it runs before the upstream parent is known, so a span here would be a root span, i.e. an
- * extra one-span trace in Datadog on every invocation (and about 20 µs of tracer work). The handler span that
+ * extra one-span trace in Datadog on every invocation. The handler span that
  * follows carries the extractor's name instead.
  *
  * @since 0.1.0

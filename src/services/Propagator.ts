@@ -1,8 +1,17 @@
 /**
- * The propagator service: turns a carrier (header map) into a {@link TraceContext}, and back.
+ * The propagator service: turns a carrier (header map) into a {@link TraceContext}, and back. Two layers provide
+ * it: `DdTracePropagator` (the app's initialised dd-trace, with its configured styles) and `NativePropagator`
+ * (the same parsing without dd-trace); {@link layerTest} fakes it in tests.
  *
- * Two layers provide it: `DdTracePropagator` (the app's initialised dd-trace tracer, honouring its configured
- * styles) and `NativePropagator` (Datadog and W3C parsing with no dd-trace at all).
+ * @example
+ * ```ts
+ * import * as Layer from "effect/Layer"
+ * import { DefaultChain, Propagator, TraceContext } from "effect-datadog-lambda"
+ *
+ * // Every carrier yields this context: checks a handler's wiring without real headers.
+ * const context = TraceContext.make({ traceId: "1", parentId: "2", source: "http" })
+ * const chain = DefaultChain.layer.pipe(Layer.provide(Propagator.layerTest(context)))
+ * ```
  *
  * @since 0.1.0
  */

@@ -1,20 +1,9 @@
 /**
- * The checkpoint writer's decision, as pure functions: given the `_datadog_{N}` operations already in a durable
- * execution and the headers of the current context, either write `_datadog_{N+1}` or skip.
- *
- * Rules (dd-trace-js and dd-trace-py agree on them):
- * - **Numbering**: the new checkpoint is `_datadog_{highest existing N + 1}`, or `_datadog_0` when there is none.
- * - **Diff**: no write when the newest checkpoint's payload equals the new headers once `x-datadog-parent-id` is
- *   ignored (the parent id always differs; nothing else changed, so readers would extract the same context).
- * - **Anchor**: every checkpoint carries the same `x-datadog-parent-id`: the first invocation's span. The first
- *   checkpoint takes the current span's id; later ones copy the parent id of the newest checkpoint that has a valid
- *   one, so all resumed invocations are siblings under one anchor.
- *
- * Where the references disagree or are silent, this module decides:
- * - a newest checkpoint whose payload is malformed does not block a write (dd-trace-js skips; writing a valid
- *   checkpoint above it lets readers that only look at the highest N recover);
- * - when no checkpoint has a valid parent id the current span anchors the write (dd-trace-py's effective
- *   behaviour), reported as `anchor: "current"`.
+ * The checkpoint writer's decision, as pure functions: write `_datadog_{N+1}` or skip. The rules are those
+ * dd-trace-js and dd-trace-py share: number above the highest existing `N`; skip when the newest payload equals
+ * the new headers but for `x-datadog-parent-id`; anchor every checkpoint on the first invocation's span, so resumed
+ * invocations are siblings. Where they differ or are silent: a malformed newest checkpoint does not block a write
+ * (a valid one above it lets readers recover), and with no valid anchor the current span anchors the write.
  *
  * @since 0.1.0
  */

@@ -1,15 +1,8 @@
 /**
- * Facts about a durable invocation, as span attributes: the execution name and id, whether this is the first
- * invocation, and the invocation status the handler returned.
- *
- * The names are Datadog's. `aws.durable.execution_name`, `aws.durable.execution_id` and
- * `aws.durable.first_invocation` are the tags datadog-lambda-js and datadog-lambda-python derive from the envelope.
- * The status follows dd-trace's durable integration (dd-trace-js
- * `packages/datadog-plugin-aws-durable-execution-sdk-js/src/handler.js`, and dd-trace-py), which tags its
- * `aws.durable.execute` span, the span this library's invocation span stands for, with
- * `aws.durable.invocation_status` set to the lower-cased `Status` (`succeeded`, `failed`, `pending`). The
- * datadog-lambda wrappers tag their `aws.lambda` span with `aws.durable.execution_status` (upper-case) instead;
- * this library writes only the former, so a query over `aws.durable.execute` spans matches both tracers' spans.
+ * Facts about a durable invocation, as span attributes under Datadog's names: `aws.durable.execution_name`,
+ * `execution_id` and `first_invocation` (as datadog-lambda-js and -python derive them), and
+ * `aws.durable.invocation_status`, lower-cased as dd-trace's durable integration tags its `aws.durable.execute`
+ * span, so one query matches both tracers' spans.
  *
  * @since 0.1.0
  */

@@ -1,26 +1,9 @@
 /**
- * Durable executions: the newest usable `_datadog_{N}` checkpoint.
- *
- * Datadog's tracers (dd-trace-js, dd-trace-py) save the trace context into the execution's state before an
- * invocation suspends, as a STEP named `_datadog_{N}` whose result is Datadog-style headers (`x-datadog-*`). A
- * resumed invocation continues that trace. The extractor:
- *
- * 1. runs only on durable events (`DurableExecutionArn` is a string);
- * 2. scans the operations once (names only; a list or a map), decoding nothing;
- * 3. when `NextMarker` is set, reads later pages through the optional `DurableState` service, else notes that
- *    they were not read;
- * 4. tries the checkpoints from the highest `N` down (ties in document order): decodes that operation, requires
- *    a SUCCEEDED STEP (when those fields are present) and a JSON-object payload (`Payload`, else
- *    `StepDetails.Result`), and extracts it through the `Propagator`;
- * 5. returns the first complete context (trace id and parent id; a sampling priority is not required, since the
- *    real dd-trace-js writer may omit it), noting any newer checkpoint it had to skip.
- *
- * Checkpoints are Datadog-style, so with the dd-trace propagator `datadog` must stay in the extract styles
- * (`DD_TRACE_PROPAGATION_STYLE_EXTRACT`); the native propagator reads them with the default styles.
- *
- * Outcomes: `none` when the event is not durable or holds no checkpoint; a typed `ExtractionError` when the
- * envelope is malformed (`MalformedEvent`, `LimitExceeded`) or every checkpoint is unusable (`MalformedCarrier`,
- * or `IncompleteContext` when all parsed but none held a complete context). The chain records it and goes on.
+ * Durable executions: the newest usable `_datadog_{N}` checkpoint. Datadog's tracers save the trace context as a
+ * STEP named `_datadog_{N}` (Datadog-style headers) before an invocation suspends; a resumed invocation continues
+ * that trace. Checkpoints are tried from the highest `N` down (later pages through `DurableState` when present), and
+ * the first complete context wins; a sampling priority is not required, since dd-trace-js's writer may omit it.
+ * With the dd-trace propagator, `datadog` must stay in the extract styles for checkpoints to be read.
  *
  * @since 0.1.0
  */

@@ -1,19 +1,8 @@
 /**
- * Durable executions with no usable checkpoint: the context of the original event held in the EXECUTION
- * operation's `ExecutionDetails.InputPayload`.
- *
- * The first invocation of a durable execution receives an envelope, not the event that started it; that event
- * travels as a JSON string on the EXECUTION operation (found by `Type`, else by `Id` equal to the ARN's execution
- * id; later pages are read through `DurableState` when the first page lacks it). A text that names no carrier
- * at all (`CarrierText`, and each trigger extractor's `textGuard`) is not parsed. Otherwise the extractor parses
- * it once (bounded) and looks, in order, for:
- *
- * 1. a top-level `_datadog` carrier (an app that invoked the durable function with a Datadog header map);
- * 2. a top-level `headers` carrier;
- * 3. any trigger shape (API Gateway, SQS, SNS, EventBridge, ...), by running the trigger extractors present in
- *    the context on the original event, in chain order.
- *
- * The context is reported as `durable-input`; the notes say which part of the original event held it.
+ * Durable executions with no usable checkpoint: the context of the original event, held as JSON text in the
+ * EXECUTION operation's `ExecutionDetails.InputPayload` (the first invocation receives an envelope, not the event).
+ * Text that names no carrier is not parsed; otherwise it is parsed once (bounded) and searched for a top-level
+ * `_datadog` carrier, a `headers` carrier, then any trigger shape, by running the trigger extractors in chain order.
  *
  * @since 0.1.0
  */

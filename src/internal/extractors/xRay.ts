@@ -1,20 +1,9 @@
 /**
- * The final fallback: the invocation's X-Ray header, read on every invocation (Lambda sets it per request).
- *
- * - From the Lambda context object's `xRayTraceId` when the context carries that field: the Node.js runtime
- *   interface client 4.x (the nodejs22.x and later runtimes) sets it on every invocation from the invoke header it
- *   also copies into `_X_AMZN_TRACE_ID`. In multi-concurrent mode (Lambda Managed Instances) it is the only
- *   per-invocation source: the variable is process-wide, and the runtime leaves it unset. It is also a property
- *   read where `process.env` costs a call into Node's environment store (about 0.3 µs) on every invocation.
- * - Otherwise (older runtimes, a context that lacks the field) from `_X_AMZN_TRACE_ID`, through the
- *   `ConfigProvider` in place when the extractor is built (as every layer of this library reads its
- *   configuration). Under the default provider (the environment) it is read straight from `process.env`: the
- *   same value as `Config`, with no effect to run.
- *
- * - A root Datadog wrote (`Root=1-<epoch>-00000000<16 hex>`, dd-trace-java's X-Ray propagation) gives the
- *   Datadog ids, and its `Sampled` is trusted as Datadog's decision (`1` → 1, `0` → 0).
- * - Any other header is converted as datadog-lambda-js does (trace id = root mod 2^63, parent = `Parent`), but with
- *   no sampling priority: X-Ray's `Sampled` is not a Datadog decision (datadog-lambda-js turns it into 2 / -1).
+ * The final fallback: the invocation's X-Ray header. It is read from the Lambda context's `xRayTraceId` when the
+ * runtime sets it (the only per-invocation source under multi-concurrency, where `_X_AMZN_TRACE_ID` is process-wide
+ * and unset), else from `_X_AMZN_TRACE_ID` through the `ConfigProvider` in place. A root Datadog wrote
+ * (`Root=1-<epoch>-00000000<16 hex>`) gives Datadog's ids and sampling decision; any other header is converted as
+ * datadog-lambda-js does, but without a sampling priority: X-Ray's `Sampled` is not a Datadog decision.
  *
  * @since 0.1.0
  */

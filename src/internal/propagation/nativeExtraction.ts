@@ -1,18 +1,9 @@
 /**
- * Pure, dd-trace-free extraction over the configured styles, following dd-trace's `TextMapPropagator`:
- *
- * - Styles are tried in order and the first one whose headers are present wins. Presence is dd-trace's: a
- *   Datadog trace id that is not all zeros plus any parent id; a well-formed `traceparent`; any B3 context. A
- *   winner whose ids we cannot use (junk, zero, or over 64 bits) gives no context rather than a coerced id.
- * - When Datadog headers win and a `traceparent` carries the same trace id (low 64 bits), a missing sampling
- *   priority is taken from W3C (even when `tracecontext` is not a configured style, as dd-trace does).
- * - A later `tracecontext` with the same 128-bit trace id but another span id replaces the parent with the W3C
- *   span id and records the previous parent in `_dd.parent_id` (the tracestate `p` value, else the Datadog
- *   parent id in hex). A later style with a different trace id is ignored (dd-trace adds a span link to it; we
- *   do not report links here).
- * - `extractFirst` (`DD_TRACE_PROPAGATION_EXTRACT_FIRST`) stops at the first style found, with no merging.
- * - `baggage` and `none` add no context. The Elastic Beanstalk `x-aws-sqsd-attr-_datadog` fallback and OpenTracing
- *   `ot-baggage-*` items are not read.
+ * Extraction over the configured propagation styles without dd-trace, following dd-trace's `TextMapPropagator`:
+ * styles are tried in order and the first present one wins; W3C fills a Datadog context's missing sampling
+ * priority and, with the same trace id but another span id, replaces the parent (the previous one goes to
+ * `_dd.parent_id`); `extractFirst` stops at the first style. Ids we cannot use give no context rather than a coerced
+ * id.
  *
  * @since 0.1.0
  */
