@@ -28,6 +28,7 @@ import * as Tracer from "effect/Tracer"
 import { TracerUnavailable } from "../domain/Errors.js"
 import type { Attempt } from "../domain/ExtractionResult.js"
 import * as TraceContext from "../domain/TraceContext.js"
+import * as SpanContext from "../internal/ddTrace/spanContext.js"
 import type { ExtractorName } from "../internal/extractorName.js"
 import * as Ids from "../internal/ids.js"
 import * as Carrier from "../internal/propagation/carrier.js"
@@ -276,7 +277,7 @@ const w3cHeaders = (context: TraceContext.TraceContext): Record<string, string> 
  * extraction of its Datadog headers, else of its W3C headers. `undefined` when dd-trace extracts neither.
  */
 const spanContextFor = (tracer: DdTrace, context: TraceContext.TraceContext): DdSpanContext | undefined => {
-  const known = DdTracePropagator.extractedSpanContext(context)
+  const known = SpanContext.extractedSpanContext(context)
   if (isSpanContext(known)) return known
   const datadog = tracer.extract("text_map", DatadogHeaders.inject(context))
   if (isSpanContext(datadog)) return datadog
@@ -370,7 +371,7 @@ export const fromDdTrace = (tracer: DdTrace, fallback: Tracer.Tracer): Tracer.Tr
   let scope: DdScope | undefined
   return Tracer.make({
     span(name, parent, context, links, startTime, kind, options) {
-      if (!DdTracePropagator.isInitialised(tracer)) {
+      if (!SpanContext.isInitialised(tracer)) {
         return fallback.span(name, parent, context, links, startTime, kind, options)
       }
       try {
@@ -385,7 +386,7 @@ export const fromDdTrace = (tracer: DdTrace, fallback: Tracer.Tracer): Tracer.Tr
       const span = fiber.currentSpan
       if (span instanceof Span) return span.scope.active() === span.dd ? f() : span.scope.activate(span.dd, f)
       if (scope === undefined) {
-        if (!DdTracePropagator.isInitialised(tracer)) return fallback.context(f, fiber)
+        if (!SpanContext.isInitialised(tracer)) return fallback.context(f, fiber)
         scope = tracer.scope()
       }
       // Outside this tracer's spans, a fiber resumed by a callback registered inside one of them still runs with
@@ -442,7 +443,7 @@ const resolveLoaded: Effect.Effect<DdTrace, TracerUnavailable> = Effect.flatMap(
  */
 export const resolveGlobal: Effect.Effect<DdTrace, TracerUnavailable> = Effect.flatMap(
   resolveLoaded,
-  (tracer) => DdTracePropagator.isInitialised(tracer) ? Effect.succeed(tracer) : Effect.fail(notInitialised)
+  (tracer) => SpanContext.isInitialised(tracer) ? Effect.succeed(tracer) : Effect.fail(notInitialised)
 )
 
 /**
@@ -463,7 +464,7 @@ export const layerGlobal: Layer.Layer<never> = Layer.unwrapEffect(
       yield* Effect.logDebug("DdTraceTracer: dd-trace unavailable, the current tracer stays", loaded.left)
       return Layer.empty
     }
-    if (!DdTracePropagator.isInitialised(loaded.right)) {
+    if (!SpanContext.isInitialised(loaded.right)) {
       yield* Effect.logDebug("DdTraceTracer: spans stay Effect's until dd-trace is initialised", notInitialised)
     }
     return layer(loaded.right)
@@ -474,7 +475,7 @@ const globalTracer = (): DdTrace | undefined => {
   const candidate = (globalThis as { readonly _ddtrace?: unknown })._ddtrace
   if (typeof candidate !== "object" || candidate === null) return undefined
   const tracer = candidate as DdTrace
-  return isDdTrace(tracer) && DdTracePropagator.isInitialised(tracer) ? tracer : undefined
+  return isDdTrace(tracer) && SpanContext.isInitialised(tracer) ? tracer : undefined
 }
 
 /**
@@ -506,7 +507,7 @@ export const parentSpan = (
   span: DdSpan,
   source: ExtractorName = "dd-trace-span"
 ): { readonly span: Tracer.ExternalSpan; readonly context: TraceContext.TraceContext } | undefined => {
-  const context = DdTracePropagator.fromSpanContext(span.context(), source)
+  const context = SpanContext.fromSpanContext(span.context(), source)
   if (context === undefined) return undefined
   const external = Tracing.externalSpan(context)
   return {

@@ -102,9 +102,8 @@ export interface TraceExtractor {
     invocation?: Invocation
   ) => Effect.Effect<Extracted, ExtractorFailure>
   /**
-   * An optional cheap, pure guard: `false` when the event cannot be this extractor's shape. The chain then
-   * records "none" without running `extract`, which keeps a non-matching extractor at the cost of a function call
-   * on every invocation. It must be total (never throw) and must not decode anything.
+   * An optional cheap, pure guard: `false` when the event cannot be this extractor's shape, and the chain records
+   * "none" without running `extract`. It must be total (never throw) and must not decode anything.
    */
   readonly accepts?: ((event: unknown, lambdaContext: unknown) => boolean) | undefined
   /**

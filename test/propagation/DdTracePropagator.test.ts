@@ -12,6 +12,7 @@ import { execFileSync } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import * as SpanContext from "../../src/internal/ddTrace/spanContext.js"
 import * as DatadogHeaders from "../../src/internal/propagation/datadogHeaders.js"
 import * as DdTracePropagator from "../../src/layers/DdTracePropagator.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
@@ -137,7 +138,7 @@ describe("DdTracePropagator", () => {
           false,
           () => tracer.extract("text_map", headers)
         ) as unknown as { toTraceId: () => string; toSpanId: () => string }
-        const context = DdTracePropagator.fromSpanContext(spanContext, "http")
+        const context = SpanContext.fromSpanContext(spanContext, "http")
         assert.isDefined(context, JSON.stringify(headers))
         assert.strictEqual(context!.traceId, spanContext.toTraceId())
         assert.strictEqual(context!.parentId, spanContext.toSpanId())
@@ -153,7 +154,7 @@ describe("DdTracePropagator", () => {
       toTraceId: () => "12",
       toSpanId: () => "34"
     }
-    const context = DdTracePropagator.fromSpanContext(spanContext, "http")
+    const context = SpanContext.fromSpanContext(spanContext, "http")
     assert.strictEqual(context?.traceId, "12")
     assert.strictEqual(context?.parentId, "34")
   })
