@@ -6,7 +6,6 @@
  */
 import type * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
-import * as ExtractorChain from "../../services/ExtractorChain.js"
 import {
   AppSyncExtractor,
   EventBridgeExtractor,
@@ -20,6 +19,7 @@ import {
   StepFunctionsExtractor
 } from "../../services/Extractors.js"
 import type { TraceExtractor } from "../../services/TraceExtractor.js"
+import * as Chain from "../extractorChain.js"
 
 /**
  * The trigger extractor services in chain order. Batch-wrapped sources (SNS→SQS, EventBridge→SQS) come before
@@ -47,4 +47,4 @@ export const services: ReadonlyArray<Context.Tag<any, TraceExtractor>> = [
  * @since 0.1.0
  * @category constructors
  */
-export const collect: Effect.Effect<ReadonlyArray<TraceExtractor>> = ExtractorChain.collect(services)
+export const collect: Effect.Effect<ReadonlyArray<TraceExtractor>> = Chain.collect(services)
