@@ -1,14 +1,8 @@
 /**
- * The batch scan shared by the message extractors (SQS, SNS, SNS→SQS, EventBridge, EventBridge→SQS, Kinesis,
- * Kafka): records in order, each record's candidates in order, the first context as parent and the others as span
- * links (see `RecordBatch`).
- *
- * A carrier that is a Step Functions context object (a state machine that published with `$$` as `_datadog`)
- * gives its deterministic context without the propagator; any other carrier goes through the {@link Propagator}.
- * datadog-lambda-js asks the propagator first; the two orders differ only for a context object that also holds
- * complete propagation headers, and the state machine's own step is the truer parent there.
- *
- * The loop is synchronous between propagator calls: a record without a carrier costs no effect.
+ * The batch scan shared by the message extractors: records in order, the first context as parent, the others as
+ * span links. A carrier that is a Step Functions context object gives its deterministic context without the
+ * propagator (datadog-lambda-js asks the propagator first; they differ only when the object also holds complete
+ * headers, where the state machine's own step is the truer parent). Synchronous between propagator calls.
  *
  * @since 0.1.0
  */

@@ -1,14 +1,9 @@
 /**
- * API Gateway (REST v1, HTTP v2, WebSocket), ALB and Function URL headers, with the Lambda-authorizer context.
- *
- * - The carrier is `headers`, else `multiValueHeaders`; the propagator lower-cases keys and keeps the first of
- *   multi-value arrays.
- * - A Datadog-traced Lambda authorizer's context (`requestContext.authorizer._datadog`, or `.lambda._datadog` on
- *   HTTP API v2) wins when it is fresh (see `HttpEvent.authorizerContext`). Unlike datadog-lambda-js, when the
- *   authorizer payload yields no context the request headers are still tried.
- * - WebSocket `MESSAGE` events have no headers but keep the `$connect` authorizer's context; they are read too, and
- *   the freshness rule rejects that context (it belongs to the connection's trace, not to the message).
- * - `DD_DECODE_AUTHORIZER_CONTEXT=false` turns authorizer decoding off (read once, when the layer is built).
+ * API Gateway (REST v1, HTTP v2, WebSocket), ALB and Function URL headers, with the Lambda-authorizer context. A
+ * Datadog-traced authorizer's context wins when fresh; unlike datadog-lambda-js, the request headers are still tried
+ * when it yields nothing. WebSocket `MESSAGE` events carry the `$connect` authorizer's context, which the freshness
+ * rule rejects (it belongs to the connection's trace). `DD_DECODE_AUTHORIZER_CONTEXT=false` turns authorizer
+ * decoding off.
  *
  * @since 0.1.0
  */

@@ -1,13 +1,8 @@
 /**
- * A screen over an event held as JSON text (a durable execution's `InputPayload`): whether any built-in trigger
- * extractor could find a trace context in it. When it cannot, the text need not be parsed at all.
- *
- * Every context the built-in extractors find comes from a key whose name is in the text: the propagators' header
- * names (`x-datadog-*`, `traceparent`, `x-b3-*`, `b3`), the `_datadog` carriers, the `headers` objects handed to
- * the propagator (whatever it reads), SQS's `AWSTraceHeader`, a Step Functions context (`State.EnteredTime`). The
- * exceptions are Kinesis records, whose data is base64 (any text naming `kinesis` passes), and names written with
- * `\u` escapes (any text with an escape passes). Header names are matched in any case, as the propagators match
- * them.
+ * A screen over an event held as JSON text: whether any built-in trigger extractor could find a context in it, so
+ * that text which cannot is never parsed. Every context they find comes from a key whose name appears in the text
+ * (header names, `_datadog`, `headers`, `AWSTraceHeader`, `EnteredTime`); Kinesis data is base64 and `\u` escapes
+ * hide names, so any text naming `kinesis` or holding an escape passes.
  *
  * @since 0.1.0
  */

@@ -1,12 +1,6 @@
 /**
- * The pure model of batch extraction (SQS, SNS, Kinesis, Kafka records): what each record offers, the decode
- * budget shared by one scan, and the bookkeeping that picks the parent and collects span links.
- *
- * A record offers an ordered list of {@link Candidate}s (for SQS: the `_datadog` attribute, then the
- * `AWSTraceHeader`). The parent is the first record whose candidates yield a context; the contexts of later
- * records become span links, de-duplicated by (trace id, parent id) and capped.
- *
- * Pure and effect-free.
+ * The pure model of batch extraction: each record's ordered candidates, the decode budget one scan shares, and the
+ * bookkeeping that picks the parent (the first record with a context) and collects de-duplicated, capped links.
  *
  * @since 0.1.0
  */

@@ -1,13 +1,8 @@
 /**
- * Pure reading of SQS records as Lambda receives them: the `_datadog` message attribute (a `String` JSON written
- * by dd-trace, or a `Binary` base64 JSON that SNS raw message delivery copies over), the Datadog-padded
- * `AWSTraceHeader` system attribute, and the message body, parsed at most once per record.
- *
- * Body memo: SNS→SQS, EventBridge→SQS and SQS run one after another on the same records, and two of them need the
- * parsed body. A module-level `WeakMap` keyed by the record object keeps the body text it parsed and the result; it
- * is reused only while `record.body` is still that same string, so an event mutated by its owner is re-read, and
- * entries vanish with the event. A cheap substring test (`"TopicArn"`, `"detail-type"`) runs before any parse, so
- * plain message bodies are never parsed at all.
+ * SQS records as Lambda receives them: the `_datadog` message attribute (`String` JSON, or `Binary` base64 JSON
+ * from SNS raw delivery), the Datadog-padded `AWSTraceHeader`, and the body. SNS→SQS, EventBridge→SQS and SQS read
+ * the same records one after another, so a parsed body is kept per record (a `WeakMap`, reused only while
+ * `record.body` is the same string) and a substring test runs before any parse.
  *
  * @since 0.1.0
  */

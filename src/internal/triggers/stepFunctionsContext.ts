@@ -1,13 +1,7 @@
 /**
- * Step Functions context objects and Datadog's deterministic ids for them.
- *
- * A state machine instrumented for Datadog passes its context object (`$$`) to the Lambda task, either as the
- * whole payload, wrapped in `Payload` (legacy Lambda task API), or under `_datadog` (JSONata / `serverless-version`
- * `v1`). Datadog derives the trace and parent ids from it with SHA-256, so that the Lambda span joins the trace the
- * Datadog backend builds for the state machine. The same object may also travel inside an SQS/SNS/EventBridge
- * `_datadog` carrier.
- *
- * Pure and effect-free.
+ * Step Functions context objects (`$$`, passed whole, under `Payload` or under `_datadog`) and the ids Datadog
+ * derives from them with SHA-256, so the Lambda span joins the trace the Datadog backend builds for the state
+ * machine. Pure.
  *
  * @since 0.1.0
  */
