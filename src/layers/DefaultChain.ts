@@ -18,21 +18,8 @@
  */
 import type * as Context from "effect/Context"
 import * as Layer from "effect/Layer"
-import * as AppSyncExtractor from "../internal/extractors/appSync.js"
-import * as DurableCheckpointExtractor from "../internal/extractors/durableCheckpoint.js"
-import * as DurableInputExtractor from "../internal/extractors/durableInput.js"
-import * as EventBridgeExtractor from "../internal/extractors/eventBridge.js"
-import * as EventBridgeSqsExtractor from "../internal/extractors/eventBridgeSqs.js"
-import * as HttpExtractor from "../internal/extractors/http.js"
-import * as KafkaExtractor from "../internal/extractors/kafka.js"
-import * as KinesisExtractor from "../internal/extractors/kinesis.js"
-import * as LambdaContextExtractor from "../internal/extractors/lambdaContext.js"
-import * as SnsExtractor from "../internal/extractors/sns.js"
-import * as SnsSqsExtractor from "../internal/extractors/snsSqs.js"
-import * as SqsExtractor from "../internal/extractors/sqs.js"
-import * as StepFunctionsExtractor from "../internal/extractors/stepFunctions.js"
+import * as BuiltinLayers from "../internal/extractors/layers.js"
 import * as Triggers from "../internal/extractors/triggers.js"
-import * as XRayExtractor from "../internal/extractors/xRay.js"
 import { CustomExtractor } from "../services/CustomExtractor.js"
 import * as ExtractorChain from "../services/ExtractorChain.js"
 import * as Extractors from "../services/Extractors.js"
@@ -57,38 +44,6 @@ export const services: ReadonlyArray<Context.Tag<any, TraceExtractor>> = [
 ]
 
 /**
- * Every trigger extractor.
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerTriggers = Layer.mergeAll(
-  HttpExtractor.layer,
-  SnsExtractor.layer,
-  SnsSqsExtractor.layer,
-  EventBridgeSqsExtractor.layer,
-  AppSyncExtractor.layer,
-  SqsExtractor.layer,
-  KinesisExtractor.layer,
-  EventBridgeExtractor.layer,
-  StepFunctionsExtractor.layer,
-  KafkaExtractor.layer
-)
-
-/**
- * Every built-in extractor (the custom one is the app's to provide).
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerExtractors = Layer.mergeAll(
-  DurableCheckpointExtractor.layer,
-  DurableInputExtractor.layer,
-  LambdaContextExtractor.layer,
-  XRayExtractor.layer
-).pipe(Layer.provideMerge(layerTriggers))
-
-/**
  * The default chain over a provided propagator. A `CustomExtractor` provided to this layer runs first. To
  * replace or drop a built-in extractor (in tests, say), build the chain with
  * `ExtractorChain.layerFromServices(DefaultChain.services)` over your own set of extractor layers.
@@ -98,7 +53,7 @@ export const layerExtractors = Layer.mergeAll(
  */
 export const layer: Layer.Layer<ExtractorChain.ExtractorChain, never, Propagator> = ExtractorChain
   .layerFromServices(services)
-  .pipe(Layer.provide(layerExtractors))
+  .pipe(Layer.provide(BuiltinLayers.layerExtractors))
 
 /**
  * The default chain with some extractors replaced: each extractor service that `overrides` provides takes the
@@ -110,7 +65,7 @@ export const layer: Layer.Layer<ExtractorChain.ExtractorChain, never, Propagator
 export const layerWith = <ROut, E, RIn>(
   overrides: Layer.Layer<ROut, E, RIn>
 ): Layer.Layer<ExtractorChain.ExtractorChain, E, Propagator | RIn> =>
-  ExtractorChain.layerFromServices(services).pipe(Layer.provide(Layer.merge(layerExtractors, overrides)))
+  ExtractorChain.layerFromServices(services).pipe(Layer.provide(Layer.merge(BuiltinLayers.layerExtractors, overrides)))
 
 /**
  * The default chain with the native propagator configured from the environment.

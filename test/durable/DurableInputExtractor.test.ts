@@ -7,7 +7,7 @@ import { ExtractionError } from "../../src/domain/Errors.js"
 import type { ExtractionResult } from "../../src/domain/ExtractionResult.js"
 import * as TraceContext from "../../src/domain/TraceContext.js"
 import * as DurableInputExtractor from "../../src/internal/extractors/durableInput.js"
-import * as DefaultChain from "../../src/layers/DefaultChain.js"
+import * as BuiltinLayers from "../../src/internal/extractors/layers.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import { HttpExtractor } from "../../src/services/Extractors.js"
@@ -104,7 +104,7 @@ describe("DurableInputExtractor", () => {
       const parse = vi.spyOn(JSON, "parse")
       try {
         const screened = yield* ExtractorChain.extract(plain, {}).pipe(
-          Effect.provide(inputOnly(DefaultChain.layerTriggers))
+          Effect.provide(inputOnly(BuiltinLayers.layerTriggers))
         )
         assert.strictEqual(attempt(screened)?.detail, "no trace carrier in the original event (not parsed)")
         assert.strictEqual(parse.mock.calls.length, 0)
@@ -119,7 +119,7 @@ describe("DurableInputExtractor", () => {
               )
           })
         )
-        const found = yield* runInput(plain, Layer.merge(DefaultChain.layerTriggers, fakeSqs))
+        const found = yield* runInput(plain, Layer.merge(BuiltinLayers.layerTriggers, fakeSqs))
         assert.deepStrictEqual(traceOf(found), ["durable-input", "100", "101"])
         assert.strictEqual(parse.mock.calls.length, 1)
       } finally {
