@@ -5,8 +5,8 @@ import { defineConfig } from "vitest/config"
 // passes: every other file, sharing each worker's module graph (Effect, dd-trace and fast-check load once per
 // worker, not once per file), and these, isolated (`TEST_ISOLATED=1`), at the same time (scripts/test.mjs).
 const isolatedFiles = [
-  "test/DdTracePropagator.test.ts",
-  "test/Swapping.test.ts",
+  "test/propagation/DdTracePropagator.test.ts",
+  "test/chain/Extractors.test.ts",
   "test/tracing/DdTraceTracer.test.ts",
   "test/tracing/DdTraceTracerUninitialised.test.ts",
   "test/triggers/xray.test.ts",

@@ -8,11 +8,12 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
-import * as DurableEnvelope from "../src/domain/DurableEnvelope.js"
+import * as DurableEnvelope from "../src/internal/durable/durableEnvelope.js"
+import * as DurableCheckpointExtractor from "../src/internal/extractors/durableCheckpoint.js"
 import * as DefaultChain from "../src/layers/DefaultChain.js"
 import * as NativePropagator from "../src/layers/NativePropagator.js"
-import * as DurableCheckpointExtractor from "../src/services/DurableCheckpointExtractor.js"
 import * as ExtractorChain from "../src/services/ExtractorChain.js"
+import * as Extractors from "../src/services/Extractors.js"
 
 const ARN =
   "arn:aws:lambda:us-east-1:123456789012:function:demo:$LATEST/durable-execution/bench/0e230abf-5776-46dc-9e0f-77c816e26afa"
@@ -67,7 +68,7 @@ const event = (count: number, withCheckpoint: boolean): unknown =>
     InitialExecutionState: { Operations: operations(count, withCheckpoint), NextMarker: "" }
   }))
 
-const checkpointOnly = ExtractorChain.layerFromServices([DurableCheckpointExtractor.DurableCheckpointExtractor]).pipe(
+const checkpointOnly = ExtractorChain.layerFromServices([Extractors.DurableCheckpointExtractor]).pipe(
   Layer.provide(DurableCheckpointExtractor.layer),
   Layer.provide(NativePropagator.layer())
 )

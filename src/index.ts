@@ -5,274 +5,134 @@
  */
 
 /**
- * @since 0.1.0
- */
-export * as AppSyncEvent from "./domain/AppSyncEvent.js"
-/**
- * @since 0.1.0
- */
-export * as B3Headers from "./domain/B3Headers.js"
-/**
- * @since 0.1.0
- */
-export * as Carrier from "./domain/Carrier.js"
-/**
- * @since 0.1.0
- */
-export * as CarrierText from "./domain/CarrierText.js"
-/**
- * @since 0.1.0
- */
-export * as CheckpointName from "./domain/CheckpointName.js"
-/**
- * @since 0.1.0
- */
-export * as CheckpointPayload from "./domain/CheckpointPayload.js"
-/**
- * @since 0.1.0
- */
-export * as CheckpointPlan from "./domain/CheckpointPlan.js"
-/**
- * @since 0.1.0
- */
-export * as ColdStart from "./domain/ColdStart.js"
-/**
- * @since 0.1.0
- */
-export * as DatadogHeaders from "./domain/DatadogHeaders.js"
-/**
- * @since 0.1.0
- */
-export * as DurableArn from "./domain/DurableArn.js"
-/**
- * @since 0.1.0
- */
-export * as DurableCheckpoint from "./domain/DurableCheckpoint.js"
-/**
- * @since 0.1.0
- */
-export * as DurableEnvelope from "./domain/DurableEnvelope.js"
-/**
- * @since 0.1.0
- */
-export * as DurableMetadata from "./domain/DurableMetadata.js"
-/**
- * @since 0.1.0
- */
-export * as DurableOperations from "./domain/DurableOperations.js"
-/**
- * @since 0.1.0
- */
-export * as Encoded from "./domain/Encoded.js"
-/**
- * @since 0.1.0
- */
-export * as Errors from "./domain/Errors.js"
-/**
- * @since 0.1.0
- */
-export * as EventBridgeEvent from "./domain/EventBridgeEvent.js"
-/**
- * @since 0.1.0
- */
-export * as EventSource from "./domain/EventSource.js"
-/**
- * @since 0.1.0
- */
-export * as ExtractionResult from "./domain/ExtractionResult.js"
-/**
- * @since 0.1.0
- */
-export * as ExtractorName from "./domain/ExtractorName.js"
-/**
- * @since 0.1.0
- */
-export * as HttpEvent from "./domain/HttpEvent.js"
-/**
- * @since 0.1.0
- */
-export * as Ids from "./domain/Ids.js"
-/**
- * @since 0.1.0
- */
-export * as InferredSpans from "./domain/InferredSpans.js"
-/**
- * @since 0.1.0
- */
-export * as KafkaEvent from "./domain/KafkaEvent.js"
-/**
- * @since 0.1.0
- */
-export * as KinesisRecord from "./domain/KinesisRecord.js"
-/**
- * @since 0.1.0
- */
-export * as LambdaClientContext from "./domain/LambdaClientContext.js"
-/**
- * @since 0.1.0
- */
-export * as LambdaContext from "./domain/LambdaContext.js"
-/**
- * @since 0.1.0
- */
-export * as NativeExtraction from "./domain/NativeExtraction.js"
-/**
- * @since 0.1.0
- */
-export * as PropagationStyle from "./domain/PropagationStyle.js"
-/**
- * @since 0.1.0
- */
-export * as RecordBatch from "./domain/RecordBatch.js"
-/**
- * @since 0.1.0
- */
-export * as ServerlessSpans from "./domain/ServerlessSpans.js"
-/**
- * @since 0.1.0
- */
-export * as SnsMessage from "./domain/SnsMessage.js"
-/**
- * @since 0.1.0
- */
-export * as SpanDescription from "./domain/SpanDescription.js"
-/**
- * @since 0.1.0
- */
-export * as SqsMessage from "./domain/SqsMessage.js"
-/**
- * @since 0.1.0
- */
-export * as StepFunctionsContext from "./domain/StepFunctionsContext.js"
-/**
+ * An upstream trace context, as the extractors find it.
+ *
  * @since 0.1.0
  */
 export * as TraceContext from "./domain/TraceContext.js"
+
 /**
+ * What the chain reports for an invocation: the context, span links and every attempt.
+ *
  * @since 0.1.0
  */
-export * as W3cTraceContext from "./domain/W3cTraceContext.js"
+export * as ExtractionResult from "./domain/ExtractionResult.js"
+
 /**
+ * The typed errors of extraction, propagation and the tracer.
+ *
  * @since 0.1.0
  */
-export * as XRayHeader from "./domain/XRayHeader.js"
+export * as Errors from "./domain/Errors.js"
+
 /**
+ * The serverless view of an invocation (inferred spans, the invocation span), as pure descriptions.
+ *
  * @since 0.1.0
  */
-export * as AppSyncExtractor from "./services/AppSyncExtractor.js"
+export * as ServerlessSpans from "./domain/ServerlessSpans.js"
+
 /**
- * @since 0.1.0
- */
-export * as BatchExtraction from "./services/BatchExtraction.js"
-/**
- * @since 0.1.0
- */
-export * as CheckpointWriter from "./services/CheckpointWriter.js"
-/**
- * @since 0.1.0
- */
-export * as CurrentExtraction from "./services/CurrentExtraction.js"
-/**
- * @since 0.1.0
- */
-export * as CustomExtractor from "./services/CustomExtractor.js"
-/**
- * @since 0.1.0
- */
-export * as DurableCheckpointExtractor from "./services/DurableCheckpointExtractor.js"
-/**
- * @since 0.1.0
- */
-export * as DurableInputExtractor from "./services/DurableInputExtractor.js"
-/**
- * @since 0.1.0
- */
-export * as DurableState from "./services/DurableState.js"
-/**
- * @since 0.1.0
- */
-export * as EventBridgeExtractor from "./services/EventBridgeExtractor.js"
-/**
- * @since 0.1.0
- */
-export * as EventBridgeSqsExtractor from "./services/EventBridgeSqsExtractor.js"
-/**
- * @since 0.1.0
- */
-export * as ExtractorChain from "./services/ExtractorChain.js"
-/**
- * @since 0.1.0
- */
-export * as HttpExtractor from "./services/HttpExtractor.js"
-/**
- * @since 0.1.0
- */
-export * as KafkaExtractor from "./services/KafkaExtractor.js"
-/**
- * @since 0.1.0
- */
-export * as KinesisExtractor from "./services/KinesisExtractor.js"
-/**
- * @since 0.1.0
- */
-export * as LambdaContextExtractor from "./services/LambdaContextExtractor.js"
-/**
+ * The propagator service: a carrier in, a trace context out.
+ *
  * @since 0.1.0
  */
 export * as Propagator from "./services/Propagator.js"
+
 /**
- * @since 0.1.0
- */
-export * as SnsExtractor from "./services/SnsExtractor.js"
-/**
- * @since 0.1.0
- */
-export * as SnsSqsExtractor from "./services/SnsSqsExtractor.js"
-/**
- * @since 0.1.0
- */
-export * as SqsExtractor from "./services/SqsExtractor.js"
-/**
- * @since 0.1.0
- */
-export * as StepFunctionsExtractor from "./services/StepFunctionsExtractor.js"
-/**
+ * The extractor service and the helpers to build one.
+ *
  * @since 0.1.0
  */
 export * as TraceExtractor from "./services/TraceExtractor.js"
+
 /**
+ * The ordered fallback chain of extractors.
+ *
  * @since 0.1.0
  */
-export * as Triggers from "./services/Triggers.js"
+export * as ExtractorChain from "./services/ExtractorChain.js"
+
 /**
+ * The built-in extractors' services, to put your own in one's place.
+ *
  * @since 0.1.0
  */
-export * as XRayExtractor from "./services/XRayExtractor.js"
+export * as Extractors from "./services/Extractors.js"
+
 /**
+ * Your own carrier, run first in the default chain.
+ *
+ * @since 0.1.0
+ */
+export * as CustomExtractor from "./services/CustomExtractor.js"
+
+/**
+ * The extraction of the current invocation, for the handler's code.
+ *
+ * @since 0.1.0
+ */
+export * as CurrentExtraction from "./services/CurrentExtraction.js"
+
+/**
+ * Writes the trace context into a durable execution's `_datadog_{N}` checkpoints.
+ *
+ * @since 0.1.0
+ */
+export * as CheckpointWriter from "./services/CheckpointWriter.js"
+
+/**
+ * Reads a durable execution's later pages of operations.
+ *
+ * @since 0.1.0
+ */
+export * as DurableState from "./services/DurableState.js"
+
+/**
+ * The propagator over dd-trace's own extraction.
+ *
  * @since 0.1.0
  */
 export * as DdTracePropagator from "./layers/DdTracePropagator.js"
+
 /**
- * @since 0.1.0
- */
-export * as DdTraceTracer from "./layers/DdTraceTracer.js"
-/**
- * @since 0.1.0
- */
-export * as DefaultChain from "./layers/DefaultChain.js"
-/**
- * @since 0.1.0
- */
-export * as DurableTracing from "./layers/DurableTracing.js"
-/**
- * @since 0.1.0
- */
-export * as LambdaTracing from "./layers/LambdaTracing.js"
-/**
+ * The propagator implemented here, with dd-trace's settings, without dd-trace.
+ *
  * @since 0.1.0
  */
 export * as NativePropagator from "./layers/NativePropagator.js"
+
 /**
+ * The default chain: custom, durable, triggers, Lambda context, X-Ray.
+ *
+ * @since 0.1.0
+ */
+export * as DefaultChain from "./layers/DefaultChain.js"
+
+/**
+ * An Effect tracer that writes its spans through dd-trace.
+ *
+ * @since 0.1.0
+ */
+export * as DdTraceTracer from "./layers/DdTraceTracer.js"
+
+/**
+ * Applying an extraction to an effect: parent spans, links, the invocation span.
+ *
  * @since 0.1.0
  */
 export * as Tracing from "./layers/Tracing.js"
+
+/**
+ * The handler wrapper for `@effect-aws/lambda` handlers.
+ *
+ * @since 0.1.0
+ */
+export * as LambdaTracing from "./layers/LambdaTracing.js"
+
+/**
+ * The durable-execution handler wrapper.
+ *
+ * @since 0.1.0
+ */
+export * as DurableTracing from "./layers/DurableTracing.js"

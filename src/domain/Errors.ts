@@ -1,10 +1,10 @@
 /**
- * Typed errors of every step: extractors, the propagator, and the tracer lookup.
+ * Typed errors of every step: extractors, the propagator, the tracer lookup and durable state.
  *
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { ExtractorName } from "./ExtractorName.js"
+import { ExtractorName } from "../internal/extractorName.js"
 
 /**
  * Why an extractor failed on input that was present but broken.
@@ -101,3 +101,24 @@ export class TracerUnavailable extends Schema.TaggedError<TracerUnavailable>(
  * @category errors
  */
 export type ExtractorFailure = ExtractionError | PropagatorError | TracerUnavailable
+
+/**
+ * Reading a page of durable state failed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DurableStateError extends Schema.TaggedError<DurableStateError>(
+  "effect-datadog-lambda/DurableStateError"
+)("DurableStateError", {
+  reason: Schema.Literal("RequestFailed", "MalformedResponse", "Timeout", "Unavailable"),
+  detail: Schema.String,
+  cause: Schema.optional(Schema.Defect)
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `durable state: ${this.reason}: ${this.detail}`
+  }
+}

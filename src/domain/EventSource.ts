@@ -12,11 +12,11 @@
  * @since 0.1.0
  */
 import { gunzipSync } from "node:zlib"
+import * as Encoded from "../internal/encoded.js"
 import { get, lastPart, text, truthy } from "../internal/jsValue.js"
-import * as Encoded from "./Encoded.js"
-import * as KafkaEvent from "./KafkaEvent.js"
+import * as KafkaEvent from "../internal/triggers/kafkaEvent.js"
+import * as RecordBatch from "../internal/triggers/recordBatch.js"
 import * as LambdaContext from "./LambdaContext.js"
-import * as RecordBatch from "./RecordBatch.js"
 import { setTag, type Tags } from "./SpanDescription.js"
 
 /**

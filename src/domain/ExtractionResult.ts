@@ -6,8 +6,8 @@
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { ParseOptions } from "effect/SchemaAST"
+import { ExtractorName } from "../internal/extractorName.js"
 import { lazyParser } from "../internal/lazyParser.js"
-import { ExtractorName } from "./ExtractorName.js"
 import { TraceContext } from "./TraceContext.js"
 
 /**

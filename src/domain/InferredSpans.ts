@@ -15,12 +15,12 @@
  * @since 0.1.0
  */
 import { get, joinable, lastPart, number, or, parseDate, text, truthy } from "../internal/jsValue.js"
+import * as HttpEvent from "../internal/triggers/httpEvent.js"
+import * as RecordBatch from "../internal/triggers/recordBatch.js"
+import * as SqsMessage from "../internal/triggers/sqsMessage.js"
 import * as EventSource from "./EventSource.js"
-import * as HttpEvent from "./HttpEvent.js"
 import type * as LambdaContext from "./LambdaContext.js"
-import * as RecordBatch from "./RecordBatch.js"
 import { type InferredSpan, setTag, startTimeOr, type Synchronicity } from "./SpanDescription.js"
-import * as SqsMessage from "./SqsMessage.js"
 
 /**
  * What the inferred spans depend on besides the event.

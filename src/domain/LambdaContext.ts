@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { isRecord } from "./Carrier.js"
+import { isRecord } from "../internal/propagation/carrier.js"
 
 /**
  * @since 0.1.0

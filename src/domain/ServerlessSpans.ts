@@ -14,18 +14,18 @@
 import * as Config from "effect/Config"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import { isRecord } from "./Carrier.js"
+import * as DurableMetadata from "../internal/durable/durableMetadata.js"
+import * as DurableOperations from "../internal/durable/durableOperations.js"
+import * as OperationFields from "../internal/durable/operationFields.js"
+import type { ExtractorName } from "../internal/extractorName.js"
+import { isRecord } from "../internal/propagation/carrier.js"
+import * as StepFunctionsContext from "../internal/triggers/stepFunctionsContext.js"
 import type * as ColdStart from "./ColdStart.js"
-import * as DurableEnvelope from "./DurableEnvelope.js"
-import * as DurableMetadata from "./DurableMetadata.js"
-import * as DurableOperations from "./DurableOperations.js"
 import * as EventSource from "./EventSource.js"
 import * as ExtractionResult from "./ExtractionResult.js"
-import type { ExtractorName } from "./ExtractorName.js"
 import * as InferredSpans from "./InferredSpans.js"
 import * as LambdaContext from "./LambdaContext.js"
 import { type InferredSpan, setTag, type SpanDescription, type Tags } from "./SpanDescription.js"
-import * as StepFunctionsContext from "./StepFunctionsContext.js"
 
 /**
  * This library's version, written on the invocation span as `effect_datadog_lambda`.
@@ -233,7 +233,7 @@ const originalEvent = (
   const envelope = DurableOperations.readEnvelope(event as DurableOperations.DurableEvent)
   if (Either.isLeft(envelope)) return undefined
   const execution = DurableOperations.findExecution(envelope.right.operations)
-  const payload = Either.getOrUndefined(DurableEnvelope.readInputPayload(execution))
+  const payload = Either.getOrUndefined(OperationFields.readOperation(execution))?.inputPayload
   if (payload === undefined || payload.length > MAX_DURABLE_INPUT_LENGTH) return undefined
   try {
     const parsed: unknown = JSON.parse(payload)

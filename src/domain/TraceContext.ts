@@ -1,5 +1,14 @@
 /**
- * The upstream trace context of an invocation, in Datadog's form.
+ * The upstream trace context of an invocation, in Datadog's form: decimal 64-bit trace and parent ids, the upper
+ * half of a 128-bit trace id (`_dd.p.tid`), sampling priority, origin and the `_dd.p.*` tags, and the extractor
+ * that found it.
+ *
+ * @example
+ * ```ts
+ * import { TraceContext } from "effect-datadog-lambda"
+ *
+ * const context = TraceContext.make({ traceId: "1234", parentId: "5678", samplingPriority: 1, source: "http" })
+ * ```
  *
  * @since 0.1.0
  */
@@ -8,9 +17,9 @@ import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type { ParseOptions } from "effect/SchemaAST"
+import { ExtractorName } from "../internal/extractorName.js"
+import * as Ids from "../internal/ids.js"
 import { lazyParser } from "../internal/lazyParser.js"
-import { ExtractorName } from "./ExtractorName.js"
-import * as Ids from "./Ids.js"
 
 /**
  * A non-zero unsigned 64-bit id as a canonical decimal string.
@@ -96,7 +105,7 @@ const EMPTY_TAGS: Readonly<Record<string, string>> = Object.freeze({})
 /**
  * What `new TraceContext(fields, true)` builds (the same prototype and the same own properties, in the same order,
  * so `Equal`, `Hash`, `instanceof`, `Schema.is` and encoding see no difference), without the Schema class
- * constructor's per-call work (copying, merging defaults), which costs over a microsecond per context.
+ * constructor's per-call work (copying, merging defaults), which runs for every context found.
  */
 const build = (fields: { readonly [K in keyof typeof TraceContext.fields]: TraceContext[K] }): TraceContext => {
   // Assigned one by one, in the class's field order, so every context shares one hidden class.

@@ -1,30 +1,30 @@
 /**
  * The default extractor chain: custom → durable checkpoint → durable input payload → triggers → Lambda client
- * context → X-Ray.
+ * context → X-Ray. {@link layerWith} puts your own extractor in a built-in one's place.
+ *
+ * @example
+ * ```ts
+ * import * as Layer from "effect/Layer"
+ * import { CustomExtractor, DefaultChain, NativePropagator } from "effect-datadog-lambda"
+ *
+ * // Your own carrier (a header map on the event) runs first; the built-ins follow.
+ * const custom = CustomExtractor.layerFunction((event) =>
+ *   (event as { readonly myHeaders?: Readonly<Record<string, string>> }).myHeaders ?? null
+ * )
+ * const chain = DefaultChain.layer.pipe(Layer.provide(custom), Layer.provide(NativePropagator.layerConfig))
+ * ```
  *
  * @since 0.1.0
  */
 import type * as Context from "effect/Context"
 import * as Layer from "effect/Layer"
-import * as AppSyncExtractor from "../services/AppSyncExtractor.js"
+import * as BuiltinLayers from "../internal/extractors/layers.js"
+import * as Triggers from "../internal/extractors/triggers.js"
 import { CustomExtractor } from "../services/CustomExtractor.js"
-import * as DurableCheckpointExtractor from "../services/DurableCheckpointExtractor.js"
-import * as DurableInputExtractor from "../services/DurableInputExtractor.js"
-import * as EventBridgeExtractor from "../services/EventBridgeExtractor.js"
-import * as EventBridgeSqsExtractor from "../services/EventBridgeSqsExtractor.js"
 import * as ExtractorChain from "../services/ExtractorChain.js"
-import * as HttpExtractor from "../services/HttpExtractor.js"
-import * as KafkaExtractor from "../services/KafkaExtractor.js"
-import * as KinesisExtractor from "../services/KinesisExtractor.js"
-import * as LambdaContextExtractor from "../services/LambdaContextExtractor.js"
+import * as Extractors from "../services/Extractors.js"
 import type { Propagator } from "../services/Propagator.js"
-import * as SnsExtractor from "../services/SnsExtractor.js"
-import * as SnsSqsExtractor from "../services/SnsSqsExtractor.js"
-import * as SqsExtractor from "../services/SqsExtractor.js"
-import * as StepFunctionsExtractor from "../services/StepFunctionsExtractor.js"
 import type { TraceExtractor } from "../services/TraceExtractor.js"
-import * as Triggers from "../services/Triggers.js"
-import * as XRayExtractor from "../services/XRayExtractor.js"
 import * as DdTracePropagator from "./DdTracePropagator.js"
 import * as NativePropagator from "./NativePropagator.js"
 
@@ -36,44 +36,12 @@ import * as NativePropagator from "./NativePropagator.js"
  */
 export const services: ReadonlyArray<Context.Tag<any, TraceExtractor>> = [
   CustomExtractor,
-  DurableCheckpointExtractor.DurableCheckpointExtractor,
-  DurableInputExtractor.DurableInputExtractor,
+  Extractors.DurableCheckpointExtractor,
+  Extractors.DurableInputExtractor,
   ...Triggers.services,
-  LambdaContextExtractor.LambdaContextExtractor,
-  XRayExtractor.XRayExtractor
+  Extractors.LambdaContextExtractor,
+  Extractors.XRayExtractor
 ]
-
-/**
- * Every trigger extractor.
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerTriggers = Layer.mergeAll(
-  HttpExtractor.layer,
-  SnsExtractor.layer,
-  SnsSqsExtractor.layer,
-  EventBridgeSqsExtractor.layer,
-  AppSyncExtractor.layer,
-  SqsExtractor.layer,
-  KinesisExtractor.layer,
-  EventBridgeExtractor.layer,
-  StepFunctionsExtractor.layer,
-  KafkaExtractor.layer
-)
-
-/**
- * Every built-in extractor (the custom one is the app's to provide).
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerExtractors = Layer.mergeAll(
-  DurableCheckpointExtractor.layer,
-  DurableInputExtractor.layer,
-  LambdaContextExtractor.layer,
-  XRayExtractor.layer
-).pipe(Layer.provideMerge(layerTriggers))
 
 /**
  * The default chain over a provided propagator. A `CustomExtractor` provided to this layer runs first. To
@@ -85,7 +53,7 @@ export const layerExtractors = Layer.mergeAll(
  */
 export const layer: Layer.Layer<ExtractorChain.ExtractorChain, never, Propagator> = ExtractorChain
   .layerFromServices(services)
-  .pipe(Layer.provide(layerExtractors))
+  .pipe(Layer.provide(BuiltinLayers.layerExtractors))
 
 /**
  * The default chain with some extractors replaced: each extractor service that `overrides` provides takes the
@@ -97,7 +65,7 @@ export const layer: Layer.Layer<ExtractorChain.ExtractorChain, never, Propagator
 export const layerWith = <ROut, E, RIn>(
   overrides: Layer.Layer<ROut, E, RIn>
 ): Layer.Layer<ExtractorChain.ExtractorChain, E, Propagator | RIn> =>
-  ExtractorChain.layerFromServices(services).pipe(Layer.provide(Layer.merge(layerExtractors, overrides)))
+  ExtractorChain.layerFromServices(services).pipe(Layer.provide(Layer.merge(BuiltinLayers.layerExtractors, overrides)))
 
 /**
  * The default chain with the native propagator configured from the environment.

@@ -70,11 +70,10 @@ import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
 import { AsyncLocalStorage } from "node:async_hooks"
 import * as DiagnosticsChannel from "node:diagnostics_channel"
-import { isRecord } from "../domain/Carrier.js"
-import * as CheckpointName from "../domain/CheckpointName.js"
-import * as DurableMetadata from "../domain/DurableMetadata.js"
 import type { ExtractionResult } from "../domain/ExtractionResult.js"
 import type * as ServerlessSpans from "../domain/ServerlessSpans.js"
+import * as CheckpointName from "../internal/durable/checkpointName.js"
+import * as DurableMetadata from "../internal/durable/durableMetadata.js"
 import type {
   DurableContext,
   DurableExecutionClient,
@@ -86,6 +85,7 @@ import type {
   Sdk as DurableSdk
 } from "../internal/durableSdk.js"
 import { importOptionalPeer } from "../internal/optionalPeer.js"
+import { isRecord } from "../internal/propagation/carrier.js"
 import * as ServerlessInvocation from "../internal/serverlessInvocation.js"
 import * as CheckpointWriter from "../services/CheckpointWriter.js"
 import { CurrentExtraction } from "../services/CurrentExtraction.js"

@@ -1,5 +1,14 @@
 /**
- * The native propagator: Datadog and W3C parsing with no dd-trace at all.
+ * The native propagator: Datadog, W3C and B3 parsing as dd-trace does it, with no dd-trace at all.
+ * {@link layerConfig} reads dd-trace's own settings (`DD_TRACE_PROPAGATION_STYLE_EXTRACT`, ...).
+ *
+ * @example
+ * ```ts
+ * import * as Layer from "effect/Layer"
+ * import { DefaultChain, NativePropagator } from "effect-datadog-lambda"
+ *
+ * const chain = DefaultChain.layer.pipe(Layer.provide(NativePropagator.layerConfig))
+ * ```
  *
  * @since 0.1.0
  */
@@ -7,11 +16,11 @@ import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Carrier from "../domain/Carrier.js"
-import * as DatadogHeaders from "../domain/DatadogHeaders.js"
-import type { ExtractorName } from "../domain/ExtractorName.js"
-import * as NativeExtraction from "../domain/NativeExtraction.js"
-import * as PropagationStyle from "../domain/PropagationStyle.js"
+import type { ExtractorName } from "../internal/extractorName.js"
+import * as Carrier from "../internal/propagation/carrier.js"
+import * as DatadogHeaders from "../internal/propagation/datadogHeaders.js"
+import * as NativeExtraction from "../internal/propagation/nativeExtraction.js"
+import * as PropagationStyle from "../internal/propagation/propagationStyle.js"
 import { Propagator } from "../services/Propagator.js"
 
 /**

@@ -1,24 +1,28 @@
 /**
  * The inject side of durable tracing: saves the current trace context as a `_datadog_{N}` STEP operation when a
- * durable invocation suspends, byte-compatible with dd-trace-js and dd-trace-py (see `CheckpointPlan` for the
- * numbering, diff and anchor rules, `CheckpointPayload` for the payload).
+ * durable invocation suspends, byte-compatible with dd-trace-js and dd-trace-py. It never fails the workflow:
+ * errors are logged at debug level and reported as a `Failed` outcome, and the call is bounded by a timeout and the
+ * invocation's remaining time. A call that times out is abandoned, not cancelled; the write may still land, which is
+ * harmless (its operation id is deterministic). `DurableTracing` writes through it.
  *
- * It never fails and never slows the workflow much: every error is logged at debug level and reported as a
- * `Failed` outcome, and the checkpoint call is bounded by a timeout (default 1 second, never past the invocation's
- * remaining time minus a safety margin). A call that times out is abandoned, not cancelled: the write may still
- * land, which is harmless (its operation id is deterministic).
+ * @example
+ * ```ts
+ * import { CheckpointWriter } from "effect-datadog-lambda"
+ *
+ * // On unless DD_DURABLE_CROSS_INVOCATION_TRACING_ENABLED=false; or CheckpointWriter.layer({ timeout: "500 millis" }).
+ * const writer = CheckpointWriter.layerConfig
+ * ```
  *
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import * as CheckpointPayload from "../domain/CheckpointPayload.js"
-import * as CheckpointPlan from "../domain/CheckpointPlan.js"
 import type { TraceContext } from "../domain/TraceContext.js"
+import type * as CheckpointPlan from "../internal/durable/checkpointPlan.js"
+import * as internal from "../internal/durable/checkpointWriter.js"
 
 /**
  * The one call the writer makes: the durable SDK's `DurableExecutionClient.checkpoint` (or anything with that
@@ -118,9 +122,7 @@ export interface Options {
  * @since 0.1.0
  * @category constants
  */
-export const defaults = { timeoutMillis: 1000, deadlineMarginMillis: 500 } as const
-
-const skipped = (reason: SkipReason): Outcome => ({ _tag: "Skipped", reason })
+export const defaults: { readonly timeoutMillis: 1000; readonly deadlineMarginMillis: 500 } = internal.defaults
 
 /**
  * Builds the writer.
@@ -128,63 +130,7 @@ const skipped = (reason: SkipReason): Outcome => ({ _tag: "Skipped", reason })
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): CheckpointWriter.Service => {
-  const enabled = options.enabled ?? true
-  const timeoutMillis = options.timeout === undefined
-    ? defaults.timeoutMillis
-    : Duration.toMillis(Duration.decode(options.timeout))
-  const margin = options.deadlineMarginMillis ?? defaults.deadlineMarginMillis
-
-  const save = Effect.fnUntraced(function*(request: SaveRequest) {
-    if (!enabled) return skipped("Disabled")
-    const plan = CheckpointPlan.plan(request.operations, CheckpointPayload.fromContext(request.context))
-    if (plan._tag === "Skip") {
-      yield* Effect.logDebug("durable trace checkpoint not written").pipe(Effect.annotateLogs("reason", plan.reason))
-      return skipped(plan.reason)
-    }
-    const remaining = request.remainingTimeMillis
-    const budget = remaining === undefined || !Number.isFinite(remaining)
-      ? timeoutMillis
-      : Math.min(timeoutMillis, remaining - margin)
-    if (budget <= 0) return skipped("NoTime")
-    const call = Effect.tryPromise(() =>
-      request.transport.checkpoint({
-        DurableExecutionArn: request.executionArn,
-        CheckpointToken: request.checkpointToken,
-        Updates: [...CheckpointPlan.updates(plan, request.executionArn)]
-      })
-    )
-    const exit = yield* Effect.exit(Effect.timeoutOption(call, Duration.millis(budget)))
-    if (Exit.isFailure(exit)) {
-      yield* Effect.logDebug("durable trace checkpoint failed", exit.cause).pipe(
-        Effect.annotateLogs("checkpoint", plan.name)
-      )
-      return { _tag: "Failed", reason: "CheckpointFailed" } satisfies Outcome
-    }
-    if (exit.value._tag === "None") {
-      yield* Effect.logDebug("durable trace checkpoint timed out").pipe(
-        Effect.annotateLogs({ checkpoint: plan.name, budgetMillis: budget })
-      )
-      return { _tag: "Failed", reason: "Timeout" } satisfies Outcome
-    }
-    yield* Effect.logDebug("durable trace checkpoint written").pipe(
-      Effect.annotateLogs({ checkpoint: plan.name, anchor: plan.anchor })
-    )
-    return { _tag: "Written", name: plan.name, number: plan.number, anchor: plan.anchor } satisfies Outcome
-  })
-
-  return CheckpointWriter.of({
-    save: (request) =>
-      save(request).pipe(
-        Effect.catchAllDefect((defect) =>
-          Effect.as(
-            Effect.logDebug("durable trace checkpoint failed", defect),
-            { _tag: "Failed", reason: "CheckpointFailed" } satisfies Outcome
-          )
-        )
-      )
-  })
-}
+export const make = (options: Options = {}): CheckpointWriter.Service => CheckpointWriter.of(internal.make(options))
 
 /**
  * The writer with explicit options.

@@ -2,6 +2,18 @@
  * The extraction result of the invocation being handled, provided to handler effects by the Lambda integrations
  * (`LambdaTracing.withExtraction`, `DurableTracing`) and by `Tracing.withExtractedParent`.
  *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import * as Option from "effect/Option"
+ * import { CurrentExtraction } from "effect-datadog-lambda"
+ *
+ * const app = Effect.gen(function*() {
+ *   const upstream = yield* CurrentExtraction.context
+ *   yield* Effect.log(`from ${Option.match(upstream, { onNone: () => "nowhere", onSome: (c) => c.source })}`)
+ * })
+ * ```
+ *
  * @since 0.1.0
  */
 import * as Context from "effect/Context"

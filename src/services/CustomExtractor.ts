@@ -1,19 +1,27 @@
 /**
- * The optional, user-supplied extractor that runs first. Provide it as a layer built from an Effect, or from a
- * plain sync or async function.
+ * The optional, user-supplied extractor that runs first in the default chain. Provide it as a layer built from an
+ * Effect or from a plain sync or async function returning a context-like object, a header map or nothing; its
+ * failures are recorded as `CustomExtractorFailed` attempts and the chain goes on.
+ *
+ * @example
+ * ```ts
+ * import { CustomExtractor } from "effect-datadog-lambda"
+ *
+ * const custom = CustomExtractor.layerFunction((event) =>
+ *   (event as { readonly myHeaders?: Readonly<Record<string, string>> }).myHeaders ?? null
+ * )
+ * ```
  *
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
+import type * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
-import { isRecord } from "../domain/Carrier.js"
-import { ExtractionError, type ExtractorFailure } from "../domain/Errors.js"
-import * as Ids from "../domain/Ids.js"
-import * as TraceContext from "../domain/TraceContext.js"
-import { Propagator } from "./Propagator.js"
+import type * as TraceContext from "../domain/TraceContext.js"
+import * as internal from "../internal/customResult.js"
+import type { Propagator } from "./Propagator.js"
 import * as TraceExtractor from "./TraceExtractor.js"
 
 /**
@@ -57,63 +65,6 @@ export type CustomResult =
   | null
   | undefined
 
-const fail = (reason: ExtractionError["reason"], detail: string, cause?: unknown) =>
-  new ExtractionError({ extractor: "custom", reason, detail, ...(cause === undefined ? {} : { cause }) })
-
-const idOf = (value: unknown): string | undefined => {
-  if (typeof value === "string") return Ids.parseDecimalU64(value)
-  if (typeof value === "number") return Number.isSafeInteger(value) ? Ids.parseDecimalU64(String(value)) : undefined
-  if (typeof value === "bigint") return Ids.parseDecimalU64(value.toString())
-  return undefined
-}
-
-const fromContextLike = (value: Readonly<Record<string, unknown>>) => {
-  const traceId = idOf(value.traceId)
-  const parentId = idOf(value.parentId)
-  if (traceId === undefined || parentId === undefined) {
-    return Effect.fail(fail("IncompleteContext", "traceId and parentId must be non-zero unsigned 64-bit decimals"))
-  }
-  const priority = value.samplingPriority ?? value.sampleMode
-  const lower = typeof value.traceIdHigh === "string" ? value.traceIdHigh.toLowerCase() : undefined
-  // An all-zero high half means a 64-bit trace: neither the field nor the `_dd.p.tid` tag.
-  const high = lower !== undefined && Ids.isHex16(lower) && lower !== "0000000000000000" ? lower : undefined
-  return Effect.succeed(TraceExtractor.found(TraceContext.make({
-    traceId,
-    parentId,
-    source: "custom",
-    samplingPriority: Number.isInteger(priority) ? priority as number : undefined,
-    traceIdHigh: high,
-    origin: typeof value.origin === "string" ? value.origin : undefined,
-    tags: high === undefined ? undefined : { "_dd.p.tid": high }
-  })))
-}
-
-/**
- * Interprets what a custom extractor returned.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const interpret = (
-  result: unknown
-): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure, Propagator> =>
-  Effect.suspend((): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure, Propagator> => {
-    if (result === null || result === undefined) return Effect.succeed(TraceExtractor.none)
-    if (result instanceof TraceContext.TraceContext) return Effect.succeed(TraceExtractor.found(result))
-    if (Option.isOption(result)) {
-      return Effect.succeed(
-        Option.isSome(result) && result.value instanceof TraceContext.TraceContext
-          ? TraceExtractor.found(result.value)
-          : TraceExtractor.none
-      )
-    }
-    if (!isRecord(result)) return Effect.fail(fail("MalformedCarrier", `expected an object, got ${typeof result}`))
-    if ("traceId" in result || "parentId" in result) return fromContextLike(result)
-    return Effect.flatMap(Propagator, (propagator) => propagator.extract(result, "custom")).pipe(
-      Effect.map(TraceExtractor.fromOption)
-    )
-  })
-
 /**
  * A custom extractor from an Effect. Its failures and defects become `ExtractionError`s with reason
  * `CustomExtractorFailed`; the chain records them and continues.
@@ -126,16 +77,17 @@ export const make = <E, R>(
 ): Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator | R> =>
   Effect.gen(function*() {
     const context = yield* Effect.context<Propagator | R>()
-    return TraceExtractor.make("custom", (event, lambdaContext) =>
-      Effect.suspend(() =>
-        extract(event, lambdaContext)
-      ).pipe(
-        Effect.catchAllCause((cause) =>
-          Effect.fail(fail("CustomExtractorFailed", "the custom extractor failed", cause))
-        ),
-        Effect.flatMap(interpret),
-        Effect.provide(context)
-      ))
+    return TraceExtractor.make({
+      name: "custom",
+      extract: (event, lambdaContext) =>
+        Effect.suspend(() => extract(event, lambdaContext)).pipe(
+          Effect.catchAllCause((cause) =>
+            Effect.fail(internal.fail("CustomExtractorFailed", "the custom extractor failed", cause))
+          ),
+          Effect.flatMap(internal.interpret),
+          Effect.provide(context)
+        )
+    })
   })
 
 /**

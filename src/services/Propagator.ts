@@ -1,8 +1,17 @@
 /**
- * The propagator service: turns a carrier (header map) into a {@link TraceContext}, and back.
+ * The propagator service: turns a carrier (header map) into a {@link TraceContext}, and back. Two layers provide
+ * it: `DdTracePropagator` (the app's initialised dd-trace, with its configured styles) and `NativePropagator`
+ * (the same parsing without dd-trace); {@link layerTest} fakes it in tests.
  *
- * Two layers provide it: `DdTracePropagator` (the app's initialised dd-trace tracer, honouring its configured
- * styles) and `NativePropagator` (Datadog and W3C parsing with no dd-trace at all).
+ * @example
+ * ```ts
+ * import * as Layer from "effect/Layer"
+ * import { DefaultChain, Propagator, TraceContext } from "effect-datadog-lambda"
+ *
+ * // Every carrier yields this context: checks a handler's wiring without real headers.
+ * const context = TraceContext.make({ traceId: "1", parentId: "2", source: "http" })
+ * const chain = DefaultChain.layer.pipe(Layer.provide(Propagator.layerTest(context)))
+ * ```
  *
  * @since 0.1.0
  */
@@ -10,10 +19,10 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type { Carrier } from "../domain/Carrier.js"
 import type { PropagatorError, TracerUnavailable } from "../domain/Errors.js"
-import type { ExtractorName } from "../domain/ExtractorName.js"
 import * as TraceContext from "../domain/TraceContext.js"
+import type { ExtractorName } from "../internal/extractorName.js"
+import type { Carrier } from "../internal/propagation/carrier.js"
 
 /**
  * @since 0.1.0

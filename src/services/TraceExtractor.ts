@@ -1,19 +1,39 @@
 /**
- * The interface every extractor implements, and helpers to build its results.
+ * The extractor service: an extractor reads one kind of event and returns the upstream trace context it finds.
+ * Build your own with {@link make}; the chain runs extractors in order and reports each one under its name.
  *
  * @since 0.1.0
  */
 import type * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
-import { isRecord } from "../domain/Carrier.js"
-import * as CarrierText from "../domain/CarrierText.js"
-import * as DurableOperations from "../domain/DurableOperations.js"
 import type { ExtractorFailure } from "../domain/Errors.js"
-import type { ExtractorName } from "../domain/ExtractorName.js"
-import * as RecordBatch from "../domain/RecordBatch.js"
-import * as SqsMessage from "../domain/SqsMessage.js"
 import type { TraceContext } from "../domain/TraceContext.js"
+import * as internalName from "../internal/extractorName.js"
+
+/**
+ * An extractor's name: a built-in one (see {@link knownNames}) or any other string, for a user's own extractor.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ExtractorName = internalName.ExtractorName
+
+/**
+ * The names of the built-in extractors.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type KnownExtractorName = internalName.KnownExtractorName
+
+/**
+ * The built-in names, in the default chain order, then `dd-trace-span` (the span dd-trace already had active,
+ * which the handler wrappers join instead of extracting).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const knownNames: typeof internalName.names = internalName.names
 
 /**
  * What one extractor found: the context (`None` when its event shape does not apply or holds no context), span
@@ -82,9 +102,8 @@ export interface TraceExtractor {
     invocation?: Invocation
   ) => Effect.Effect<Extracted, ExtractorFailure>
   /**
-   * An optional cheap, pure guard: `false` when the event cannot be this extractor's shape. The chain then
-   * records "none" without running `extract`, which keeps a non-matching extractor at the cost of a function call
-   * on every invocation. It must be total (never throw) and must not decode anything.
+   * An optional cheap, pure guard: `false` when the event cannot be this extractor's shape, and the chain records
+   * "none" without running `extract`. It must be total (never throw) and must not decode anything.
    */
   readonly accepts?: ((event: unknown, lambdaContext: unknown) => boolean) | undefined
   /**
@@ -101,14 +120,6 @@ export interface TraceExtractor {
 }
 
 /**
- * The optional parts of an extractor after its guards: its {@link Group}.
- *
- * @since 0.1.0
- * @category models
- */
-export type Options = Pick<TraceExtractor, "group">
-
-/**
  * A guard shared by consecutive extractors of a chain: the chain calls it once for the run of extractors that
  * carry the same group (or a group inside it), and when it rejects the event records "none" for all of them
  * without calling their own guards. It must be total and cheap, like `accepts`, and a necessary condition of every
@@ -122,30 +133,6 @@ export interface Group {
   readonly accepts: (event: unknown, lambdaContext: unknown) => boolean
   /** An enclosing group: its guard is checked first, for the longer run of extractors it covers. */
   readonly parent?: Group | undefined
-}
-
-/**
- * The group of the durable extractors (checkpoint, input payload): they read only durable envelopes, so for any
- * other event the chain checks that once for both.
- *
- * @since 0.1.0
- * @category constants
- */
-export const durable: Group = {
-  name: "durable",
-  accepts: DurableOperations.isDurableEvent
-}
-
-/**
- * The group of the built-in trigger extractors: a durable execution's envelope is no trigger event (the durable
- * input extractor runs the triggers on the original event it holds instead), so none of them runs on one.
- *
- * @since 0.1.0
- * @category constants
- */
-export const triggers: Group = {
-  name: "triggers",
-  accepts: (event) => !DurableOperations.isDurableEvent(event)
 }
 
 // Shared by every result without links or notes: frozen, so that no caller can add to another invocation's.
@@ -172,19 +159,6 @@ export const noneWith = (...notes: ReadonlyArray<string>): Extracted => ({
 })
 
 /**
- * A "none" whose last note is fixed: given the notes before it (an envelope's remarks, say), its result. With none
- * before it the result is one constant completed effect, which the chain records with the same attempt on every
- * invocation, allocating nothing.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const noneEndingWith = (note: string): (notes: ReadonlyArray<string>) => Effect.Effect<Extracted> => {
-  const constant = Exit.succeed(Object.freeze({ context: Option.none(), links: EMPTY, notes: Object.freeze([note]) }))
-  return (notes) => notes.length === 0 ? constant : Exit.succeed(noneWith(...notes, note))
-}
-
-/**
  * A context found, with optional span links and notes.
  *
  * @since 0.1.0
@@ -205,53 +179,42 @@ export const fromOption = (context: Option.Option<TraceContext>): Extracted =>
   Option.isSome(context) ? { context, links: EMPTY, notes: EMPTY } : none
 
 /**
- * Builds an extractor value.
+ * What an extractor is built from: its name (a built-in one or the user's own), `extract`, and the optional
+ * guards of {@link TraceExtractor}.
  *
  * @since 0.1.0
- * @category constructors
+ * @category models
  */
-export const make = (
-  name: ExtractorName,
-  extract: TraceExtractor["extract"],
-  accepts?: TraceExtractor["accepts"],
-  textGuard?: TraceExtractor["textGuard"],
-  options?: Options
-): TraceExtractor => ({
-  name,
-  extract,
-  ...(accepts === undefined ? {} : { accepts }),
-  ...(textGuard === undefined ? {} : { textGuard }),
-  ...(options?.group === undefined ? {} : { group: options.group })
-})
-
-/**
- * The group of the trigger extractors that read `Records` batches (SNS, SQS and what it wraps, Kinesis), inside
- * {@link triggers}: their guards all need a first record that is an SQS message (`eventSource`), an SNS
- * notification (`Sns`) or a Kinesis record (`kinesis`), so a batch of another source (S3, DynamoDB) runs none.
- *
- * @since 0.1.0
- * @category constants
- */
-export const records: Group = {
-  name: "records",
-  parent: triggers,
-  accepts: (event) => {
-    const first = RecordBatch.firstRecord(event)
-    return first !== undefined &&
-      (first["eventSource"] === SqsMessage.EVENT_SOURCE || isRecord(first["Sns"]) || isRecord(first["kinesis"]))
-  }
+export interface Options {
+  readonly name: ExtractorName
+  readonly extract: TraceExtractor["extract"]
+  readonly accepts?: TraceExtractor["accepts"]
+  readonly textGuard?: TraceExtractor["textGuard"]
+  readonly group?: Group | undefined
 }
 
 /**
- * Builds a built-in trigger extractor: its `textGuard` is {@link CarrierText.mayHoldContext} and its group
- * {@link triggers} unless `options` names a group inside it.
+ * Builds an extractor value.
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import { TraceContext, TraceExtractor } from "effect-datadog-lambda"
+ *
+ * const mine = TraceExtractor.make({
+ *   name: "my-queue",
+ *   accepts: (event) => typeof event === "object" && event !== null && "myTrace" in event,
+ *   extract: () => Effect.succeed(TraceExtractor.found(TraceContext.make({ traceId: "1", parentId: "2", source: "my-queue" })))
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeTrigger = (
-  name: ExtractorName,
-  extract: TraceExtractor["extract"],
-  accepts?: TraceExtractor["accepts"],
-  options?: Options
-): TraceExtractor => make(name, extract, accepts, CarrierText.mayHoldContext, { group: options?.group ?? triggers })
+export const make = (options: Options): TraceExtractor => ({
+  name: options.name,
+  extract: options.extract,
+  ...(options.accepts === undefined ? {} : { accepts: options.accepts }),
+  ...(options.textGuard === undefined ? {} : { textGuard: options.textGuard }),
+  ...(options.group === undefined ? {} : { group: options.group })
+})

@@ -6,15 +6,14 @@ import tracer from "dd-trace"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as fs from "node:fs"
-import * as path from "node:path"
 import * as DdTracePropagator from "../../src/layers/DdTracePropagator.js"
 import * as DefaultChain from "../../src/layers/DefaultChain.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import type { Propagator } from "../../src/services/Propagator.js"
 import { check, expected, traceOf } from "../support/durable/expectations.js"
-import { readRuns, root, type Run, toWire } from "../support/durable/wire.js"
+import { readRuns, type Run, toWire } from "../support/durable/wire.js"
+import * as Fixtures from "../support/fixtures.js"
 import { triggerSection } from "../support/trigger-section.js"
 
 tracer.init({ plugins: false })
@@ -92,10 +91,10 @@ describe("captured durable runs", () => {
 
   it.effect("the example events under examples/events are the wire form of captured invocations", () =>
     Effect.gen(function*() {
-      const examples = fs.readdirSync(path.join(root, "examples/events")).filter((f) => f.startsWith("durable-"))
+      const examples = Fixtures.jsonFiles(Fixtures.examplesDir).filter((f) => f.startsWith("durable-"))
       assert.isAtLeast(examples.length, 4)
       for (const file of examples) {
-        const event = JSON.parse(fs.readFileSync(path.join(root, "examples/events", file), "utf8"))
+        const event = Fixtures.example(file)
         assert.match(
           event.DurableExecutionArn,
           /^arn:aws:lambda:[^:]+:\d{12}:function:[^:]+:[^/]+\/durable-execution\/[^/]+\/[^/]+$/

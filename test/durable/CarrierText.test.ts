@@ -3,19 +3,17 @@ import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as fc from "fast-check"
-import { readdirSync, readFileSync } from "node:fs"
-import * as path from "node:path"
-import * as CarrierText from "../../src/domain/CarrierText.js"
 import * as TraceContext from "../../src/domain/TraceContext.js"
+import * as CarrierText from "../../src/internal/propagation/carrierText.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import * as Propagator from "../../src/services/Propagator.js"
+import * as Fixtures from "../support/fixtures.js"
 import { triggerSection } from "../support/trigger-section.js"
-import { fixturesDir } from "../triggers/http-support.js"
 
-const texts = readdirSync(fixturesDir).filter((name) => name.endsWith(".json")).map((name) => ({
+const texts = Fixtures.jsonFiles(Fixtures.fixturesDir("triggers")).map((name) => ({
   name,
-  text: JSON.stringify(JSON.parse(readFileSync(path.join(fixturesDir, name), "utf8")))
+  text: JSON.stringify(Fixtures.fixture("triggers", name))
 }))
 
 /** A propagator that finds a context in any carrier: the screen must hold whatever the propagator reads. */

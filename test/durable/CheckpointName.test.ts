@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as fc from "fast-check"
-import * as CheckpointName from "../../src/domain/CheckpointName.js"
+import * as CheckpointName from "../../src/internal/durable/checkpointName.js"
 
 describe("CheckpointName", () => {
   it("parses canonical decimal suffixes", () => {

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as fc from "fast-check"
-import * as DurableArn from "../../src/domain/DurableArn.js"
+import * as DurableArn from "../../src/internal/durable/durableArn.js"
 
 describe("DurableArn", () => {
   it("parses name and id from real ARNs (datadog-lambda-python's cases)", () => {

@@ -3,8 +3,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type { ExtractionResult } from "../../src/domain/ExtractionResult.js"
+import * as DurableCheckpointExtractor from "../../src/internal/extractors/durableCheckpoint.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
-import * as DurableCheckpointExtractor from "../../src/services/DurableCheckpointExtractor.js"
 import * as Propagator from "../../src/services/Propagator.js"
 import {
   checkpoint,

@@ -3,7 +3,8 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as fc from "fast-check"
-import * as DurableEnvelope from "../../src/domain/DurableEnvelope.js"
+import * as DurableEnvelope from "../../src/internal/durable/durableEnvelope.js"
+import * as OperationFields from "../../src/internal/durable/operationFields.js"
 import { readRuns, toWire } from "../support/durable/wire.js"
 
 const decodeTimestamp = Schema.decodeUnknownEither(DurableEnvelope.Timestamp)
@@ -83,7 +84,7 @@ describe("DurableEnvelope.DurableOperation", () => {
       StepDetails: { Result: 42 }
     })
     assert.isTrue(Either.isLeft(decoded))
-    const text = DurableEnvelope.invalidFields(Either.getLeft(decoded).pipe(Option.getOrThrow))
+    const text = OperationFields.invalidFields(Either.getLeft(decoded).pipe(Option.getOrThrow))
     assert.include(text, "Name")
     assert.notInclude(text, "secret-value")
     assert.notInclude(text, "42")
@@ -151,7 +152,7 @@ describe("DurableEnvelope.DurableEnvelope", () => {
   })
 })
 
-describe("DurableEnvelope hot-path views", () => {
+describe("OperationFields: the extractors' view of an operation", () => {
   const value = fc.oneof(
     fc.constant(undefined),
     fc.constant(null),
@@ -171,36 +172,38 @@ describe("DurableEnvelope hot-path views", () => {
     ExecutionDetails: fc.oneof(value, fc.record({ InputPayload: value }, { requiredKeys: [] }))
   }, { requiredKeys: [] })
 
-  it("readCheckpointFields accepts, rejects and reads what decodeCheckpointOperation does", () => {
+  it("readOperation accepts, rejects and reads what the Schema view does", () => {
     fc.assert(
       fc.property(fc.oneof(operation, value), (input) => {
-        const full = DurableEnvelope.decodeCheckpointOperation(input)
-        const view = DurableEnvelope.readCheckpointFields(input)
-        assert.strictEqual(Either.isLeft(view), Either.isLeft(full))
-        if (Either.isLeft(full) && Either.isLeft(view)) {
-          assert.strictEqual(DurableEnvelope.invalidFields(view.left), DurableEnvelope.invalidFields(full.left))
+        const decoded = OperationFields.decodeView(input)
+        const read = OperationFields.readOperation(input)
+        assert.strictEqual(Either.isLeft(read), Either.isLeft(decoded))
+        if (Either.isLeft(decoded) && Either.isLeft(read)) {
+          assert.strictEqual(OperationFields.invalidFields(read.left), OperationFields.invalidFields(decoded.left))
         }
-        if (Either.isRight(full) && Either.isRight(view)) {
-          assert.strictEqual(view.right.Type, full.right.Type)
-          assert.strictEqual(view.right.Status, full.right.Status)
-          assert.deepStrictEqual(view.right.payload, full.right.Payload ?? full.right.StepDetails?.Result)
+        if (Either.isRight(decoded) && Either.isRight(read)) {
+          assert.strictEqual(read.right.Type, decoded.right.Type)
+          assert.strictEqual(read.right.Status, decoded.right.Status)
+          assert.deepStrictEqual(read.right.payload, decoded.right.Payload ?? decoded.right.StepDetails?.Result)
+          assert.strictEqual(read.right.inputPayload, decoded.right.ExecutionDetails?.InputPayload)
         }
       }),
       { numRuns: 2000 }
     )
   })
 
-  it("readInputPayload accepts, rejects and reads what decodeExecutionOperation does", () => {
+  it("reads every operation the full model decodes, with the model's values", () => {
     fc.assert(
       fc.property(fc.oneof(operation, value), (input) => {
-        const full = DurableEnvelope.decodeExecutionOperation(input)
-        const view = DurableEnvelope.readInputPayload(input)
-        assert.strictEqual(Either.isLeft(view), Either.isLeft(full))
-        if (Either.isLeft(full) && Either.isLeft(view)) {
-          assert.strictEqual(DurableEnvelope.invalidFields(view.left), DurableEnvelope.invalidFields(full.left))
-        }
-        if (Either.isRight(full) && Either.isRight(view)) {
-          assert.strictEqual(view.right, full.right.ExecutionDetails?.InputPayload)
+        const full = DurableEnvelope.decodeOperation(input)
+        if (Either.isLeft(full)) return
+        const read = OperationFields.readOperation(input)
+        assert.isTrue(Either.isRight(read))
+        if (Either.isRight(read)) {
+          assert.strictEqual(read.right.Type, full.right.Type)
+          assert.strictEqual(read.right.Status, full.right.Status)
+          assert.deepStrictEqual(read.right.payload, full.right.Payload ?? full.right.StepDetails?.Result)
+          assert.strictEqual(read.right.inputPayload, full.right.ExecutionDetails?.InputPayload)
         }
       }),
       { numRuns: 2000 }

@@ -6,14 +6,15 @@ import { vi } from "vitest"
 import { ExtractionError } from "../../src/domain/Errors.js"
 import type { ExtractionResult } from "../../src/domain/ExtractionResult.js"
 import * as TraceContext from "../../src/domain/TraceContext.js"
-import * as DefaultChain from "../../src/layers/DefaultChain.js"
+import * as DurableInputExtractor from "../../src/internal/extractors/durableInput.js"
+import * as BuiltinLayers from "../../src/internal/extractors/layers.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
-import * as DurableInputExtractor from "../../src/services/DurableInputExtractor.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
-import { HttpExtractor } from "../../src/services/HttpExtractor.js"
+import { HttpExtractor } from "../../src/services/Extractors.js"
+import { SnsExtractor } from "../../src/services/Extractors.js"
+import { SqsExtractor } from "../../src/services/Extractors.js"
+import * as Extractors from "../../src/services/Extractors.js"
 import type { Propagator } from "../../src/services/Propagator.js"
-import { SnsExtractor } from "../../src/services/SnsExtractor.js"
-import { SqsExtractor } from "../../src/services/SqsExtractor.js"
 import * as TraceExtractor from "../../src/services/TraceExtractor.js"
 import { envelope, execution, EXECUTION_ID, headers, runNative, step } from "../support/durable/events.js"
 
@@ -33,7 +34,7 @@ const sqsEvent = {
 
 /** The input extractor alone, over the given trigger extractor layers (the real ones are someone else's). */
 const inputOnly = (triggers: Layer.Layer<never> | Layer.Layer<any, never, Propagator> = Layer.empty) =>
-  ExtractorChain.layerFromServices([DurableInputExtractor.DurableInputExtractor]).pipe(
+  ExtractorChain.layerFromServices([Extractors.DurableInputExtractor]).pipe(
     Layer.provide(DurableInputExtractor.layer),
     Layer.provide(triggers),
     Layer.provide(NativePropagator.layer())
@@ -76,14 +77,18 @@ describe("DurableInputExtractor", () => {
       const seen: Array<readonly [unknown, unknown]> = []
       const fakeSqs = Layer.succeed(
         SqsExtractor,
-        TraceExtractor.make("sqs", (event, lambdaContext) =>
-          Effect.sync(() => {
-            seen.push([event, lambdaContext])
-            const link = TraceContext.make({ traceId: "300", parentId: "301", source: "sqs" })
-            return TraceExtractor.found(TraceContext.make({ traceId: "100", parentId: "101", source: "sqs" }), {
-              links: [link]
-            })
-          }), (event) => typeof event === "object" && event !== null && "Records" in event)
+        TraceExtractor.make({
+          name: "sqs",
+          extract: (event, lambdaContext) =>
+            Effect.sync(() => {
+              seen.push([event, lambdaContext])
+              const link = TraceContext.make({ traceId: "300", parentId: "301", source: "sqs" })
+              return TraceExtractor.found(TraceContext.make({ traceId: "100", parentId: "101", source: "sqs" }), {
+                links: [link]
+              })
+            }),
+          accepts: (event) => typeof event === "object" && event !== null && "Records" in event
+        })
       )
       const lambdaContext = { awsRequestId: "req-1" }
       const result = yield* runInput(envelope([execution(sqsEvent), step("s")]), fakeSqs, lambdaContext)
@@ -99,19 +104,22 @@ describe("DurableInputExtractor", () => {
       const parse = vi.spyOn(JSON, "parse")
       try {
         const screened = yield* ExtractorChain.extract(plain, {}).pipe(
-          Effect.provide(inputOnly(DefaultChain.layerTriggers))
+          Effect.provide(inputOnly(BuiltinLayers.layerTriggers))
         )
         assert.strictEqual(attempt(screened)?.detail, "no trace carrier in the original event (not parsed)")
         assert.strictEqual(parse.mock.calls.length, 0)
         // A fake (an app's own extractor) declares nothing about the text: the payload is parsed and run through it.
         const fakeSqs = Layer.succeed(
           SqsExtractor,
-          TraceExtractor.make("sqs", () =>
-            Effect.succeed(
-              TraceExtractor.found(TraceContext.make({ traceId: "100", parentId: "101", source: "sqs" }))
-            ))
+          TraceExtractor.make({
+            name: "sqs",
+            extract: () =>
+              Effect.succeed(
+                TraceExtractor.found(TraceContext.make({ traceId: "100", parentId: "101", source: "sqs" }))
+              )
+          })
         )
-        const found = yield* runInput(plain, Layer.merge(DefaultChain.layerTriggers, fakeSqs))
+        const found = yield* runInput(plain, Layer.merge(BuiltinLayers.layerTriggers, fakeSqs))
         assert.deepStrictEqual(traceOf(found), ["durable-input", "100", "101"])
         assert.strictEqual(parse.mock.calls.length, 1)
       } finally {
@@ -124,13 +132,17 @@ describe("DurableInputExtractor", () => {
       const triggers = Layer.mergeAll(
         Layer.succeed(
           HttpExtractor,
-          TraceExtractor.make(
-            "http",
-            () => Effect.fail(new ExtractionError({ extractor: "http", reason: "MalformedCarrier", detail: "bad" }))
-          )
+          TraceExtractor.make({
+            name: "http",
+            extract: () =>
+              Effect.fail(new ExtractionError({ extractor: "http", reason: "MalformedCarrier", detail: "bad" }))
+          })
         ),
-        Layer.succeed(SnsExtractor, TraceExtractor.make("sns", () => Effect.die("bug"))),
-        Layer.succeed(SqsExtractor, TraceExtractor.make("sqs", () => Effect.succeed(TraceExtractor.none)))
+        Layer.succeed(SnsExtractor, TraceExtractor.make({ name: "sns", extract: () => Effect.die("bug") })),
+        Layer.succeed(
+          SqsExtractor,
+          TraceExtractor.make({ name: "sqs", extract: () => Effect.succeed(TraceExtractor.none) })
+        )
       )
       const result = yield* runInput(envelope([execution(sqsEvent)]), triggers)
       assert.deepStrictEqual(attempt(result), {

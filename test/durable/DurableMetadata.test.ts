@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Option from "effect/Option"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import * as DurableMetadata from "../../src/domain/DurableMetadata.js"
+import * as DurableMetadata from "../../src/internal/durable/durableMetadata.js"
 import { readRuns, toWire } from "../support/durable/wire.js"
 
 const ARN = "arn:aws:lambda:us-east-1:123456789012:function:my-func:$LATEST/durable-execution/order-123/550e8400-0001"

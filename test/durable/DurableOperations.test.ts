@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as fc from "fast-check"
-import * as DurableOperations from "../../src/domain/DurableOperations.js"
+import * as DurableOperations from "../../src/internal/durable/durableOperations.js"
 
 const ARN = "arn:aws:lambda:us-east-2:123456789012:function:demo:1/durable-execution/demo/exec-id"
 

@@ -3,11 +3,12 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type { ExtractionResult } from "../../src/domain/ExtractionResult.js"
+import * as DurableCheckpointExtractor from "../../src/internal/extractors/durableCheckpoint.js"
+import * as DurableInputExtractor from "../../src/internal/extractors/durableInput.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
-import * as DurableCheckpointExtractor from "../../src/services/DurableCheckpointExtractor.js"
-import * as DurableInputExtractor from "../../src/services/DurableInputExtractor.js"
 import * as DurableState from "../../src/services/DurableState.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
+import * as Extractors from "../../src/services/Extractors.js"
 import { checkpoint, durableChain, envelope, execution, headers, step } from "../support/durable/events.js"
 import { fakeTransport, withDates } from "../support/durable/pages.js"
 
@@ -211,8 +212,8 @@ describe("DurableState paging", () => {
       assert.deepStrictEqual(transport.requests.map((r) => r.Marker), ["page-2", "page-3", "page-4"])
       // The input extractor first (it stops at page 3), then the checkpoint extractor (it goes on from page 4).
       const reversed = ExtractorChain.layerFromServices([
-        DurableInputExtractor.DurableInputExtractor,
-        DurableCheckpointExtractor.DurableCheckpointExtractor
+        Extractors.DurableInputExtractor,
+        Extractors.DurableCheckpointExtractor
       ]).pipe(
         Layer.provide(Layer.mergeAll(DurableCheckpointExtractor.layer, DurableInputExtractor.layer)),
         Layer.provide(NativePropagator.layer())

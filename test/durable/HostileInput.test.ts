@@ -5,8 +5,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as DurableEnvelope from "../../src/domain/DurableEnvelope.js"
 import type { ExtractionResult } from "../../src/domain/ExtractionResult.js"
+import * as OperationFields from "../../src/internal/durable/operationFields.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import * as DurableState from "../../src/services/DurableState.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
@@ -153,10 +153,10 @@ describe("hostile values in decoded fields", () => {
       }
     })
     for (const field of ["Type", "Status"]) {
-      const decoded = DurableEnvelope.decodeCheckpointOperation({ Name: "_datadog_1", [field]: tripwire })
+      const decoded = OperationFields.decodeView({ Name: "_datadog_1", [field]: tripwire })
       assert.isTrue(Either.isLeft(decoded))
       const before = reads
-      const text = Either.isLeft(decoded) ? DurableEnvelope.invalidFields(decoded.left) : ""
+      const text = Either.isLeft(decoded) ? OperationFields.invalidFields(decoded.left) : ""
       assert.strictEqual(reads, before)
       assert.strictEqual(text, `${field}: expected a string`)
     }

@@ -5,7 +5,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { execFile } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
-import * as CheckpointPlan from "../../src/domain/CheckpointPlan.js"
+import * as CheckpointPlan from "../../src/internal/durable/checkpointPlan.js"
 
 const driver = fileURLToPath(new URL("./support/dd-trace-durable-driver.ts", import.meta.url))
 const root = fileURLToPath(new URL("../..", import.meta.url))

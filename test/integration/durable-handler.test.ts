@@ -8,7 +8,7 @@ import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import type { Context } from "aws-lambda"
 import { handler, type Order } from "../../examples/durable-handler.js"
-import * as CheckpointName from "../../src/domain/CheckpointName.js"
+import * as CheckpointName from "../../src/internal/durable/checkpointName.js"
 import { checkpointExtractorReady } from "./support/checkpointExtractor.js"
 
 interface Checkpoint {

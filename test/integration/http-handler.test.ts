@@ -1,11 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import type { APIGatewayProxyEvent, Context } from "aws-lambda"
 import * as Effect from "effect/Effect"
-import { readFileSync } from "node:fs"
 import { handler } from "../../examples/http-handler.js"
+import * as Fixtures from "../support/fixtures.js"
 
-const fixture = (name: string): APIGatewayProxyEvent =>
-  JSON.parse(readFileSync(new URL(`../fixtures/triggers/${name}.json`, import.meta.url), "utf8"))
+const fixture = (name: string): APIGatewayProxyEvent => Fixtures.fixture("triggers", name)
 
 const lambdaContext = {
   functionName: "http-handler",

@@ -26,6 +26,29 @@ const node = async (args: ReadonlyArray<string>): Promise<string> => {
   return stdout
 }
 
+// The public modules, one entry point each; everything else is internal.
+const PUBLIC_MODULES = [
+  "TraceContext",
+  "ExtractionResult",
+  "Errors",
+  "ServerlessSpans",
+  "Propagator",
+  "TraceExtractor",
+  "ExtractorChain",
+  "Extractors",
+  "CustomExtractor",
+  "CurrentExtraction",
+  "CheckpointWriter",
+  "DurableState",
+  "DdTracePropagator",
+  "NativePropagator",
+  "DefaultChain",
+  "DdTraceTracer",
+  "Tracing",
+  "LambdaTracing",
+  "DurableTracing"
+]
+
 const entries = Object.entries(pkg.exports as Record<string, unknown>).filter(([key]) =>
   key !== "./package.json"
 ) as Array<[string, { readonly import: Record<string, string>; readonly require: Record<string, string> }]>
@@ -53,6 +76,17 @@ describe("package", () => {
     })
   }, 120_000)
   afterAll(() => fs.rmSync(copy, { recursive: true, force: true }))
+
+  it("exports exactly the public modules, from the root and one subpath each", () => {
+    assert.deepStrictEqual(Object.keys(pkg.exports), [
+      ".",
+      ...PUBLIC_MODULES.map((name) => `./${name}`),
+      "./package.json"
+    ])
+    for (const [key, entry] of entries) {
+      if (key !== ".") assert.notInclude(entry.import.default, "/internal/", key)
+    }
+  })
 
   it("declares ESM and CommonJS, each with its own declarations, no wildcard and no side effects", () => {
     assert.strictEqual(pkg.sideEffects, false)
@@ -109,7 +143,7 @@ describe("package", () => {
     )
     assert.isTrue(cjs.found)
     assert.deepStrictEqual(esm, cjs)
-    assert.includeMembers(cjs.keys, ["DefaultChain", "ExtractorChain", "TraceContext", "NativePropagator"])
+    assert.deepStrictEqual(cjs.keys, [...PUBLIC_MODULES].sort())
   })
 
   it("loads every subpath through require and import", async () => {

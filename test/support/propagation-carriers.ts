@@ -9,8 +9,8 @@
  * Junk that dd-trace coerces to zero (`abc`, `-`, `0`) is generated.
  */
 import * as fc from "fast-check"
-import type { Style } from "../../src/domain/PropagationStyle.js"
-import * as PropagationStyle from "../../src/domain/PropagationStyle.js"
+import type { Style } from "../../src/internal/propagation/propagationStyle.js"
+import * as PropagationStyle from "../../src/internal/propagation/propagationStyle.js"
 
 const MAX_U64 = 2n ** 64n - 1n
 const ZERO16 = "0000000000000000"

@@ -7,7 +7,8 @@ import tracer from "dd-trace"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Layer from "effect/Layer"
-import * as DatadogHeaders from "../../src/domain/DatadogHeaders.js"
+import * as SpanContext from "../../src/internal/ddTrace/spanContext.js"
+import * as DatadogHeaders from "../../src/internal/propagation/datadogHeaders.js"
 import * as DdTracePropagator from "../../src/layers/DdTracePropagator.js"
 import { Propagator } from "../../src/services/Propagator.js"
 
@@ -30,7 +31,7 @@ const outcome = (layer: Layer.Layer<Propagator>) => {
 const raw = tracer.extract("text_map", carrier)
 console.log(JSON.stringify({
   rawTraceId: raw?.toTraceId() ?? null,
-  isInitialised: DdTracePropagator.isInitialised(tracer),
+  isInitialised: SpanContext.isInitialised(tracer),
   global: outcome(DdTracePropagator.layerGlobal),
   explicit: outcome(DdTracePropagator.layer(tracer))
 }))

@@ -16,7 +16,7 @@ import * as TraceExtractor from "../../src/services/TraceExtractor.js"
 const upstream = TraceContext.make({ traceId: "42", parentId: "43", samplingPriority: 2, source: "custom" })
 
 const chain = ExtractorChain.make([
-  TraceExtractor.make("custom", () => Effect.succeed(TraceExtractor.found(upstream)))
+  TraceExtractor.make({ name: "custom", extract: () => Effect.succeed(TraceExtractor.found(upstream)) })
 ])
 
 describe("DdTraceTracer before dd-trace is initialised", () => {

@@ -15,13 +15,13 @@ import { runtimeContext } from "../support/lambdaContext.js"
 const upstream = TraceContext.make({ traceId: "42", parentId: "43", samplingPriority: 1, source: "custom" })
 
 const chain = ExtractorChain.make([
-  TraceExtractor.make(
-    "custom",
-    (event) =>
+  TraceExtractor.make({
+    name: "custom",
+    extract: (event) =>
       Effect.succeed(
         (event as { readonly traced: boolean }).traced ? TraceExtractor.found(upstream) : TraceExtractor.none
       )
-  )
+  })
 ])
 
 const handler = (_event: { readonly traced: boolean }, _context: { readonly awsRequestId: string }) =>
@@ -60,7 +60,10 @@ describe("LambdaTracing.withExtraction", () => {
     Effect.gen(function*() {
       const record = TraceContext.make({ traceId: "52", parentId: "53", source: "sqs" })
       const batch = ExtractorChain.make([
-        TraceExtractor.make("sqs", () => Effect.succeed(TraceExtractor.found(upstream, { links: [record] })))
+        TraceExtractor.make({
+          name: "sqs",
+          extract: () => Effect.succeed(TraceExtractor.found(upstream, { links: [record] }))
+        })
       ])
       const wrapped = LambdaTracing.withExtraction(handler, { spanName: "aws.lambda" })
       const [span] = yield* wrapped({ traced: true }, { awsRequestId: "1" }).pipe(
@@ -156,7 +159,7 @@ describe("LambdaTracing.withExtraction with spanName: the serverless view throug
   it.effect("starts a new trace for an X-Ray context unless DD_MERGE_XRAY_TRACES=true (as datadog-lambda-js)", () =>
     Effect.gen(function*() {
       const xray = ExtractorChain.make([
-        TraceExtractor.make("xray", () => Effect.succeed(TraceExtractor.found(upstream)))
+        TraceExtractor.make({ name: "xray", extract: () => Effect.succeed(TraceExtractor.found(upstream)) })
       ])
       const make = () =>
         LambdaTracing.withExtraction(

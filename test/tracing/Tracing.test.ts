@@ -129,12 +129,15 @@ describe("Tracing.withExtractedParent", () => {
     Effect.gen(function*() {
       const context = upstream({ source: "custom" })
       const chain = ExtractorChain.make([
-        TraceExtractor.make("custom", (event) =>
-          Effect.succeed(
-            (event as { readonly traced?: boolean }).traced === true
-              ? TraceExtractor.found(context)
-              : TraceExtractor.none
-          ))
+        TraceExtractor.make({
+          name: "custom",
+          extract: (event) =>
+            Effect.succeed(
+              (event as { readonly traced?: boolean }).traced === true
+                ? TraceExtractor.found(context)
+                : TraceExtractor.none
+            )
+        })
       ])
       const [span, found] = yield* Effect.zip(childSpan, CurrentExtraction.context).pipe(
         Tracing.withExtractedParent({ traced: true }, {}),

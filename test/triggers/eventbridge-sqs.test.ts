@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as EventBridgeSqsExtractor from "../../src/services/EventBridgeSqsExtractor.js"
+import * as EventBridgeSqsExtractor from "../../src/internal/extractors/eventBridgeSqs.js"
 import { conformance, ddTraceIds, properties, reference, type Row, stepFunctionsCase } from "./batch-support.js"
 import { fixture, type Ids } from "./http-support.js"
 import { caps, injected, overNative, parsing, recordOf, repeat, watchIndices } from "./support.js"

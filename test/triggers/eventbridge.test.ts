@@ -2,9 +2,9 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as Encoded from "../../src/domain/Encoded.js"
-import * as EventBridgeExtractor from "../../src/services/EventBridgeExtractor.js"
-import * as StepFunctionsExtractor from "../../src/services/StepFunctionsExtractor.js"
+import * as Encoded from "../../src/internal/encoded.js"
+import * as EventBridgeExtractor from "../../src/internal/extractors/eventBridge.js"
+import * as StepFunctionsExtractor from "../../src/internal/extractors/stepFunctions.js"
 import {
   conformance,
   ddTraceIds,

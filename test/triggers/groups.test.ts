@@ -4,12 +4,12 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as fc from "fast-check"
-import { readdirSync, readFileSync } from "node:fs"
 import * as path from "node:path"
 import * as DefaultChain from "../../src/layers/DefaultChain.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import type * as TraceExtractor from "../../src/services/TraceExtractor.js"
+import * as Fixtures from "../support/fixtures.js"
 
 const chainExtractors = Effect.runSync(
   Effect.map(ExtractorChain.ExtractorChain, (chain) => chain.extractors).pipe(
@@ -20,10 +20,8 @@ const chainExtractors = Effect.runSync(
 const lineage = (group: TraceExtractor.Group | undefined): Array<TraceExtractor.Group> =>
   group === undefined ? [] : [group, ...lineage(group.parent)]
 
-const examples = ["examples/events", "test/fixtures/triggers"].flatMap((dir) =>
-  readdirSync(dir)
-    .filter((file) => file.endsWith(".json"))
-    .map((file) => JSON.parse(readFileSync(path.join(dir, file), "utf8")) as unknown)
+const examples: ReadonlyArray<unknown> = [Fixtures.examplesDir, Fixtures.fixturesDir("triggers")].flatMap((dir) =>
+  Fixtures.jsonFiles(dir).map((file) => Fixtures.readJson(path.join(dir, file)))
 )
 
 /** A real event without some of its top-level keys. */

@@ -11,7 +11,6 @@ import * as Exit from "effect/Exit"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as fc from "fast-check"
-import { readFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import * as path from "node:path"
 import type { ExtractorFailure } from "../../src/domain/Errors.js"
@@ -20,15 +19,16 @@ import * as DdTracePropagator from "../../src/layers/DdTracePropagator.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import { Propagator } from "../../src/services/Propagator.js"
 import * as TraceExtractor from "../../src/services/TraceExtractor.js"
+import * as Fixtures from "../support/fixtures.js"
 import { mutationsOf } from "../support/mutations.js"
 
 export { mutationsOf }
 
 tracer.init({ plugins: false })
 
-export const fixturesDir = path.resolve(import.meta.dirname, "../fixtures/triggers")
+export const fixturesDir = Fixtures.fixturesDir("triggers")
 
-export const fixture = (name: string): unknown => JSON.parse(readFileSync(path.join(fixturesDir, name), "utf8"))
+export const fixture = (name: string): unknown => Fixtures.fixture("triggers", name)
 
 /** Both propagators every fixture runs through. */
 export const propagators: ReadonlyArray<readonly [string, Layer.Layer<Propagator>]> = [

@@ -3,9 +3,9 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as HttpEvent from "../../src/domain/HttpEvent.js"
+import * as HttpExtractor from "../../src/internal/extractors/http.js"
+import * as HttpEvent from "../../src/internal/triggers/httpEvent.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
-import * as HttpExtractor from "../../src/services/HttpExtractor.js"
 import { Propagator } from "../../src/services/Propagator.js"
 import {
   fixture,

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as SnsSqsExtractor from "../../src/services/SnsSqsExtractor.js"
+import * as SnsSqsExtractor from "../../src/internal/extractors/snsSqs.js"
 import { conformance, properties, reference, type Row, stepFunctionsCase, withoutTid } from "./batch-support.js"
 import { fixture, type Ids } from "./http-support.js"
 import { caps, injected, overNative, parsing, recordOf, repeat, total, watchIndices } from "./support.js"

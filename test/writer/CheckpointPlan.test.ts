@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as fc from "fast-check"
 import * as Crypto from "node:crypto"
-import * as CheckpointPayload from "../../src/domain/CheckpointPayload.js"
-import * as CheckpointPlan from "../../src/domain/CheckpointPlan.js"
+import * as CheckpointPayload from "../../src/internal/durable/checkpointPayload.js"
+import * as CheckpointPlan from "../../src/internal/durable/checkpointPlan.js"
 
 const ARN = "arn:aws:lambda:us-east-2:123456789012:function:demo:1/durable-execution/demo/abc"
 

@@ -3,8 +3,8 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/TestClock"
-import type * as CheckpointPlan from "../../src/domain/CheckpointPlan.js"
 import * as TraceContext from "../../src/domain/TraceContext.js"
+import type * as CheckpointPlan from "../../src/internal/durable/checkpointPlan.js"
 import * as CheckpointWriter from "../../src/services/CheckpointWriter.js"
 
 // Failure injection only: the happy path against the real checkpoint server is in test/integration.

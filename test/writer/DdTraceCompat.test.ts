@@ -2,8 +2,8 @@
 // headers dd-trace's Datadog propagator injects (what dd-trace-js's durable writer saves) must match.
 import { assert, describe, it } from "@effect/vitest"
 import tracer from "dd-trace"
-import * as CheckpointPayload from "../../src/domain/CheckpointPayload.js"
-import * as DdTracePropagator from "../../src/layers/DdTracePropagator.js"
+import * as SpanContext from "../../src/internal/ddTrace/spanContext.js"
+import * as CheckpointPayload from "../../src/internal/durable/checkpointPayload.js"
 
 tracer.init({ plugins: false, tracePropagationStyle: { inject: ["datadog"], extract: ["datadog"] } } as any)
 
@@ -14,7 +14,7 @@ const ddInject = (span: ReturnType<typeof tracer.startSpan>): string => {
 }
 
 const ours = (span: ReturnType<typeof tracer.startSpan>): string => {
-  const context = DdTracePropagator.fromSpanContext(span.context(), "custom")
+  const context = SpanContext.fromSpanContext(span.context(), "custom")
   assert.isDefined(context)
   return CheckpointPayload.encode(CheckpointPayload.fromContext(context!))
 }

@@ -1,10 +1,11 @@
 // Builders for durable envelopes in the real service's wire shape, and a runner for the durable extractors.
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as DurableCheckpointExtractor from "../../../src/internal/extractors/durableCheckpoint.js"
+import * as DurableInputExtractor from "../../../src/internal/extractors/durableInput.js"
 import * as NativePropagator from "../../../src/layers/NativePropagator.js"
-import * as DurableCheckpointExtractor from "../../../src/services/DurableCheckpointExtractor.js"
-import * as DurableInputExtractor from "../../../src/services/DurableInputExtractor.js"
 import * as ExtractorChain from "../../../src/services/ExtractorChain.js"
+import * as Extractors from "../../../src/services/Extractors.js"
 import type { Propagator } from "../../../src/services/Propagator.js"
 
 export const EXECUTION_ID = "0e230abf-5776-46dc-9e0f-77c816e26afa"
@@ -68,8 +69,8 @@ export const envelope = (
 /** The durable part of the default chain (checkpoint, then input payload) over a propagator. */
 export const durableChain: Layer.Layer<ExtractorChain.ExtractorChain, never, Propagator> = ExtractorChain
   .layerFromServices([
-    DurableCheckpointExtractor.DurableCheckpointExtractor,
-    DurableInputExtractor.DurableInputExtractor
+    Extractors.DurableCheckpointExtractor,
+    Extractors.DurableInputExtractor
   ])
   .pipe(Layer.provide(Layer.mergeAll(DurableCheckpointExtractor.layer, DurableInputExtractor.layer)))
 

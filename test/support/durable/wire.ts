@@ -2,14 +2,15 @@
 // EXECUTION name) into the real service's wire shape: epoch-ms timestamps, a real durable execution ARN whose
 // execution id is the EXECUTION operation's Id, and the execution name on the EXECUTION operation.
 import { execFile } from "node:child_process"
-import * as fs from "node:fs"
 import * as path from "node:path"
 import { promisify } from "node:util"
+import * as Fixtures from "../fixtures.js"
+import { root } from "../fixtures.js"
 
 const execFileAsync = promisify(execFile)
 
-export const root = path.resolve(import.meta.dirname, "../../..")
-export const fixturesDir = path.join(root, "test/fixtures/durable")
+export { root }
+export const fixturesDir = Fixtures.fixturesDir("durable")
 
 export interface Invocation {
   readonly envelope: Record<string, any>
@@ -66,7 +67,7 @@ export const toWire = (
 }
 
 export const readRuns = (file: string): ReadonlyArray<Run> => {
-  const parsed = JSON.parse(fs.readFileSync(path.join(fixturesDir, file), "utf8"))
+  const parsed = Fixtures.fixture("durable", file)
   return Array.isArray(parsed) ? parsed : [parsed]
 }
 

@@ -1,0 +1,64 @@
+/**
+ * The names of extractors, as reported in results, attempts and the CLI. The built-in names are a known set; a
+ * user's own extractor carries any name it likes.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+
+/**
+ * The built-in names, in the default chain order, then `dd-trace-span`: not an extractor but the span dd-trace
+ * already had active when an invocation started (the Datadog Lambda layer's `datadog()` wrapper), which the
+ * handler wrappers join instead of extracting.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const names = [
+  "custom",
+  "durable-checkpoint",
+  "durable-input",
+  "http",
+  "sns",
+  "sns-sqs",
+  "eventbridge-sqs",
+  "appsync",
+  "sqs",
+  "kinesis",
+  "eventbridge",
+  "step-functions",
+  "kafka",
+  "lambda-context",
+  "xray",
+  "dd-trace-span"
+] as const
+
+/**
+ * A built-in extractor's name.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type KnownExtractorName = typeof names[number]
+
+/**
+ * An extractor's name: a built-in one, or any other string (a user's own extractor).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ExtractorName = KnownExtractorName | (string & {})
+
+/**
+ * @since 0.1.0
+ * @category decoding
+ */
+export const ExtractorName: Schema.Schema<ExtractorName> = Schema.String
+
+/**
+ * Whether `name` is a built-in extractor's.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isKnown = (name: string): name is KnownExtractorName => (names as ReadonlyArray<string>).includes(name)

@@ -1,0 +1,122 @@
+/**
+ * Pure reading of SNS messages: records of an SNS-triggered Lambda (`Records[i].Sns`) and SNS notifications
+ * delivered as SQS bodies (SNS→SQS without raw delivery). The carrier is the `_datadog` message attribute:
+ * `Type` `String` holds JSON; any other type (dd-trace writes `Binary`) holds base64 JSON.
+ *
+ * @since 0.1.0
+ */
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import { lazyParser } from "../lazyParser.js"
+import { isRecord } from "../propagation/carrier.js"
+import * as RecordBatch from "./recordBatch.js"
+import * as SqsMessage from "./sqsMessage.js"
+
+/**
+ * The cheap guard: `Records[0].Sns` is an object.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isSnsEvent = (event: unknown): boolean => isRecord(RecordBatch.firstRecord(event)?.["Sns"])
+
+/**
+ * The fields of an SNS `_datadog` message attribute that are read.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const DatadogAttribute = Schema.Struct({
+  Type: Schema.optional(Schema.Unknown),
+  Value: Schema.String
+})
+
+const decodeDatadogAttribute: (input: unknown) => Option.Option<typeof DatadogAttribute.Type> = lazyParser(() =>
+  Schema.decodeUnknownOption(DatadogAttribute)
+)
+
+/**
+ * The head of an SNS notification as SNS delivers it to an SQS queue: `Type` `Notification` and a `TopicArn`.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const Notification = Schema.Struct({
+  Type: Schema.Literal("Notification"),
+  TopicArn: Schema.NonEmptyString,
+  MessageAttributes: Schema.optional(Schema.Unknown)
+})
+
+const decodeNotification: (input: unknown) => Option.Option<typeof Notification.Type> = lazyParser(() =>
+  Schema.decodeUnknownOption(Notification)
+)
+
+/**
+ * The cheap test before parsing an SQS body as a notification.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const NOTIFICATION_MARKER = "\"TopicArn\""
+
+/**
+ * The `MessageAttributes` of an SQS body that is an SNS notification, or `undefined` when the body is not one.
+ * `null` stands for a notification without attributes.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const notificationAttributes = (
+  record: unknown,
+  budget: RecordBatch.Budget
+): unknown => {
+  if (!SqsMessage.bodyMentions(record, NOTIFICATION_MARKER)) return undefined
+  const body = SqsMessage.parsedBody(record, budget)
+  if (body === undefined) return undefined
+  const notification = decodeNotification(body)
+  return Option.isSome(notification) ? notification.value.MessageAttributes ?? null : undefined
+}
+
+/**
+ * The `_datadog` candidate of SNS `MessageAttributes` (`Type` `String` → JSON, else base64 JSON). `undefined`
+ * when there is no `_datadog` attribute or its value is empty.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const datadogAttribute = (
+  messageAttributes: unknown,
+  location: RecordBatch.Location,
+  budget: RecordBatch.Budget
+): RecordBatch.Candidate | undefined => {
+  if (!isRecord(messageAttributes)) return undefined
+  const attribute = messageAttributes["_datadog"]
+  if (attribute === undefined || attribute === null) return undefined
+  const decoded = decodeDatadogAttribute(attribute)
+  if (Option.isNone(decoded)) return RecordBatch.malformed(location, "not an object with a string Value")
+  const { Type, Value } = decoded.value
+  if (Value === "") return undefined
+  return Type === "String"
+    ? SqsMessage.jsonCarrier(Value, location, budget, "Value")
+    : SqsMessage.base64JsonCarrier(Value, location, budget, "Value")
+}
+
+/**
+ * The location of the carrier in an SNS record, for notes.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const RECORD_LOCATION = "Sns.MessageAttributes._datadog"
+
+/**
+ * The `Sns.MessageAttributes._datadog` candidate of an SNS record.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const recordCarrier = (record: unknown, budget: RecordBatch.Budget): RecordBatch.Candidate | undefined => {
+  if (!isRecord(record)) return undefined
+  const sns = record["Sns"]
+  return isRecord(sns) ? datadogAttribute(sns["MessageAttributes"], RECORD_LOCATION, budget) : undefined
+}
