@@ -26,13 +26,6 @@ export * as ExtractionResult from "./domain/ExtractionResult.js"
 export * as Errors from "./domain/Errors.js"
 
 /**
- * The serverless view of an invocation (inferred spans, the invocation span), as pure descriptions.
- *
- * @since 0.1.0
- */
-export * as ServerlessSpans from "./domain/ServerlessSpans.js"
-
-/**
  * The propagator service: a carrier in, a trace context out.
  *
  * @since 0.1.0

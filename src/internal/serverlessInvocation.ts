@@ -14,12 +14,12 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import type * as Tracer from "effect/Tracer"
-import * as ColdStart from "../domain/ColdStart.js"
 import type { ExtractionResult } from "../domain/ExtractionResult.js"
-import * as ServerlessSpans from "../domain/ServerlessSpans.js"
-import type { SpanDescription } from "../domain/SpanDescription.js"
 import * as Tracing from "../layers/Tracing.js"
 import type { CurrentExtraction } from "../services/CurrentExtraction.js"
+import * as ColdStart from "./serverless/coldStart.js"
+import * as ServerlessSpans from "./serverless/serverlessSpans.js"
+import type { SpanDescription } from "./serverless/spanDescription.js"
 
 // The process's cold-start state: a process initialises once, whichever wrapper it builds.
 const coldStart = Ref.unsafeMake(ColdStart.make(Date.now()))

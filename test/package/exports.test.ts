@@ -31,7 +31,6 @@ const PUBLIC_MODULES = [
   "TraceContext",
   "ExtractionResult",
   "Errors",
-  "ServerlessSpans",
   "Propagator",
   "TraceExtractor",
   "ExtractorChain",

@@ -2,7 +2,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as fc from "fast-check"
 import { afterAll, vi } from "vitest"
-import * as ColdStart from "../../src/domain/ColdStart.js"
+import * as ColdStart from "../../src/internal/serverless/coldStart.js"
 import { coldStart as reference } from "./support.js"
 
 /** What datadog-lambda-js decides for each invocation of a process initialised at `initTime`. */

@@ -2,8 +2,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as fc from "fast-check"
 import { gzipSync } from "node:zlib"
-import * as EventSource from "../../src/domain/EventSource.js"
-import * as LambdaContext from "../../src/domain/LambdaContext.js"
+import * as EventSource from "../../src/internal/serverless/eventSource.js"
+import * as LambdaContext from "../../src/internal/serverless/lambdaContext.js"
 import { mutationsOf } from "../support/mutations.js"
 import {
   anyContext,

@@ -2,11 +2,11 @@
 // real event: name, service, resource, type, tags, start and end times, and the parent chain.
 import { assert, describe, it } from "@effect/vitest"
 import * as fc from "fast-check"
-import * as EventSource from "../../src/domain/EventSource.js"
-import * as InferredSpans from "../../src/domain/InferredSpans.js"
-import * as LambdaContext from "../../src/domain/LambdaContext.js"
-import * as ServerlessSpans from "../../src/domain/ServerlessSpans.js"
-import type { InferredSpan } from "../../src/domain/SpanDescription.js"
+import * as EventSource from "../../src/internal/serverless/eventSource.js"
+import * as InferredSpans from "../../src/internal/serverless/inferredSpans.js"
+import * as LambdaContext from "../../src/internal/serverless/lambdaContext.js"
+import * as ServerlessSpans from "../../src/internal/serverless/serverlessSpans.js"
+import type { InferredSpan } from "../../src/internal/serverless/spanDescription.js"
 import { mutationsOf } from "../support/mutations.js"
 import {
   anyContext,

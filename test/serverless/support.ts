@@ -19,7 +19,7 @@ import * as fc from "fast-check"
 import { readdirSync, readFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import * as path from "node:path"
-import type * as SpanDescription from "../../src/domain/SpanDescription.js"
+import type * as SpanDescription from "../../src/internal/serverless/spanDescription.js"
 import { runtimeContext } from "../support/lambdaContext.js"
 
 const root = path.resolve(import.meta.dirname, "../..")

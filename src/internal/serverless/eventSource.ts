@@ -12,12 +12,12 @@
  * @since 0.1.0
  */
 import { gunzipSync } from "node:zlib"
-import * as Encoded from "../internal/encoded.js"
-import { get, lastPart, text, truthy } from "../internal/jsValue.js"
-import * as KafkaEvent from "../internal/triggers/kafkaEvent.js"
-import * as RecordBatch from "../internal/triggers/recordBatch.js"
-import * as LambdaContext from "./LambdaContext.js"
-import { setTag, type Tags } from "./SpanDescription.js"
+import * as Encoded from "../encoded.js"
+import { get, lastPart, text, truthy } from "../jsValue.js"
+import * as KafkaEvent from "../triggers/kafkaEvent.js"
+import * as RecordBatch from "../triggers/recordBatch.js"
+import * as LambdaContext from "./lambdaContext.js"
+import { setTag, type Tags } from "./spanDescription.js"
 
 /**
  * The `function_trigger.event_source` values (datadog-lambda-js's `eventTypes`, plus `kafka`).

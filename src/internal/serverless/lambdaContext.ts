@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { isRecord } from "../internal/propagation/carrier.js"
+import { isRecord } from "../propagation/carrier.js"
 
 /**
  * @since 0.1.0

@@ -14,13 +14,13 @@
  *
  * @since 0.1.0
  */
-import { get, joinable, lastPart, number, or, parseDate, text, truthy } from "../internal/jsValue.js"
-import * as HttpEvent from "../internal/triggers/httpEvent.js"
-import * as RecordBatch from "../internal/triggers/recordBatch.js"
-import * as SqsMessage from "../internal/triggers/sqsMessage.js"
-import * as EventSource from "./EventSource.js"
-import type * as LambdaContext from "./LambdaContext.js"
-import { type InferredSpan, setTag, startTimeOr, type Synchronicity } from "./SpanDescription.js"
+import { get, joinable, lastPart, number, or, parseDate, text, truthy } from "../jsValue.js"
+import * as HttpEvent from "../triggers/httpEvent.js"
+import * as RecordBatch from "../triggers/recordBatch.js"
+import * as SqsMessage from "../triggers/sqsMessage.js"
+import * as EventSource from "./eventSource.js"
+import type * as LambdaContext from "./lambdaContext.js"
+import { type InferredSpan, setTag, startTimeOr, type Synchronicity } from "./spanDescription.js"
 
 /**
  * What the inferred spans depend on besides the event.
