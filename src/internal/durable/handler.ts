@@ -1,0 +1,136 @@
+/**
+ * The durable handlers `DurableTracing` builds: the SDK, imported on the first invocation (so importing the
+ * library never requires it), wraps the user's handler with a watched transport, and each invocation runs through
+ * `invocation` on a runtime built once per cold start.
+ *
+ * @since 0.1.0
+ */
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Option from "effect/Option"
+import type { ExtractionResult } from "../../domain/ExtractionResult.js"
+import * as DefaultChain from "../../layers/DefaultChain.js"
+import type { Options } from "../../layers/DurableTracing.js"
+import * as CheckpointWriter from "../../services/CheckpointWriter.js"
+import { CurrentExtraction } from "../../services/CurrentExtraction.js"
+import type * as ExtractorChain from "../../services/ExtractorChain.js"
+import * as DurableIntegration from "../ddTrace/durableIntegration.js"
+import type {
+  DurableExecutionConfig,
+  DurableExecutionHandler,
+  DurableLambdaHandler,
+  Sdk as DurableSdk
+} from "../durableSdk.js"
+import { importOptionalPeer } from "../optionalPeer.js"
+import * as Invocation from "./invocation.js"
+import * as Transport from "./transport.js"
+
+const noExtraction: ExtractionResult = { context: Option.none(), links: [], attempts: [] }
+
+const baseLayer = Layer.merge(DefaultChain.layerNative, CheckpointWriter.layerConfig)
+
+const lazy = <A>(make: () => Promise<A>): () => Promise<A> => {
+  let value: Promise<A> | undefined
+  return () => {
+    if (value === undefined) {
+      value = make()
+      value.catch(() => {
+        value = undefined
+      })
+    }
+    return value
+  }
+}
+
+const withoutClient = (config: DurableExecutionConfig | undefined): DurableExecutionConfig => {
+  if (config === undefined) return {}
+  const { client: _client, ...rest } = config
+  return rest
+}
+
+const makeHandler = <R, LE>(
+  sdkHandler: DurableExecutionHandler<any, any, any>,
+  config: DurableExecutionConfig | undefined,
+  runtime: ManagedRuntime.ManagedRuntime<R | ExtractorChain.ExtractorChain | CheckpointWriter.CheckpointWriter, LE>,
+  options: Options
+): DurableLambdaHandler => {
+  const resolved = Invocation.resolveOptions(options)
+  const load = lazy(async () => {
+    const sdk = await importOptionalPeer("@aws/durable-execution-sdk-js") as DurableSdk
+    const transport = config?.durableExecutionClient ?? new sdk.DurableExecutionApiClient(config?.client)
+    // A config with both `client` and `durableExecutionClient` is passed unchanged: the SDK reports it.
+    const sdkConfig: DurableExecutionConfig =
+      config?.client !== undefined && config.durableExecutionClient !== undefined
+        ? config
+        : { ...withoutClient(config), durableExecutionClient: Transport.observing(transport) }
+    return { handler: sdk.withDurableExecution(sdkHandler, sdkConfig), transport }
+  })
+  return async (event, lambdaContext) => {
+    DurableIntegration.observeInstrumentation()
+    const { handler, transport } = await load()
+    const exit = await runtime.runPromiseExit(
+      Invocation.invocation(
+        event,
+        lambdaContext,
+        (sdkEvent) => handler(sdkEvent as never, lambdaContext),
+        transport,
+        resolved
+      )
+    )
+    if (Exit.isSuccess(exit)) return exit.value
+    const failure = Cause.failureOption(exit.cause)
+    if (Option.isSome(failure) && failure.value instanceof Invocation.SdkFailure) throw failure.value.error
+    throw Cause.squash(exit.cause)
+  }
+}
+
+/**
+ * The SDK's `withDurableExecution` with the trace: a promise handler, the SDK's config, an optional extra layer.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromPromiseHandler = <TEvent, TResult, TContext, LE>(
+  handler: DurableExecutionHandler<TEvent, TResult, TContext>,
+  config: DurableExecutionConfig | undefined,
+  options: Options & { readonly layer?: Layer.Layer<never, LE, never> | undefined }
+): DurableLambdaHandler => {
+  const layer = options.layer === undefined ? baseLayer : Layer.merge(baseLayer, options.layer)
+  return makeHandler(handler, config, ManagedRuntime.make(layer), options)
+}
+
+/**
+ * A durable handler from an Effect handler: each call runs on a fiber of the runtime under the invocation span,
+ * tracked so a suspension interrupts it.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromEffectHandler = <TEvent, A, E, R, LE, TContext>(
+  handler: (
+    event: TEvent,
+    context: TContext
+  ) => Effect.Effect<A, E, R | CurrentExtraction | ExtractorChain.ExtractorChain | CheckpointWriter.CheckpointWriter>,
+  layer: Layer.Layer<R, LE>,
+  config: DurableExecutionConfig | undefined,
+  options: Options
+): DurableLambdaHandler => {
+  const runtime = ManagedRuntime.make(Layer.merge(baseLayer, layer))
+  const sdkHandler: DurableExecutionHandler<TEvent, A, TContext> = async (event, durableContext) => {
+    const state = Transport.storage.getStore()
+    const current = state?.invocation
+    const effect = handler(event, durableContext).pipe(
+      Effect.provideService(CurrentExtraction, current?.extraction ?? noExtraction)
+    )
+    const fiber = runtime.runFork(current === undefined ? effect : Effect.withParentSpan(effect, current.span))
+    state?.fibers.add(fiber)
+    const exit = await new Promise<Exit.Exit<A, unknown>>((resolve) => fiber.addObserver(resolve))
+    state?.fibers.delete(fiber)
+    if (Exit.isSuccess(exit)) return exit.value
+    throw Cause.squash(exit.cause)
+  }
+  return makeHandler(sdkHandler, config, runtime, options)
+}
