@@ -16,23 +16,21 @@
  * agent-level comparison (both wrappers into the test agent) comes with the tracer.
  */
 import * as fc from "fast-check"
-import { readdirSync, readFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import * as path from "node:path"
 import type * as SpanDescription from "../../src/internal/serverless/spanDescription.js"
+import { jsonFiles, readJson, root } from "../support/fixtures.js"
 import { runtimeContext } from "../support/lambdaContext.js"
-
-const root = path.resolve(import.meta.dirname, "../..")
 
 const dirs = ["examples/events", "test/fixtures/triggers", "test/fixtures/serverless"]
 
 /** Every event file, as `dir/name.json` relative to the repository. */
 export const eventFiles: ReadonlyArray<string> = dirs.flatMap((dir) =>
-  readdirSync(path.join(root, dir)).filter((name) => name.endsWith(".json")).sort().map((name) => `${dir}/${name}`)
+  [...jsonFiles(path.join(root, dir))].sort().map((name) => `${dir}/${name}`)
 )
 
 /** A fresh copy of an event file. */
-export const event = (file: string): unknown => JSON.parse(readFileSync(path.join(root, file), "utf8"))
+export const event = (file: string): unknown => readJson(path.join(root, file))
 
 /** The Lambda contexts every event runs with: the runtime's, and the same invoked through an alias and a version. */
 export const contexts: ReadonlyArray<readonly [string, Record<string, unknown>]> = [

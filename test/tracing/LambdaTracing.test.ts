@@ -4,12 +4,12 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
-import { readFileSync } from "node:fs"
 import * as TraceContext from "../../src/domain/TraceContext.js"
 import * as LambdaTracing from "../../src/layers/LambdaTracing.js"
 import * as CurrentExtraction from "../../src/services/CurrentExtraction.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import * as TraceExtractor from "../../src/services/TraceExtractor.js"
+import { fixture } from "../support/fixtures.js"
 import { runtimeContext } from "../support/lambdaContext.js"
 
 const upstream = TraceContext.make({ traceId: "42", parentId: "43", samplingPriority: 1, source: "custom" })
@@ -89,7 +89,7 @@ describe("LambdaTracing.withExtraction", () => {
 
 describe("LambdaTracing.withExtraction with spanName: the serverless view through Effect's tracer", () => {
   const sqsEvent = (): Record<string, unknown> => ({
-    ...JSON.parse(readFileSync(new URL("../fixtures/triggers/sqs.json", import.meta.url), "utf8")),
+    ...fixture("triggers", "sqs"),
     traced: true
   })
   const wrapped = LambdaTracing.withExtraction(

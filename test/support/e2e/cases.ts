@@ -1,7 +1,7 @@
 // The invocations the end-to-end tests run through real dd-trace (test/support/e2e/driver.ts) and what each one
 // carries upstream. Every event has a `testCase` key: the handlers tag their inner span with it, so the test finds
 // each invocation's chunk among those the agent received.
-import { readFileSync } from "node:fs"
+import { fixture as readFixture } from "../fixtures.js"
 
 export type Behaviour = "ok" | "fail" | "http"
 
@@ -27,8 +27,7 @@ export interface Case {
   readonly otel?: boolean
 }
 
-const fixture = (name: string): Record<string, any> =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/triggers/${name}.json`, import.meta.url), "utf8"))
+const fixture = (name: string): Record<string, any> => readFixture("triggers", name)
 
 /** An API Gateway REST (v1) request with these headers (in `headers` and `multiValueHeaders`, as AWS sends). */
 export const apiGateway = (headers: Record<string, string>): Record<string, unknown> => {

@@ -15,15 +15,14 @@ import type TracerModule from "dd-trace"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { readdirSync, readFileSync } from "node:fs"
 import { createRequire } from "node:module"
-import * as path from "node:path"
 import * as DdTraceTracer from "../../../src/layers/DdTraceTracer.js"
 import * as DefaultChain from "../../../src/layers/DefaultChain.js"
 import * as DurableTracing from "../../../src/layers/DurableTracing.js"
 import * as LambdaTracing from "../../../src/layers/LambdaTracing.js"
 import { fakeTransport } from "../durable/pages.js"
 import { readRuns, toWire } from "../durable/wire.js"
+import { example, examplesDir, jsonFiles } from "../fixtures.js"
 import { apiGateway, lambdaContext } from "./cases.js"
 
 type Tracer = typeof TracerModule
@@ -36,11 +35,8 @@ const { datadog } = require("datadog-lambda-js") as {
   ) => Promise<R>
 }
 
-export const examplesDir = path.resolve(import.meta.dirname, "../../../examples/events")
-
 /** The example files, in the order both sides run them (the first is each side's cold start). */
-export const exampleFiles = (): ReadonlyArray<string> =>
-  readdirSync(examplesDir).filter((file) => file.endsWith(".json")).sort()
+export const exampleFiles = (): ReadonlyArray<string> => [...jsonFiles(examplesDir)].sort()
 
 /** The awsRequestId of a case: both sides get the same one, every case its own. */
 export const requestIdOf = (name: string): string => `parity-${name}`
@@ -138,7 +134,7 @@ export const main = async (tracer: Tracer): Promise<void> => {
   }) as (event: unknown, context: unknown) => Promise<unknown>
   const peer = datadog(async (_event: unknown, _context: unknown) => response)
   for (const file of exampleFiles()) {
-    const event = JSON.parse(readFileSync(path.join(examplesDir, file), "utf8"))
+    const event = example(file)
     await ours(structuredClone(event), contextFor(file))
     await peer(structuredClone(event), contextFor(file))
   }
