@@ -2,11 +2,9 @@
  * Access to the later pages of a durable execution's state (`GetDurableExecutionState`). When an envelope's
  * `NextMarker` is set, the newest `_datadog_{N}` checkpoint may sit on a later page; with this service in context
  * the durable extractors page through it, bounded in pages, operations and time, and each page is requested once
- * per invocation. Without it they use the first page and say so in the attempts.
- *
- * Provide it once as a layer ({@link layerFromClient}, {@link layerLambda}), or per invocation with
- * {@link withClient} (a client that exists only inside one invocation, such as the durable SDK's
- * `durableExecutionClient`); the per-invocation one wins.
+ * per invocation. Without it they use the first page and say so in the attempts. Provide it once as a layer
+ * ({@link layerFromClient}, {@link layerLambda}), or per invocation with {@link withClient} (a client that exists
+ * only inside one invocation, such as the durable SDK's `durableExecutionClient`); the per-invocation one wins.
  *
  * @example
  * ```ts

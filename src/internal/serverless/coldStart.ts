@@ -1,19 +1,9 @@
 /**
- * Cold starts, decided as datadog-lambda-js 12.143 decides them (`dist/utils/cold-start.js`), from a small state
- * the wrapper owns: when the process initialised, and whether it has had an invocation. Nothing else is kept
- * between invocations.
- *
- * - The first invocation of a process is a cold start, unless it comes more than 10 s after initialisation: the
- *   environment was then initialised ahead of the request (Lambda's proactive initialisation, or provisioned
- *   concurrency, whose environments are initialised before any request), so the invocation is not a cold start
- *   and is flagged `proactive_initialization` instead.
- * - Every later invocation is warm.
- * - The rule is the same under provisioned concurrency and Lambda Managed Instances
- *   (`AWS_LAMBDA_INITIALIZATION_TYPE` `provisioned-concurrency` / `lambda-managed-instances`): on a managed
- *   instance, whose process serves invocations concurrently, only the first invocation it starts is a cold start.
- *   What the initialisation type changes is whether the module-loading spans (`aws.lambda.load`,
- *   `aws.lambda.require`) are traced: never in these two modes, where the gap between initialisation and the
- *   first request can be minutes or hours.
+ * Cold starts, decided as datadog-lambda-js 12.143 decides them (`dist/utils/cold-start.js`): the first invocation
+ * of a process is a cold start unless it comes more than 10 s after initialisation (then the environment was
+ * initialised ahead of the request, and it is flagged `proactive_initialization` instead); every later one is warm,
+ * under provisioned concurrency and Lambda Managed Instances too (where only the first invocation a concurrent
+ * process starts is cold).
  *
  * @since 0.1.0
  */

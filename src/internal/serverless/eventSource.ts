@@ -1,13 +1,8 @@
 /**
- * Which managed service triggered an invocation, and the `function_trigger.*` and `http.*` tags Datadog's
- * serverless view reads from the event, as datadog-lambda-js 12.143 computes them (`dist/trace/trigger.js` and
- * `dist/utils/event-type-guards.js`): the same guards in the same order, the same ARNs, the same HTTP tags, and
- * the same status code from the handler's response. Kafka, which datadog-lambda-js does not recognise, is added
- * after its sources.
- *
- * Every reader is total: any value yields a source or `undefined` and tags, never a throw, and the event is only
- * read. Where datadog-lambda-js would throw part-way (a missing field it dereferences), the part it would have
- * dropped (the ARN, the HTTP tags) is left out the same way.
+ * Which managed service triggered an invocation, and the `function_trigger.*` and `http.*` tags, as
+ * datadog-lambda-js 12.143 computes them (`dist/trace/trigger.js`, `dist/utils/event-type-guards.js`: the same
+ * guards in the same order), plus Kafka. Total and read-only: where datadog-lambda-js would throw part-way, the
+ * part it would have dropped is left out the same way.
  *
  * @since 0.1.0
  */

@@ -1,15 +1,7 @@
 /**
  * The spans datadog-lambda-js 12.143 infers for the managed service that triggered an invocation
- * (`dist/trace/span-inferrer.js`, on by default, off with `DD_TRACE_MANAGED_SERVICES=false`): `aws.apigateway`
- * (REST and WebSocket APIs), `aws.httpapi`, `aws.lambda.url`, `aws.sqs`, `aws.sns`, `aws.eventbridge`,
- * `aws.kinesis`, `aws.dynamodb` and `aws.s3`, with the same service, resource, type, tags and times. Two hops are
- * inferred in front of the trigger's span: the SNS topic or EventBridge bus of a message that reached SQS through
- * them, and a Datadog-traced Lambda authorizer of a REST or WebSocket API (`aws.apigateway.authorizer`).
- *
- * A span starts at the time the event says the service received the request (the message was sent, the record
- * arrived); a span for an asynchronous source ends when the invocation starts, a synchronous one (an HTTP request)
- * when the invocation ends. A time the event lacks is the invocation's start, as dd-trace does for a missing start.
- *
+ * (`dist/trace/span-inferrer.js`), with the same service, resource, type, tags and times, plus the two hops in
+ * front of a trigger (an SNS topic or EventBridge bus before SQS; a Datadog-traced authorizer before API Gateway).
  * Total: where datadog-lambda-js would throw on a malformed event (and infer nothing), no span is inferred.
  *
  * @since 0.1.0

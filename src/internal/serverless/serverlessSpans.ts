@@ -1,13 +1,9 @@
 /**
- * The spans of one invocation as Datadog's serverless view reads them, as values: the invocation span (`aws.lambda`
- * by default) with the tags datadog-lambda-js 12.143 puts on it (`dist/trace/listener.js`), and the spans it infers
- * for the managed service that triggered the invocation (`InferredSpans`). Pure: the Lambda wrappers build the
- * description when an invocation starts ({@link describe}), create the spans through the installed Effect tracer,
- * and apply the handler's response when it ends ({@link complete}).
- *
- * Parenting: the first inferred span is the child of the upstream context when {@link Description.continuesUpstream}
- * holds, each next inferred span the child of the one before, and the invocation span the child of the last one
- * (of the upstream context when there is none).
+ * The spans of one invocation as Datadog's serverless view reads them, as pure values: the invocation span with
+ * the tags datadog-lambda-js 12.143 puts on it (`dist/trace/listener.js`) and the inferred spans above it, each the
+ * child of the one before, the first the child of the upstream context when {@link Description.continuesUpstream}
+ * holds. The wrappers build the description when an invocation starts ({@link describe}) and apply the handler's
+ * response when it ends ({@link complete}).
  *
  * @since 0.1.0
  */
