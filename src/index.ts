@@ -128,4 +128,4 @@ export * as LambdaTracing from "./layers/LambdaTracing.js"
  *
  * @since 0.1.0
  */
-export * as DurableTracing from "./layers/DurableTracing.js"
+export * as DurableTracing from "./wrappers/DurableTracing.js"

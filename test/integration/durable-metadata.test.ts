@@ -11,7 +11,7 @@ import type { Context } from "aws-lambda"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as DurableMetadata from "../../src/internal/durable/durableMetadata.js"
-import * as DurableTracing from "../../src/layers/DurableTracing.js"
+import * as DurableTracing from "../../src/wrappers/DurableTracing.js"
 import { inMemoryTracing } from "../support/otel.js"
 import { reservedStep } from "./support/operations.js"
 

@@ -13,10 +13,10 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import type { ExtractionResult } from "../../domain/ExtractionResult.js"
 import * as DefaultChain from "../../layers/DefaultChain.js"
-import type { Options } from "../../layers/DurableTracing.js"
 import * as CheckpointWriter from "../../services/CheckpointWriter.js"
 import { CurrentExtraction } from "../../services/CurrentExtraction.js"
 import type * as ExtractorChain from "../../services/ExtractorChain.js"
+import type { Options } from "../../wrappers/DurableTracing.js"
 import * as DurableIntegration from "../ddTrace/durableIntegration.js"
 import type {
   DurableExecutionConfig,

@@ -8,8 +8,8 @@
  */
 import type * as Fiber from "effect/Fiber"
 import { AsyncLocalStorage } from "node:async_hooks"
-import type { Invocation } from "../../layers/DurableTracing.js"
 import type { ExecutionStateClient } from "../../services/DurableState.js"
+import type { Invocation } from "../../wrappers/DurableTracing.js"
 import type { DurableExecutionClient, GetExecutionStateRequest } from "../durableSdk.js"
 import { isRecord } from "../propagation/carrier.js"
 import * as CheckpointName from "./checkpointName.js"

@@ -8,7 +8,7 @@
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing"
 import tracer from "dd-trace"
 import { createRequire } from "node:module"
-import * as DurableTracing from "../../../src/layers/DurableTracing.js"
+import * as DurableTracing from "../../../src/wrappers/DurableTracing.js"
 
 tracer.init({ plugins: true } as never)
 if (process.argv[2] === "cjs") createRequire(import.meta.url)("@aws/durable-execution-sdk-js")
