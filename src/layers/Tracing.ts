@@ -371,18 +371,20 @@ const applyInvocation = <A, E, R>(
   const attributes = options?.attributes === undefined
     ? invocationAttributes(result)
     : { ...invocationAttributes(result), ...options.attributes }
+  const parent = options?.parent ??
+    (options?.root !== true && Option.isSome(result.context) ? externalSpan(result.context.value) : undefined)
+  // The parent is the span's option, not the fiber's current span around it: the steps that open and end the
+  // invocation span then run with no span of the tracer current, so a tracer that switches scopes per step
+  // (`DdTraceTracer`) switches to none of them.
   const traced = withScopedSpan(self, name, {
     kind: options?.kind ?? "server",
     // The stack of this call is the library's, not the app's: not worth capturing on every invocation.
     captureStackTrace: false,
     attributes,
     ...(spanLinks.length === 0 ? {} : { links: spanLinks }),
-    ...(options?.root === true && options.parent === undefined ? { root: true } : {})
+    ...(parent !== undefined ? { parent } : options?.root === true ? { root: true } : {})
   })
-  const effect = Effect.provideService(traced, CurrentExtraction, result)
-  const parent = options?.parent ??
-    (options?.root !== true && Option.isSome(result.context) ? externalSpan(result.context.value) : undefined)
-  return parent === undefined ? effect : Effect.withParentSpan(effect, parent)
+  return Effect.provideService(traced, CurrentExtraction, result)
 }
 
 /**
