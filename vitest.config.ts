@@ -1,3 +1,5 @@
+import * as os from "node:os"
+import * as path from "node:path"
 import { defineConfig } from "vitest/config"
 
 // Test files that change process-wide state for their own cases (dd-trace initialised with other options or not at
@@ -15,6 +17,8 @@ const isolatedFiles = [
 const isolated = process.env.TEST_ISOLATED === "1"
 
 export default defineConfig({
+  // Vitest keeps its results (slowest files first on the next run) outside the working tree.
+  cacheDir: path.join(os.tmpdir(), "effect-datadog-lambda-vitest"),
   test: {
     include: isolated ? isolatedFiles : ["test/**/*.test.ts"],
     exclude: isolated ? [] : isolatedFiles,

@@ -204,18 +204,32 @@ export interface SpanScope {
 
 const isSpanScope = (span: Tracer.AnySpan): span is Tracer.AnySpan & SpanScope => SpanScopeTypeId in span
 
+// Runs `self` with the extraction result provided and `parent` as its parent span: one change of the fiber's context
+// for both (each `Effect.provideService` is one, a dozen steps of the run loop and a copy of the context).
+const provideExtraction = <A, E, R>(
+  self: Effect.Effect<A, E, R>,
+  result: ExtractionResult,
+  parent: Tracer.AnySpan | undefined
+): Effect.Effect<A, E, Exclude<R, CurrentExtraction>> =>
+  Effect.mapInputContext(self, (context: Context.Context<Exclude<R, CurrentExtraction>>) => {
+    const provided = Context.add(context, CurrentExtraction, result)
+    return (parent === undefined ? provided : Context.add(provided, Tracer.ParentSpan, parent)) as Context.Context<R>
+  })
+
 // `Effect.withSpan` that, once the span has started, enters its tracer's scope before `self` runs, when the span has
 // one (`SpanScope`): with `DdTraceTracer`, one asynchronous hop with the span active in dd-trace's scope instead of a
 // switch of scope there and back on each synchronous step of `self`. Only for the outermost span of a fiber (the
 // invocation span): the fiber stays in the span's scope after it, and a hop taken while Effect's scheduler is
 // already running resumes in the scheduler's context (then the tracer switches per step, as without the hop).
+// `self` runs with the extraction result provided; the steps that open and end the span run without it.
 const withScopedSpan = <A, E, R>(
   self: Effect.Effect<A, E, R>,
   name: string,
-  options: Tracer.SpanOptions
-): Effect.Effect<A, E, Exclude<R, Tracer.ParentSpan>> =>
+  options: Tracer.SpanOptions,
+  result: ExtractionResult
+): Effect.Effect<A, E, Exclude<R, CurrentExtraction>> =>
   Effect.useSpan(name, options, (span) => {
-    const body = Effect.withParentSpan(self, span)
+    const body = provideExtraction(self, result, span)
     return isSpanScope(span) ? Effect.zipRight(span[SpanScopeTypeId](), body) : body
   })
 
@@ -295,13 +309,17 @@ const applyExtraction = <A, E, R>(
   self: Effect.Effect<A, E, R>,
   result: ExtractionResult
 ): Effect.Effect<A, E, Exclude<R, CurrentExtraction>> => {
-  let effect = Effect.provideService(self, CurrentExtraction, result)
+  let effect: Effect.Effect<A, E, R> = self
   const spanLinks = links(result)
   // Each wrapper appends when it runs, outermost first: wrap in reverse to keep the batch order.
   for (let i = spanLinks.length - 1; i >= 0; i--) {
     effect = Effect.linkSpans(effect, spanLinks[i].span, spanLinks[i].attributes)
   }
-  return Option.isSome(result.context) ? Effect.withParentSpan(effect, externalSpan(result.context.value)) : effect
+  return provideExtraction(
+    effect,
+    result,
+    Option.isSome(result.context) ? externalSpan(result.context.value) : undefined
+  )
 }
 
 /**
@@ -371,18 +389,19 @@ const applyInvocation = <A, E, R>(
   const attributes = options?.attributes === undefined
     ? invocationAttributes(result)
     : { ...invocationAttributes(result), ...options.attributes }
-  const traced = withScopedSpan(self, name, {
+  const parent = options?.parent ??
+    (options?.root !== true && Option.isSome(result.context) ? externalSpan(result.context.value) : undefined)
+  // The parent is the span's option, not the fiber's current span around it: the steps that open and end the
+  // invocation span then run with no span of the tracer current, so a tracer that switches scopes per step
+  // (`DdTraceTracer`) switches to none of them.
+  return withScopedSpan(self, name, {
     kind: options?.kind ?? "server",
     // The stack of this call is the library's, not the app's: not worth capturing on every invocation.
     captureStackTrace: false,
     attributes,
     ...(spanLinks.length === 0 ? {} : { links: spanLinks }),
-    ...(options?.root === true && options.parent === undefined ? { root: true } : {})
-  })
-  const effect = Effect.provideService(traced, CurrentExtraction, result)
-  const parent = options?.parent ??
-    (options?.root !== true && Option.isSome(result.context) ? externalSpan(result.context.value) : undefined)
-  return parent === undefined ? effect : Effect.withParentSpan(effect, parent)
+    ...(parent !== undefined ? { parent } : options?.root === true ? { root: true } : {})
+  }, result)
 }
 
 /**

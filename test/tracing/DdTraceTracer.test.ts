@@ -8,6 +8,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 import type * as Tracer from "effect/Tracer"
+import { readFileSync } from "node:fs"
 import * as TraceContext from "../../src/domain/TraceContext.js"
 import * as DdTraceTracer from "../../src/layers/DdTraceTracer.js"
 import * as DefaultChain from "../../src/layers/DefaultChain.js"
@@ -15,6 +16,7 @@ import * as LambdaTracing from "../../src/layers/LambdaTracing.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import * as Tracing from "../../src/layers/Tracing.js"
 import * as CurrentExtraction from "../../src/services/CurrentExtraction.js"
+import { runtimeContext } from "../support/lambdaContext.js"
 import { extractionResult } from "../support/otel.js"
 import * as TestAgent from "../support/TestAgent.js"
 
@@ -180,6 +182,46 @@ describe("DdTraceTracer", () => {
       const seen = yield* active.pipe(Tracing.withInvocationSpan("invocation", extractionResult(context)), run)
       const chunk = yield* chunkOf(context.traceId)
       assert.strictEqual(seen, TestAgent.spanNamed(chunk, "invocation").span_id)
+    }))
+
+  it.effect("runs only the handler under a serverless invocation's aws.lambda; the wrapper's steps under no span", () =>
+    Effect.gen(function*() {
+      const event = JSON.parse(readFileSync(new URL("../../examples/events/apigw-v1.json", import.meta.url), "utf8"))
+      const traceId = String(++traceIds)
+      event.headers["X-Datadog-Trace-Id"] = traceId
+      const app = (_event: unknown, _context: unknown) =>
+        Effect.gen(function*() {
+          yield* Effect.sync(() => tracer.trace("dd-sync", () => undefined))
+          yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+          yield* Effect.sync(() => tracer.trace("dd-after-async", () => undefined))
+          yield* Effect.sync(() => tracer.trace("dd-in-span", () => undefined)).pipe(Effect.withSpan("effect-span"))
+          return { statusCode: 200, body: "{}" }
+        })
+      const handler = LambdaTracing.withExtraction(app, { spanName: "aws.lambda" })
+      const layer = Layer.merge(TracerLive, DefaultChain.layer.pipe(Layer.provide(NativePropagator.layer())))
+      // Every span dd-trace's scope is switched to while the invocation runs, by span id.
+      const switched: Array<string> = []
+      const scope = tracer.scope()
+      const activate = scope.activate
+      scope.activate = function<T>(span: Parameters<typeof activate>[0], fn: () => T): T {
+        switched.push(span.context().toSpanId())
+        return activate.call(this, span, fn) as T
+      }
+      yield* Effect.promise(() => Effect.runPromise(Effect.provide(handler(event, runtimeContext(undefined)), layer)))
+        .pipe(Effect.ensuring(Effect.sync(() => delete (scope as { activate?: unknown }).activate)))
+      const chunk = yield* chunkOf(traceId)
+      const lambda = TestAgent.spanNamed(chunk, "aws.lambda")
+      const inferred = TestAgent.spanNamed(chunk, "aws.apigateway")
+      const effectSpan = TestAgent.spanNamed(chunk, "effect-span")
+      assert.strictEqual(lambda.parent_id, inferred.span_id)
+      assert.strictEqual(TestAgent.spanNamed(chunk, "dd-sync").parent_id, lambda.span_id)
+      assert.strictEqual(TestAgent.spanNamed(chunk, "dd-after-async").parent_id, lambda.span_id)
+      assert.strictEqual(effectSpan.parent_id, lambda.span_id)
+      assert.strictEqual(TestAgent.spanNamed(chunk, "dd-in-span").parent_id, effectSpan.span_id)
+      // The inferred span is never made active (nothing runs under it); aws.lambda once, to start the handler in it.
+      const switches = (span: TestAgent.AgentSpan) => switched.filter((id) => id === span.span_id).length
+      assert.strictEqual(switches(inferred), 0)
+      assert.strictEqual(switches(lambda), 1)
     }))
 
   it.effect("sets service, resource and type from their attributes, and keeps times the caller chose", () =>
