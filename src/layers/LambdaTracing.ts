@@ -66,7 +66,7 @@ export interface Options {
   /**
    * Wrap each invocation in a span of this name (kind `server`), child of the upstream context, carrying the
    * batch links and `Tracing.invocationAttributes`. Without it the handler's own spans are the direct children
-   * of the upstream span, and every one of them gets the batch links (`Tracing.withExtraction`).
+   * of the upstream span, and every one of them gets the batch links (`Tracing.applyExtraction`).
    */
   readonly spanName?: string | undefined
   /**
@@ -127,7 +127,7 @@ export const withExtraction = <T, C, A, E, R>(
     return Effect.flatMap(
       ExtractorChain.extract(event, context),
       (result) => {
-        if (serverless === undefined) return Tracing.withExtraction(run, result)
+        if (serverless === undefined) return Tracing.applyExtraction(run, result)
         return Effect.flatMap(
           serverless,
           (settings) => ServerlessInvocation.trace(run, { event, context, extraction: result }, settings)

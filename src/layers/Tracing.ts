@@ -1,6 +1,6 @@
 /**
  * Effect tracing on top of extracted contexts: a {@link TraceContext.TraceContext} becomes a `Tracer.ExternalSpan`
- * (hex ids for W3C / OpenTelemetry, `sampled` from the sampling priority), and {@link withExtractedParent} makes
+ * (hex ids for W3C / OpenTelemetry, `sampled` from the sampling priority), and {@link withUpstream} makes
  * every `Effect.withSpan` inside a handler continue the upstream trace. Batch sources become span links.
  *
  * The Datadog extras that hex ids cannot carry (sampling priority, origin, `_dd.p.*` tags, the decimal ids) ride
@@ -305,7 +305,7 @@ export const links = (result: ExtractionResult): ReadonlyArray<Tracer.SpanLink> 
     attributes: { "datadog.source": link.source }
   }))
 
-const applyExtraction = <A, E, R>(
+const underExtraction = <A, E, R>(
   self: Effect.Effect<A, E, R>,
   result: ExtractionResult
 ): Effect.Effect<A, E, Exclude<R, CurrentExtraction>> => {
@@ -332,12 +332,12 @@ const applyExtraction = <A, E, R>(
  * @since 0.1.0
  * @category tracing
  */
-export const withExtraction: {
+export const applyExtraction: {
   (
     result: ExtractionResult
   ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, Exclude<R, CurrentExtraction>>
   <A, E, R>(self: Effect.Effect<A, E, R>, result: ExtractionResult): Effect.Effect<A, E, Exclude<R, CurrentExtraction>>
-} = dual(2, <A, E, R>(self: Effect.Effect<A, E, R>, result: ExtractionResult) => applyExtraction(self, result))
+} = dual(2, <A, E, R>(self: Effect.Effect<A, E, R>, result: ExtractionResult) => underExtraction(self, result))
 
 /**
  * The attributes of an invocation span for a result: `datadog.extractor` (the extractor that found the context,
@@ -433,7 +433,7 @@ export const withInvocationSpan: {
 
 /**
  * Extracts the upstream context of an invocation with the {@link ExtractorChain.ExtractorChain} in the context
- * and runs an effect under it (see {@link withExtraction}): every `Effect.withSpan` inside continues the
+ * and runs an effect under it (see {@link applyExtraction}): every `Effect.withSpan` inside continues the
  * upstream trace.
  *
  * @example
@@ -442,13 +442,13 @@ export const withInvocationSpan: {
  * import * as Tracing from "effect-datadog-lambda/Tracing"
  *
  * const handler = (event: unknown, context: unknown) =>
- *   Effect.withSpan(Effect.log("hello"), "work").pipe(Tracing.withExtractedParent(event, context))
+ *   Effect.withSpan(Effect.log("hello"), "work").pipe(Tracing.withUpstream(event, context))
  * ```
  *
  * @since 0.1.0
  * @category tracing
  */
-export const withExtractedParent: {
+export const withUpstream: {
   <A, E, R>(
     self: Effect.Effect<A, E, R>,
     event: unknown,
@@ -463,5 +463,5 @@ export const withExtractedParent: {
 } = dual(
   (args) => Effect.isEffect(args[0]),
   <A, E, R>(self: Effect.Effect<A, E, R>, event: unknown, lambdaContext?: unknown) =>
-    Effect.flatMap(ExtractorChain.extract(event, lambdaContext), (result) => applyExtraction(self, result))
+    Effect.flatMap(ExtractorChain.extract(event, lambdaContext), (result) => underExtraction(self, result))
 )

@@ -52,7 +52,7 @@ describe("DdTraceTracer", () => {
       const [outer, inner] = yield* Effect.zip(
         Effect.currentSpan,
         Effect.currentSpan.pipe(Effect.withSpan("inner"))
-      ).pipe(Effect.withSpan("outer", { kind: "server" }), Tracing.withExtraction(extractionResult(context)), run)
+      ).pipe(Effect.withSpan("outer", { kind: "server" }), Tracing.applyExtraction(extractionResult(context)), run)
       const chunk = yield* chunkOf(context.traceId)
       const outerSpan = TestAgent.spanNamed(chunk, "outer")
       const innerSpan = TestAgent.spanNamed(chunk, "inner")
@@ -80,7 +80,7 @@ describe("DdTraceTracer", () => {
         upstream({ samplingPriority, tags: { "_dd.p.tid": "6a5f3e2100000000" }, origin: undefined })
       )
       for (const context of contexts) {
-        yield* Effect.void.pipe(Effect.withSpan("sampled"), Tracing.withExtraction(extractionResult(context)), run)
+        yield* Effect.void.pipe(Effect.withSpan("sampled"), Tracing.applyExtraction(extractionResult(context)), run)
       }
       const [dropped, rejected, undecided] = yield* Effect.forEach(contexts, (context) => chunkOf(context.traceId))
       assert.strictEqual(dropped!.spans[0]!.metrics._sampling_priority_v1, 0)
@@ -104,7 +104,7 @@ describe("DdTraceTracer", () => {
           attributes: { "order.id": "o-1", count: 3, flag: true, "_dd.p.dm": "-99" },
           links: [link]
         }),
-        Tracing.withExtraction(extractionResult(context)),
+        Tracing.applyExtraction(extractionResult(context)),
         run
       )
       const span = TestAgent.spanNamed(yield* chunkOf(context.traceId), "tagged")
@@ -126,13 +126,13 @@ describe("DdTraceTracer", () => {
       }
       yield* Effect.fail(new OrderRejected("no stock")).pipe(
         Effect.withSpan("failing"),
-        Tracing.withExtraction(extractionResult(failing)),
+        Tracing.applyExtraction(extractionResult(failing)),
         run,
         Effect.exit
       )
       yield* Effect.interrupt.pipe(
         Effect.withSpan("interrupted"),
-        Tracing.withExtraction(extractionResult(interrupted)),
+        Tracing.applyExtraction(extractionResult(interrupted)),
         run,
         Effect.exit
       )
@@ -156,7 +156,7 @@ describe("DdTraceTracer", () => {
           const after = yield* Effect.sync(() => tracer.scope().active()?.context().toSpanId())
           yield* Effect.sync(() => tracer.trace("dd-child", () => undefined))
           return { before, after }
-        }).pipe(Effect.withSpan("active"), Tracing.withExtraction(extractionResult(context)))
+        }).pipe(Effect.withSpan("active"), Tracing.applyExtraction(extractionResult(context)))
         // Resumed by a callback registered inside "active", the fiber is back under the span around it.
         const outside = yield* Effect.sync(() => tracer.scope().active()?.context().toSpanId())
         return { seen, outside }
@@ -248,7 +248,7 @@ describe("DdTraceTracer", () => {
       const context = upstream({ samplingPriority: undefined })
       const [span, injected] = yield* Effect.zip(Effect.currentSpan, Tracing.currentSpanContext).pipe(
         Effect.withSpan("injecting"),
-        Tracing.withExtraction(extractionResult(context)),
+        Tracing.applyExtraction(extractionResult(context)),
         run
       )
       const value = Option.getOrThrow(injected)

@@ -32,7 +32,7 @@ layer(TracingLive)("Tracing with @effect/opentelemetry 0.64", (it) => {
       const context = upstream()
       const effectSpan = yield* Effect.currentSpan.pipe(
         Effect.withSpan("otel-child", { kind: "server" }),
-        Tracing.withExtraction(result(context))
+        Tracing.applyExtraction(result(context))
       )
       const [span] = exported("otel-child")
       assert.strictEqual(span.spanContext().traceId, "6a5f3e21000000001234123412341234")
@@ -48,7 +48,7 @@ layer(TracingLive)("Tracing with @effect/opentelemetry 0.64", (it) => {
       const context = upstream({ traceId: "77", traceIdHigh: undefined, samplingPriority: 0 })
       const effectSpan = yield* Effect.currentSpan.pipe(
         Effect.withSpan("otel-dropped"),
-        Tracing.withExtraction(result(context))
+        Tracing.applyExtraction(result(context))
       )
       assert.isFalse(effectSpan.sampled)
       assert.strictEqual(effectSpan.traceId, context.w3cTraceId)
@@ -68,7 +68,7 @@ layer(TracingLive)("Tracing with @effect/opentelemetry 0.64", (it) => {
   it.effect("hands the dd tracestate member to the OpenTelemetry span context", () =>
     Effect.gen(function*() {
       const context = upstream({ traceId: "88", samplingPriority: 2, origin: "rum", tags: { "_dd.p.dm": "-4" } })
-      yield* Effect.void.pipe(Effect.withSpan("otel-tracestate"), Tracing.withExtraction(result(context)))
+      yield* Effect.void.pipe(Effect.withSpan("otel-tracestate"), Tracing.applyExtraction(result(context)))
       const [span] = exported("otel-tracestate")
       assert.strictEqual(span.parentSpanContext?.traceState?.get("dd"), "s:2;o:rum;t.dm:-4")
       assert.strictEqual(span.spanContext().traceState?.get("dd"), "s:2;o:rum;t.dm:-4")
@@ -78,7 +78,10 @@ layer(TracingLive)("Tracing with @effect/opentelemetry 0.64", (it) => {
     Effect.gen(function*() {
       const first = upstream({ traceId: "11", traceIdHigh: undefined, parentId: "12", source: "sqs" })
       const second = upstream({ traceId: "21", traceIdHigh: undefined, parentId: "22", source: "sqs" })
-      yield* Effect.void.pipe(Effect.withSpan("otel-batch"), Tracing.withExtraction(result(undefined, [first, second])))
+      yield* Effect.void.pipe(
+        Effect.withSpan("otel-batch"),
+        Tracing.applyExtraction(result(undefined, [first, second]))
+      )
       const [span] = exported("otel-batch")
       assert.deepStrictEqual(span.links.map((link) => [link.context.traceId, link.context.spanId]), [
         [first.w3cTraceId, first.w3cParentId],
@@ -92,7 +95,7 @@ layer(TracingLive)("Tracing with @effect/opentelemetry 0.64", (it) => {
       const context = upstream({ traceId: "99" })
       const injected = yield* Tracing.currentSpanContext.pipe(
         Effect.withSpan("otel-inject"),
-        Tracing.withExtraction(result(context))
+        Tracing.applyExtraction(result(context))
       )
       const [span] = exported("otel-inject")
       const value = Option.getOrThrow(injected)

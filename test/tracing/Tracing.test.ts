@@ -77,11 +77,11 @@ describe("Tracing.ddTraceStateMember", () => {
   })
 })
 
-describe("Tracing.withExtraction (Effect's own tracer)", () => {
+describe("Tracing.applyExtraction (Effect's own tracer)", () => {
   it.effect("makes spans inside children of the upstream context", () =>
     Effect.gen(function*() {
       const context = upstream()
-      const span = yield* childSpan.pipe(Tracing.withExtraction(result(context)))
+      const span = yield* childSpan.pipe(Tracing.applyExtraction(result(context)))
       assert.strictEqual(span.traceId, context.w3cTraceId)
       const parent = parentOf(span)
       assert.strictEqual(parent._tag, "ExternalSpan")
@@ -91,14 +91,14 @@ describe("Tracing.withExtraction (Effect's own tracer)", () => {
 
   it.effect("keeps the upstream drop decision on the parent (Effect's tracer marks its own spans sampled)", () =>
     Effect.gen(function*() {
-      const span = yield* childSpan.pipe(Tracing.withExtraction(result(upstream({ samplingPriority: 0 }))))
+      const span = yield* childSpan.pipe(Tracing.applyExtraction(result(upstream({ samplingPriority: 0 }))))
       assert.isFalse(parentOf(span).sampled)
       assert.strictEqual(Option.getOrThrow(Tracing.spanContext(span)).samplingPriority.pipe(Option.getOrThrow), 0)
     }))
 
   it.effect("starts a new trace when nothing was extracted", () =>
     Effect.gen(function*() {
-      const span = yield* childSpan.pipe(Tracing.withExtraction(result(undefined)))
+      const span = yield* childSpan.pipe(Tracing.applyExtraction(result(undefined)))
       assert.isTrue(Option.isNone(span.parent))
       assert.match(span.traceId, /^[0-9a-f]{32}$/)
     }))
@@ -107,7 +107,7 @@ describe("Tracing.withExtraction (Effect's own tracer)", () => {
     Effect.gen(function*() {
       const first = upstream({ traceId: "11", traceIdHigh: undefined, parentId: "12", source: "sqs" })
       const second = upstream({ traceId: "21", traceIdHigh: undefined, parentId: "22", source: "sqs" })
-      const span = yield* childSpan.pipe(Tracing.withExtraction(result(undefined, [first, second])))
+      const span = yield* childSpan.pipe(Tracing.applyExtraction(result(undefined, [first, second])))
       assert.deepStrictEqual(span.links.map((link) => [link.span.traceId, link.span.spanId]), [
         [first.w3cTraceId, first.w3cParentId],
         [second.w3cTraceId, second.w3cParentId]
@@ -118,13 +118,13 @@ describe("Tracing.withExtraction (Effect's own tracer)", () => {
   it.effect("provides the extraction result", () =>
     Effect.gen(function*() {
       const extraction = result(upstream())
-      const seen = yield* CurrentExtraction.get.pipe(Tracing.withExtraction(extraction))
+      const seen = yield* CurrentExtraction.get.pipe(Tracing.applyExtraction(extraction))
       assert.deepStrictEqual(seen, Option.some(extraction))
       assert.isTrue(Option.isNone(yield* CurrentExtraction.get))
     }))
 })
 
-describe("Tracing.withExtractedParent", () => {
+describe("Tracing.withUpstream", () => {
   it.effect("runs the chain and parents the handler's spans on its result", () =>
     Effect.gen(function*() {
       const context = upstream({ source: "custom" })
@@ -140,14 +140,14 @@ describe("Tracing.withExtractedParent", () => {
         })
       ])
       const [span, found] = yield* Effect.zip(childSpan, CurrentExtraction.context).pipe(
-        Tracing.withExtractedParent({ traced: true }, {}),
+        Tracing.withUpstream({ traced: true }, {}),
         Effect.provideService(ExtractorChain.ExtractorChain, chain)
       )
       assert.strictEqual(span.traceId, context.w3cTraceId)
       assert.strictEqual(parentOf(span).spanId, context.w3cParentId)
       assert.deepStrictEqual(found, Option.some(context))
 
-      const untraced = yield* Tracing.withExtractedParent(childSpan, { traced: false }).pipe(
+      const untraced = yield* Tracing.withUpstream(childSpan, { traced: false }).pipe(
         Effect.provideService(ExtractorChain.ExtractorChain, chain)
       )
       assert.notStrictEqual(untraced.traceId, context.w3cTraceId)
@@ -158,7 +158,7 @@ describe("Tracing.spanContext (inject side)", () => {
   it.effect("gives the span's own ids in decimal with the upstream extras", () =>
     Effect.gen(function*() {
       const context = upstream()
-      const span = yield* childSpan.pipe(Tracing.withExtraction(result(context)))
+      const span = yield* childSpan.pipe(Tracing.applyExtraction(result(context)))
       const injected = Option.getOrThrow(Tracing.spanContext(span))
       assert.strictEqual(injected.traceId, context.traceId)
       assert.deepStrictEqual(injected.traceIdHigh, context.traceIdHigh)
@@ -174,7 +174,7 @@ describe("Tracing.spanContext (inject side)", () => {
     Effect.gen(function*() {
       const span = yield* Effect.withSpan(Effect.currentSpan, "child", { attributes: { "sampling.priority": -1 } })
         .pipe(
-          Tracing.withExtraction(result(upstream()))
+          Tracing.applyExtraction(result(upstream()))
         )
       assert.deepStrictEqual(Option.getOrThrow(Tracing.spanContext(span)).samplingPriority, Option.some(-1))
     }))
