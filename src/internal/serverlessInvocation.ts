@@ -15,11 +15,12 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import type * as Tracer from "effect/Tracer"
 import type { ExtractionResult } from "../domain/ExtractionResult.js"
-import * as Tracing from "../layers/Tracing.js"
 import type { CurrentExtraction } from "../services/CurrentExtraction.js"
 import * as ColdStart from "./serverless/coldStart.js"
 import * as ServerlessSpans from "./serverless/serverlessSpans.js"
 import type { SpanDescription } from "./serverless/spanDescription.js"
+import * as Apply from "./tracing/apply.js"
+import * as ExternalSpan from "./tracing/externalSpan.js"
 
 // The process's cold-start state: a process initialises once, whichever wrapper it builds.
 const coldStart = Ref.unsafeMake(ColdStart.make(Date.now()))
@@ -102,7 +103,7 @@ const withSpans = <A, E, R>(
   Effect.gen(function*() {
     const result = input.extraction
     const upstream = description.continuesUpstream && Option.isSome(result.context)
-      ? Tracing.externalSpan(result.context.value)
+      ? ExternalSpan.externalSpan(result.context.value)
       : undefined
     const inferred: Array<Tracer.Span> = []
     for (const span of description.inferred) {
@@ -129,7 +130,7 @@ const withSpans = <A, E, R>(
       }))
     const last = inferred[inferred.length - 1]
     const attributes = attributesOf(description.invocation)
-    const traced = Tracing.withInvocationSpan(body, description.invocation.name, result, {
+    const traced = Apply.underInvocationSpan(body, description.invocation.name, result, {
       attributes: input.attributes === undefined ? attributes : { ...input.attributes, ...attributes },
       ...(last !== undefined ? { parent: last } : upstream === undefined ? { root: true } : {})
     })

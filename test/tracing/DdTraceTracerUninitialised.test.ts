@@ -7,6 +7,8 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as TraceContext from "../../src/domain/TraceContext.js"
+import * as DdTraceSpans from "../../src/internal/ddTrace/tracer.js"
+import * as SpanContext from "../../src/internal/tracing/spanContext.js"
 import * as DdTraceTracer from "../../src/layers/DdTraceTracer.js"
 import * as LambdaTracing from "../../src/layers/LambdaTracing.js"
 import * as Tracing from "../../src/layers/Tracing.js"
@@ -46,9 +48,9 @@ describe("DdTraceTracer before dd-trace is initialised", () => {
         Logger.withMinimumLogLevel(LogLevel.Debug)
       )
       assert.strictEqual(span.traceId, upstream.w3cTraceId)
-      assert.isFalse(Tracing.SpanContextSourceTypeId in span)
+      assert.isFalse(SpanContext.SpanContextSourceTypeId in span)
       assert.deepStrictEqual(Option.map(injected, (context) => context.traceId), Option.some("42"))
-      assert.isUndefined(DdTraceTracer.activeSpan())
+      assert.isUndefined(DdTraceSpans.activeSpan())
       assert.isTrue(
         logs.some((line) => line.includes("DdTraceTracer") && line.includes("NotInitialised")),
         logs.join("\n")

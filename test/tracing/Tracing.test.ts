@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
 import * as TraceContext from "../../src/domain/TraceContext.js"
+import * as ExternalSpan from "../../src/internal/tracing/externalSpan.js"
 import * as Tracing from "../../src/layers/Tracing.js"
 import * as CurrentExtraction from "../../src/services/CurrentExtraction.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
@@ -36,10 +37,10 @@ describe("Tracing.externalSpan", () => {
     assert.strictEqual(span.traceId, "6a5f3e21000000001234123412341234")
     assert.strictEqual(span.spanId, "000000000000bbbb")
     assert.isTrue(span.sampled)
-    assert.deepStrictEqual(Tracing.datadogContext(span), Option.some(context))
-    assert.deepStrictEqual(Context.getOption(span.context, Tracing.OtelTraceFlags), Option.some(1))
+    assert.deepStrictEqual(ExternalSpan.datadogContext(span), Option.some(context))
+    assert.deepStrictEqual(Context.getOption(span.context, ExternalSpan.OtelTraceFlags), Option.some(1))
     assert.strictEqual(
-      Option.getOrThrow(Context.getOption(span.context, Tracing.OtelTraceState)).serialize(),
+      Option.getOrThrow(Context.getOption(span.context, ExternalSpan.OtelTraceState)).serialize(),
       "dd=s:2;o:rum;t.dm:-4"
     )
   })
@@ -48,12 +49,12 @@ describe("Tracing.externalSpan", () => {
     for (const [priority, sampled] of [[-1, false], [0, false], [1, true], [2, true]] as const) {
       const span = Tracing.externalSpan(upstream({ samplingPriority: priority }))
       assert.strictEqual(span.sampled, sampled, `priority ${priority}`)
-      assert.deepStrictEqual(Context.getOption(span.context, Tracing.OtelTraceFlags), Option.some(sampled ? 1 : 0))
+      assert.deepStrictEqual(Context.getOption(span.context, ExternalSpan.OtelTraceFlags), Option.some(sampled ? 1 : 0))
     }
     const undecided = Tracing.externalSpan(upstream({ samplingPriority: undefined, origin: undefined, tags: {} }))
     assert.isTrue(undecided.sampled)
-    assert.isTrue(Option.isNone(Context.getOption(undecided.context, Tracing.OtelTraceFlags)))
-    assert.isTrue(Option.isNone(Context.getOption(undecided.context, Tracing.OtelTraceState)))
+    assert.isTrue(Option.isNone(Context.getOption(undecided.context, ExternalSpan.OtelTraceFlags)))
+    assert.isTrue(Option.isNone(Context.getOption(undecided.context, ExternalSpan.OtelTraceState)))
   })
 
   it("pads a 64-bit trace id", () => {
@@ -63,17 +64,17 @@ describe("Tracing.externalSpan", () => {
   })
 })
 
-describe("Tracing.ddTraceStateMember", () => {
+describe("the dd tracestate member", () => {
   it("encodes origin and tag values the way dd-trace does", () => {
     const context = upstream({ origin: "syn=the,tics;x", tags: { "_dd.p.usr id": "a=b;c", "_dd.p.tid": "ff" } })
-    assert.strictEqual(Tracing.ddTraceStateMember(context), "s:2;o:syn~the_tics_x;t.usr_id:a~b_c")
+    assert.strictEqual(ExternalSpan.ddTraceStateMember(context), "s:2;o:syn~the_tics_x;t.usr_id:a~b_c")
   })
 
   it("gives nothing for an empty context and refuses members over 256 characters", () => {
     assert.isUndefined(
-      Tracing.ddTraceStateMember(upstream({ samplingPriority: undefined, origin: undefined, tags: {} }))
+      ExternalSpan.ddTraceStateMember(upstream({ samplingPriority: undefined, origin: undefined, tags: {} }))
     )
-    assert.isUndefined(Tracing.ddTraceStateMember(upstream({ tags: { "_dd.p.big": "x".repeat(300) } })))
+    assert.isUndefined(ExternalSpan.ddTraceStateMember(upstream({ tags: { "_dd.p.big": "x".repeat(300) } })))
   })
 })
 

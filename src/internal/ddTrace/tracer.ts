@@ -25,12 +25,14 @@ import type {
   DdTrace,
   JoinedSpan
 } from "../../layers/DdTraceTracer.js"
-import * as Tracing from "../../layers/Tracing.js"
 import type { ExtractorName } from "../extractorName.js"
 import * as Ids from "../ids.js"
 import * as Carrier from "../propagation/carrier.js"
 import * as DatadogHeaders from "../propagation/datadogHeaders.js"
 import * as NativeExtraction from "../propagation/nativeExtraction.js"
+import * as Apply from "../tracing/apply.js"
+import * as ExternalSpan from "../tracing/externalSpan.js"
+import * as SpanContextSource from "../tracing/spanContext.js"
 import * as SpanContext from "./spanContext.js"
 
 const isDdTrace = (value: DdTracePropagator.DdTracer): value is DdTrace => {
@@ -79,7 +81,7 @@ const explicitMillis = (time: bigint): number | undefined => {
   return gap > ONE_MILLISECOND || gap < -ONE_MILLISECOND ? Number(time / 1_000n) / 1_000 : undefined
 }
 
-class Span implements Tracer.Span, Tracing.SpanContextSource, Tracing.SpanScope {
+class Span implements Tracer.Span, SpanContextSource.SpanContextSource, Apply.SpanScope {
   readonly _tag = "Span"
   readonly attributes = new Map<string, unknown>()
   status: Tracer.SpanStatus
@@ -153,16 +155,16 @@ class Span implements Tracer.Span, Tracing.SpanContextSource, Tracing.SpanScope 
     this.dd.finish(explicitMillis(endTime))
   }
 
-  [Tracing.SpanScopeTypeId](): Effect.Effect<void> {
+  [Apply.SpanScopeTypeId](): Effect.Effect<void> {
     return hop(this.scope, this.dd)
   }
 
-  [Tracing.SpanContextSourceTypeId](): Option.Option<TraceContext.TraceContext> {
+  [SpanContextSource.SpanContextSourceTypeId](): Option.Option<TraceContext.TraceContext> {
     const headers: Record<string, string> = {}
     this.tracer.inject(this.dd, "text_map", headers)
     const carrier = Carrier.normalize(headers)
     if (carrier === undefined) return Option.none()
-    const upstream = Option.getOrUndefined(Tracing.upstreamContext(this))
+    const upstream = Option.getOrUndefined(ExternalSpan.upstreamContext(this))
     const source: ExtractorName = upstream?.source ?? "custom"
     return Option.fromNullable(NativeExtraction.extract(carrier, injectedStyles, source))
   }
@@ -188,7 +190,7 @@ const isSpanContext = (value: unknown): value is DdSpanContext =>
   typeof value === "object" && value !== null && typeof (value as DdSpanContext).toTraceId === "function"
 
 const w3cHeaders = (context: TraceContext.TraceContext): Record<string, string> => {
-  const member = Tracing.ddTraceStateMember(context)
+  const member = ExternalSpan.ddTraceStateMember(context)
   const flags = TraceContext.isSampled(context) === false ? "00" : "01"
   const traceparent = `00-${context.w3cTraceId}-${context.w3cParentId}-${flags}`
   return member === undefined ? { traceparent } : { traceparent, tracestate: `dd=${member}` }
@@ -210,7 +212,7 @@ const spanContextFor = (tracer: DdTrace, context: TraceContext.TraceContext): Dd
 const externalContext = (tracer: DdTrace, span: Tracer.AnySpan): DdSpanContext | undefined => {
   const cached = externalContexts.get(span)
   if (cached !== undefined) return cached ?? undefined
-  const context = Option.getOrUndefined(Tracing.datadogContext(span)) ?? traceContextOfIds(span)
+  const context = Option.getOrUndefined(ExternalSpan.datadogContext(span)) ?? traceContextOfIds(span)
   const resolved = context === undefined ? undefined : spanContextFor(tracer, context)
   externalContexts.set(span, resolved ?? null)
   return resolved
@@ -391,7 +393,7 @@ export const parentSpan = (
 ): JoinedSpan | undefined => {
   const context = SpanContext.fromSpanContext(span.context(), source)
   if (context === undefined) return undefined
-  const external = Tracing.externalSpan(context)
+  const external = ExternalSpan.externalSpan(context)
   return {
     context,
     span: Tracer.externalSpan({

@@ -12,7 +12,6 @@ import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
 import type { ExtractionResult } from "../../domain/ExtractionResult.js"
-import * as Tracing from "../../layers/Tracing.js"
 import * as CheckpointWriter from "../../services/CheckpointWriter.js"
 import * as DurableState from "../../services/DurableState.js"
 import * as ExtractorChain from "../../services/ExtractorChain.js"
@@ -23,6 +22,8 @@ import type { DurableExecutionClient, InvocationOutput } from "../durableSdk.js"
 import { isRecord } from "../propagation/carrier.js"
 import type * as ServerlessSpans from "../serverless/serverlessSpans.js"
 import * as ServerlessInvocation from "../serverlessInvocation.js"
+import * as Apply from "../tracing/apply.js"
+import * as SpanContext from "../tracing/spanContext.js"
 import * as DurableMetadata from "./durableMetadata.js"
 import * as Transport from "./transport.js"
 
@@ -103,7 +104,7 @@ const saveCheckpoint = (
       yield* Effect.logDebug("durable trace checkpoint left to dd-trace's durable integration")
       return "dd-trace"
     }
-    const context = Tracing.spanContext(span)
+    const context = SpanContext.spanContext(span)
     if (state.transport === undefined || Option.isNone(context)) return "NoContext"
     const writer = yield* CheckpointWriter.CheckpointWriter
     const outcome = yield* writer.save({
@@ -201,7 +202,10 @@ export const invocation = (
       return output
     })
     if (options.serverless === undefined || joined !== undefined) {
-      return yield* Tracing.withInvocationSpan(body, options.spanName, extraction, { attributes, parent: joined?.span })
+      return yield* Apply.underInvocationSpan(body, options.spanName, extraction, {
+        attributes,
+        parent: joined?.span
+      })
     }
     const settings = yield* options.serverless
     return yield* ServerlessInvocation.trace(
