@@ -20,8 +20,6 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Tracer from "effect/Tracer"
 import type { TracerUnavailable } from "../domain/Errors.js"
-import type { Attempt } from "../domain/ExtractionResult.js"
-import type * as TraceContext from "../domain/TraceContext.js"
 import * as internal from "../internal/ddTrace/tracer.js"
 import type * as DdTracePropagator from "./DdTracePropagator.js"
 
@@ -100,17 +98,6 @@ export interface DdTrace extends DdTracePropagator.DdTracer {
 }
 
 /**
- * A dd-trace span as an Effect parent: the external span and the context it carries.
- *
- * @since 0.1.0
- * @category models
- */
-export interface JoinedSpan {
-  readonly span: Tracer.ExternalSpan
-  readonly context: TraceContext.TraceContext
-}
-
-/**
  * The tracer over a given dd-trace; `fallback` makes the spans while dd-trace is not initialised.
  *
  * @since 0.1.0
@@ -159,31 +146,3 @@ export const resolveGlobal: Effect.Effect<DdTrace, TracerUnavailable> = internal
 export const layerGlobal: Layer.Layer<never> = Layer.unwrapEffect(
   Effect.map(internal.loadGlobal, (tracer) => tracer === undefined ? Layer.empty : layer(tracer))
 )
-
-/**
- * The span the process's initialised dd-trace has active right now (under the Datadog Lambda layer's `datadog()`
- * wrapper, its `aws.lambda` span), if any. Reads dd-trace's process-wide instance; never loads dd-trace.
- *
- * @since 0.1.0
- * @category tracing
- */
-export const activeSpan: () => DdSpan | undefined = internal.activeSpan
-
-/**
- * The span dd-trace has active right now as an Effect parent, for a handler wrapper that joins it rather than
- * extracting a second time: `DdTraceTracer` makes the spans under it children of that very span; other tracers see
- * an external span with its ids, sampling priority, origin and `_dd.p.*` tags. `undefined` when there is none.
- *
- * @since 0.1.0
- * @category tracing
- */
-export const joinActiveSpan: () => JoinedSpan | undefined = internal.joinActiveSpan
-
-/**
- * The attempt a handler wrapper records when it joined the active span: `dd-trace-span`, found, and whether the
- * chain ran as well.
- *
- * @since 0.1.0
- * @category tracing
- */
-export const joinedAttempt: (extracted: boolean) => Attempt = internal.joinedAttempt

@@ -16,15 +16,7 @@ import { TracerUnavailable } from "../../domain/Errors.js"
 import type { Attempt } from "../../domain/ExtractionResult.js"
 import * as TraceContext from "../../domain/TraceContext.js"
 import * as DdTracePropagator from "../../layers/DdTracePropagator.js"
-import type {
-  DdLink,
-  DdScope,
-  DdSpan,
-  DdSpanContext,
-  DdStartOptions,
-  DdTrace,
-  JoinedSpan
-} from "../../layers/DdTraceTracer.js"
+import type { DdLink, DdScope, DdSpan, DdSpanContext, DdStartOptions, DdTrace } from "../../layers/DdTraceTracer.js"
 import type { ExtractorName } from "../extractorName.js"
 import * as Ids from "../ids.js"
 import * as Carrier from "../propagation/carrier.js"
@@ -377,6 +369,17 @@ export const activeSpan = (): DdSpan | undefined => {
   } catch {
     return undefined
   }
+}
+
+/**
+ * A dd-trace span as an Effect parent: the external span and the context it carries.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface JoinedSpan {
+  readonly span: Tracer.ExternalSpan
+  readonly context: TraceContext.TraceContext
 }
 
 /**
