@@ -19,7 +19,7 @@ import * as Layer from "effect/Layer"
 import { createRequire } from "node:module"
 import type * as DdTraceTracer from "../src/layers/DdTraceTracer.js"
 import type * as DefaultChain from "../src/layers/DefaultChain.js"
-import type * as LambdaTracing from "../src/layers/LambdaTracing.js"
+import type * as LambdaTracing from "../src/wrappers/LambdaTracing.js"
 import type * as Events from "./events.js"
 import * as Ours from "./ours.js"
 
@@ -59,7 +59,7 @@ const sideOf = (invoke: Handler, traced: Handler): Side => ({
 /** Our side: the contract set-up from the compiled library. */
 export const ours = async (tracer: Tracer): Promise<Side> => {
   const [tracing, chain, ddTracer] = await Promise.all([
-    Ours.importModule<typeof LambdaTracing>("layers/LambdaTracing.js"),
+    Ours.importModule<typeof LambdaTracing>("wrappers/LambdaTracing.js"),
     Ours.importModule<typeof DefaultChain>("layers/DefaultChain.js"),
     Ours.importModule<typeof DdTraceTracer>("layers/DdTraceTracer.js")
   ])

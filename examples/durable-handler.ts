@@ -15,8 +15,8 @@
 import type { DurableContext } from "@aws/durable-execution-sdk-js"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Tracing from "../src/layers/Tracing.js"
 import * as DurableTracing from "../src/wrappers/DurableTracing.js"
+import * as Tracing from "../src/wrappers/Tracing.js"
 
 export interface Order {
   readonly orderId: string

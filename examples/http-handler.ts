@@ -10,9 +10,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as DefaultChain from "../src/layers/DefaultChain.js"
-import * as LambdaTracing from "../src/layers/LambdaTracing.js"
-import * as Tracing from "../src/layers/Tracing.js"
 import * as CurrentExtraction from "../src/services/CurrentExtraction.js"
+import * as LambdaTracing from "../src/wrappers/LambdaTracing.js"
+import * as Tracing from "../src/wrappers/Tracing.js"
 
 const greet = (name: string) =>
   Effect.gen(function*() {

@@ -114,14 +114,14 @@ export * as DdTraceTracer from "./layers/DdTraceTracer.js"
  *
  * @since 0.1.0
  */
-export * as Tracing from "./layers/Tracing.js"
+export * as Tracing from "./wrappers/Tracing.js"
 
 /**
  * The handler wrapper for `@effect-aws/lambda` handlers.
  *
  * @since 0.1.0
  */
-export * as LambdaTracing from "./layers/LambdaTracing.js"
+export * as LambdaTracing from "./wrappers/LambdaTracing.js"
 
 /**
  * The durable-execution handler wrapper.

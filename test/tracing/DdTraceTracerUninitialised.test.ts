@@ -10,10 +10,10 @@ import * as TraceContext from "../../src/domain/TraceContext.js"
 import * as DdTraceSpans from "../../src/internal/ddTrace/tracer.js"
 import * as SpanContext from "../../src/internal/tracing/spanContext.js"
 import * as DdTraceTracer from "../../src/layers/DdTraceTracer.js"
-import * as LambdaTracing from "../../src/layers/LambdaTracing.js"
-import * as Tracing from "../../src/layers/Tracing.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import * as TraceExtractor from "../../src/services/TraceExtractor.js"
+import * as LambdaTracing from "../../src/wrappers/LambdaTracing.js"
+import * as Tracing from "../../src/wrappers/Tracing.js"
 
 const upstream = TraceContext.make({ traceId: "42", parentId: "43", samplingPriority: 2, source: "custom" })
 

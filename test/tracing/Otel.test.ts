@@ -5,9 +5,9 @@ import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
 import * as TraceContext from "../../src/domain/TraceContext.js"
 import * as DefaultChain from "../../src/layers/DefaultChain.js"
-import * as LambdaTracing from "../../src/layers/LambdaTracing.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
-import * as Tracing from "../../src/layers/Tracing.js"
+import * as LambdaTracing from "../../src/wrappers/LambdaTracing.js"
+import * as Tracing from "../../src/wrappers/Tracing.js"
 import { extractionResult, inMemoryTracing } from "../support/otel.js"
 
 const { exporter, layer: TracingLive } = inMemoryTracing("effect-datadog-lambda-test")

@@ -5,10 +5,10 @@ import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
 import * as TraceContext from "../../src/domain/TraceContext.js"
 import * as ExternalSpan from "../../src/internal/tracing/externalSpan.js"
-import * as Tracing from "../../src/layers/Tracing.js"
 import * as CurrentExtraction from "../../src/services/CurrentExtraction.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import * as TraceExtractor from "../../src/services/TraceExtractor.js"
+import * as Tracing from "../../src/wrappers/Tracing.js"
 import { extractionResult } from "../support/otel.js"
 
 // 128-bit trace: _dd.p.tid 6a5f3e2100000000, low half 1311693406324658740 (0x1234123412341234); parent 48059 (0xbbbb).

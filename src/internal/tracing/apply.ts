@@ -10,9 +10,9 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
 import type { ExtractionResult } from "../../domain/ExtractionResult.js"
-import type { InvocationSpanOptions } from "../../layers/Tracing.js"
 import { CurrentExtraction } from "../../services/CurrentExtraction.js"
 import * as ExtractorChain from "../../services/ExtractorChain.js"
+import type { InvocationSpanOptions } from "../../wrappers/Tracing.js"
 import { externalSpan, links } from "./externalSpan.js"
 
 /**

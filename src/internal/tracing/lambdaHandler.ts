@@ -8,11 +8,11 @@
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { ExtractionResult } from "../../domain/ExtractionResult.js"
-import type { EffectHandler, Options } from "../../layers/LambdaTracing.js"
 import { CurrentExtraction } from "../../services/CurrentExtraction.js"
 import * as ExtractorChain from "../../services/ExtractorChain.js"
+import type { EffectHandler, Options } from "../../wrappers/LambdaTracing.js"
 import * as DdTraceSpans from "../ddTrace/tracer.js"
-import * as ServerlessInvocation from "../serverlessInvocation.js"
+import * as ServerlessInvocation from "../serverless/invocation.js"
 import * as Apply from "./apply.js"
 
 const join = <A, E, R>(
