@@ -1,7 +1,5 @@
 /**
  * What a custom extractor returned, read into an extraction result.
- *
- * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -12,12 +10,7 @@ import * as TraceExtractor from "../services/TraceExtractor.js"
 import * as Ids from "./ids.js"
 import { isRecord } from "./propagation/carrier.js"
 
-/**
- * The custom extractor's typed failure.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** The custom extractor's typed failure. */
 export const fail = (reason: ExtractionError["reason"], detail: string, cause?: unknown) =>
   new ExtractionError({ extractor: "custom", reason, detail, ...(cause === undefined ? {} : { cause }) })
 
@@ -52,9 +45,6 @@ const fromContextLike = (value: Readonly<Record<string, unknown>>) => {
 /**
  * Interprets what a custom extractor returned: a context, a context-like object (checked), a header map (through
  * the propagator) or nothing.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const interpret = (
   result: unknown

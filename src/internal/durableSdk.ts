@@ -1,16 +1,9 @@
 /**
  * The parts of `@aws/durable-execution-sdk-js` this package touches, described structurally so that its published
  * declarations never import the SDK (an optional peer). The SDK's own types are assignable to these.
- *
- * @since 0.1.0
  */
 
-/**
- * `GetDurableExecutionState`'s request, as the SDK's transport receives it.
- *
- * @since 0.1.0
- * @category models
- */
+/** `GetDurableExecutionState`'s request, as the SDK's transport receives it. */
 export interface GetExecutionStateRequest {
   readonly DurableExecutionArn: string
   readonly CheckpointToken?: string | undefined
@@ -18,23 +11,13 @@ export interface GetExecutionStateRequest {
   readonly MaxItems?: number | undefined
 }
 
-/**
- * The SDK's transport (`DurableExecutionClient`): reads execution state and writes checkpoints.
- *
- * @since 0.1.0
- * @category models
- */
+/** The SDK's transport (`DurableExecutionClient`): reads execution state and writes checkpoints. */
 export interface DurableExecutionClient {
   getExecutionState(params: any, logger?: unknown): Promise<any>
   checkpoint(params: any, logger?: unknown): Promise<any>
 }
 
-/**
- * The SDK's `DurableExecutionConfig`.
- *
- * @since 0.1.0
- * @category models
- */
+/** The SDK's `DurableExecutionConfig`. */
 export interface DurableExecutionConfig {
   /** A `LambdaClient` (deprecated by the SDK in favour of `durableExecutionClient`). */
   readonly client?: unknown
@@ -44,9 +27,6 @@ export interface DurableExecutionConfig {
 /**
  * The SDK's `DurableContext` as far as this package describes it. Annotate the handler's parameter with the SDK's
  * own `DurableContext` for its full type: the wrappers take the context type from the handler.
- *
- * @since 0.1.0
- * @category models
  */
 export interface DurableContext {
   step<A>(name: string | undefined, fn: (context: any) => Promise<A>, config?: object): PromiseLike<A>
@@ -55,24 +35,14 @@ export interface DurableContext {
   wait(duration: Duration): PromiseLike<void>
 }
 
-/**
- * A duration as the SDK's `wait` takes it.
- *
- * @since 0.1.0
- * @category models
- */
+/** A duration as the SDK's `wait` takes it. */
 export type Duration =
   | { readonly days: number; readonly hours?: number; readonly minutes?: number; readonly seconds?: number }
   | { readonly hours: number; readonly minutes?: number; readonly seconds?: number }
   | { readonly minutes: number; readonly seconds?: number }
   | { readonly seconds: number }
 
-/**
- * The SDK's `DurableExecutionHandler`: the durable workflow itself.
- *
- * @since 0.1.0
- * @category models
- */
+/** The SDK's `DurableExecutionHandler`: the durable workflow itself. */
 export type DurableExecutionHandler<TEvent = any, TResult = any, TContext = DurableContext> = (
   event: TEvent,
   context: TContext
@@ -81,28 +51,15 @@ export type DurableExecutionHandler<TEvent = any, TResult = any, TContext = Dura
 /**
  * The SDK's `DurableLambdaHandler`: what the Lambda runtime invokes with the durable envelope. Its result is the
  * SDK's `DurableExecutionInvocationOutput` (`Status` `SUCCEEDED`, `FAILED` or `PENDING`).
- *
- * @since 0.1.0
- * @category models
  */
 export type DurableLambdaHandler = (event: any, context: any) => Promise<any>
 
-/**
- * What the SDK returns for an invocation, as far as this package reads it.
- *
- * @since 0.1.0
- * @category models
- */
+/** What the SDK returns for an invocation, as far as this package reads it. */
 export interface InvocationOutput {
   readonly Status?: unknown
 }
 
-/**
- * The SDK module's exports this package calls.
- *
- * @since 0.1.0
- * @category models
- */
+/** The SDK module's exports this package calls. */
 export interface Sdk {
   readonly DurableExecutionApiClient: new(client?: unknown) => DurableExecutionClient
   readonly withDurableExecution: (

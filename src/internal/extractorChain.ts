@@ -1,8 +1,6 @@
 /**
  * The chain's run: guards first (an extractor's, and its groups' once per run of members), then each extractor in
  * order, isolated, so a failure or defect becomes an attempt and the chain goes on.
- *
- * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
 import type * as Context from "effect/Context"
@@ -120,12 +118,7 @@ const rejectedUntil = (runs: ReadonlyArray<Run>, event: unknown, lambdaContext: 
 /** The links of a result that found none: frozen, so no caller can add to another invocation's result. */
 const NO_LINKS: ReadonlyArray<never> = Object.freeze([])
 
-/**
- * Builds a chain's service from an ordered list of extractors.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** Builds a chain's service from an ordered list of extractors. */
 export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.Service => {
   const runs = runsOf(extractors)
   const noneAttempts: ReadonlyArray<Attempt> = extractors.map((extractor) =>
@@ -221,12 +214,7 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
   }
 }
 
-/**
- * The extractor services present in the context, in the given order.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** The extractor services present in the context, in the given order. */
 export const collect = (
   services: ReadonlyArray<Context.Tag<any, TraceExtractor>>
 ): Effect.Effect<ReadonlyArray<TraceExtractor>> =>

@@ -1,8 +1,6 @@
 /**
  * The names of extractors, as reported in results, attempts and the CLI. The built-in names are a known set; a
  * user's own extractor carries any name it likes.
- *
- * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
 
@@ -10,9 +8,6 @@ import * as Schema from "effect/Schema"
  * The built-in names, in the default chain order, then `dd-trace-span`: not an extractor but the span dd-trace
  * already had active when an invocation started (the Datadog Lambda layer's `datadog()` wrapper), which the
  * handler wrappers join instead of extracting.
- *
- * @since 0.1.0
- * @category models
  */
 export const names = [
   "custom",
@@ -33,32 +28,13 @@ export const names = [
   "dd-trace-span"
 ] as const
 
-/**
- * A built-in extractor's name.
- *
- * @since 0.1.0
- * @category models
- */
+/** A built-in extractor's name. */
 export type KnownExtractorName = typeof names[number]
 
-/**
- * An extractor's name: a built-in one, or any other string (a user's own extractor).
- *
- * @since 0.1.0
- * @category models
- */
+/** An extractor's name: a built-in one, or any other string (a user's own extractor). */
 export type ExtractorName = KnownExtractorName | (string & {})
 
-/**
- * @since 0.1.0
- * @category decoding
- */
 export const ExtractorName: Schema.Schema<ExtractorName> = Schema.String
 
-/**
- * Whether `name` is a built-in extractor's.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** Whether `name` is a built-in extractor's. */
 export const isKnown = (name: string): name is KnownExtractorName => (names as ReadonlyArray<string>).includes(name)

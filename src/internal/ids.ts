@@ -4,24 +4,12 @@
  * Datadog propagates 64-bit ids as unsigned decimal strings; the upper half of a 128-bit trace id travels
  * separately as 16 lower-case hex characters (`_dd.p.tid`). W3C / OpenTelemetry use 32-hex trace ids and
  * 16-hex span ids.
- *
- * @since 0.1.0
  */
 
-/**
- * The largest unsigned 64-bit integer, in decimal.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The largest unsigned 64-bit integer, in decimal. */
 export const MAX_U64_DECIMAL = "18446744073709551615"
 
-/**
- * Sixteen zeros: the all-zero 64-bit id in hex.
- *
- * @since 0.1.0
- * @category constants
- */
+/** Sixteen zeros: the all-zero 64-bit id in hex. */
 export const ZERO_HEX16 = "0000000000000000"
 
 // Character loops rather than regular expressions: these run several times per extraction on short strings,
@@ -40,20 +28,10 @@ const every = (value: string, test: (code: number) => boolean): boolean => {
   return true
 }
 
-/**
- * `true` for a non-empty string of ASCII digits only.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** `true` for a non-empty string of ASCII digits only. */
 export const isDigits = (value: string): boolean => value.length > 0 && every(value, isDigit)
 
-/**
- * `true` for a canonical (no leading zeros), non-zero decimal that fits in 64 unsigned bits.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** `true` for a canonical (no leading zeros), non-zero decimal that fits in 64 unsigned bits. */
 export const isDecimalU64 = (value: string): boolean =>
   value.length <= 20 && value.charCodeAt(0) !== 48 && isDigits(value) &&
   (value.length < 20 || value <= MAX_U64_DECIMAL)
@@ -61,9 +39,6 @@ export const isDecimalU64 = (value: string): boolean =>
 /**
  * Parses a decimal id leniently (leading zeros allowed, as dd-trace does) into its canonical form.
  * Returns `undefined` for anything that is not a non-zero unsigned 64-bit decimal.
- *
- * @since 0.1.0
- * @category parsing
  */
 export const parseDecimalU64 = (value: string): string | undefined => {
   if (value.length > 64 || !isDigits(value)) return undefined
@@ -73,44 +48,19 @@ export const parseDecimalU64 = (value: string): string | undefined => {
   return isDecimalU64(canonical) ? canonical : undefined
 }
 
-/**
- * `true` for exactly 16 lower-case hex characters.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** `true` for exactly 16 lower-case hex characters. */
 export const isHex16 = (value: string): boolean => value.length === 16 && every(value, isLowerHex)
 
-/**
- * `true` for exactly 16 hex characters of either case (what dd-trace accepts for `_dd.p.tid`).
- *
- * @since 0.1.0
- * @category predicates
- */
+/** `true` for exactly 16 hex characters of either case (what dd-trace accepts for `_dd.p.tid`). */
 export const isHex16AnyCase = (value: string): boolean => value.length === 16 && every(value, isAnyCaseHex)
 
-/**
- * `true` for a non-empty string of zeros only: dd-trace's test for an absent ("invalid segment") id.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** `true` for a non-empty string of zeros only: dd-trace's test for an absent ("invalid segment") id. */
 export const isAllZeros = (value: string): boolean => value.length > 0 && every(value, (code) => code === 48)
 
-/**
- * `true` for exactly 32 lower-case hex characters.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** `true` for exactly 32 lower-case hex characters. */
 export const isHex32 = (value: string): boolean => value.length === 32 && every(value, isLowerHex)
 
-/**
- * Converts an unsigned 64-bit decimal id to 16 lower-case hex characters.
- *
- * @since 0.1.0
- * @category conversions
- */
+/** Converts an unsigned 64-bit decimal id to 16 lower-case hex characters. */
 export const decimalToHex16 = (decimal: string): string => BigInt(decimal).toString(16).padStart(16, "0")
 
 const TWO_32 = 4294967296
@@ -119,9 +69,6 @@ const TWO_32 = 4294967296
  * The unsigned decimal string of the 64-bit value `hi·2³² + lo` (`hi`, `lo` unsigned 32-bit integers), with number
  * arithmetic only: it is split as `(hi·4294 + ⌊t/10⁶⌋)·10⁶ + t mod 10⁶` with `t = hi·967296 + lo` (since
  * 2³² = 4294·10⁶ + 967296), every term below 2⁵³ and so exact.
- *
- * @since 0.1.0
- * @category conversions
  */
 export const u64ToDecimal = (hi: number, lo: number): string => {
   if (hi < 0x200000) return String(hi * TWO_32 + lo)
@@ -136,9 +83,6 @@ const isByte = (value: unknown): value is number =>
 /**
  * The unsigned decimal string of the last 8 bytes of a big-endian byte sequence (dd-trace's id buffers), or
  * `undefined` when it holds fewer than 8 bytes or anything that is not a byte.
- *
- * @since 0.1.0
- * @category conversions
  */
 export const bytesToDecimal = (bytes: ArrayLike<unknown>): string | undefined => {
   const length = bytes.length
@@ -154,29 +98,16 @@ export const bytesToDecimal = (bytes: ArrayLike<unknown>): string | undefined =>
   return u64ToDecimal(hi, lo)
 }
 
-/**
- * Converts up to 16 hex characters to an unsigned decimal string (`"0"` for zero).
- *
- * @since 0.1.0
- * @category conversions
- */
+/** Converts up to 16 hex characters to an unsigned decimal string (`"0"` for zero). */
 export const hexToDecimal = (hex: string): string => BigInt("0x" + hex).toString(10)
 
-/**
- * The 32-hex W3C trace id for a Datadog trace id (low 64 bits in decimal) and its optional `_dd.p.tid`.
- *
- * @since 0.1.0
- * @category conversions
- */
+/** The 32-hex W3C trace id for a Datadog trace id (low 64 bits in decimal) and its optional `_dd.p.tid`. */
 export const toW3cTraceId = (traceIdLow: string, traceIdHigh: string | undefined): string =>
   (traceIdHigh ?? ZERO_HEX16) + decimalToHex16(traceIdLow)
 
 /**
  * Splits a 32-hex W3C trace id into the Datadog form: the low 64 bits in decimal and the high 64 bits as
  * `_dd.p.tid` (absent when zero). Returns `undefined` when the low half is zero or the input is not 32 hex.
- *
- * @since 0.1.0
- * @category conversions
  */
 export const fromW3cTraceId = (
   hex32: string

@@ -4,19 +4,12 @@
  * Effect's formatters render the offending value into each message, recursively: on a value 5,000 levels deep that
  * overflows the stack, and on a wide one it costs seconds and hundreds of megabytes. This walks the issue tree only
  * (whose shape follows the schema, not the input), never reads `actual`, and stops after a few entries.
- *
- * @since 0.1.0
  */
 import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as SchemaAST from "effect/SchemaAST"
 
-/**
- * Bounds of a summary.
- *
- * @since 0.1.0
- * @category constants
- */
+/** Bounds of a summary. */
 export const limits = {
   /** Entries reported. */
   maxEntries: 5,
@@ -41,9 +34,6 @@ const isAbsent = (ast: SchemaAST.AST): boolean =>
 /**
  * What a schema expects, in words. Read from the schema only. `null` and `undefined` members of a union are left out:
  * every field decoded here may be absent or `null`.
- *
- * @since 0.1.0
- * @category formatting
  */
 export const expected = (ast: SchemaAST.AST, depth = 0): string => {
   switch (ast._tag) {
@@ -104,9 +94,6 @@ const extend = (path: Path, key: ParseResult.Path): Path =>
  * The failing paths of a decoding failure and what each expected (`StepDetails.Result: expected a string or an
  * object`), most specific first found, at most {@link limits} `maxEntries`; `(root)` for the value itself. Never
  * contains any part of the decoded value other than list positions and field names that look like identifiers.
- *
- * @since 0.1.0
- * @category formatting
  */
 export const summarize = (issue: ParseResult.ParseIssue): ReadonlyArray<string> => {
   const entries: Array<string> = []

@@ -4,7 +4,6 @@
  * those operators, on events of any shape. A property read never throws; a conversion throws exactly where
  * JavaScript's does, and the callers catch it where datadog-lambda-js catches it (or where its whole step fails).
  *
- * @since 0.1.0
  * @internal
  */
 
@@ -12,7 +11,6 @@
  * `value[key]` when `value` is an object (arrays included), else `undefined`. Strings and other primitives carry
  * none of the keys the readers ask for.
  *
- * @since 0.1.0
  * @internal
  */
 export const get = (value: unknown, key: string): unknown =>
@@ -23,7 +21,6 @@ export const get = (value: unknown, key: string): unknown =>
  * (an object whose `toString` and `valueOf` give no primitive, as `{"toString": {}}` in an event): callers catch
  * where datadog-lambda-js catches.
  *
- * @since 0.1.0
  * @internal
  */
 export const text = (value: unknown): string => typeof value === "string" ? value : String(value)
@@ -31,7 +28,6 @@ export const text = (value: unknown): string => typeof value === "string" ? valu
 /**
  * An element as `Array.prototype.join` writes it: `null` and `undefined` are empty. Throws as {@link text}.
  *
- * @since 0.1.0
  * @internal
  */
 export const joinable = (value: unknown): string => value === null || value === undefined ? "" : text(value)
@@ -39,7 +35,6 @@ export const joinable = (value: unknown): string => value === null || value === 
 /**
  * `Number(value)`. Throws as {@link text}.
  *
- * @since 0.1.0
  * @internal
  */
 export const number = (value: unknown): number => typeof value === "number" ? value : Number(value)
@@ -47,7 +42,6 @@ export const number = (value: unknown): number => typeof value === "number" ? va
 /**
  * `Date.parse(value)`: milliseconds since the epoch, `NaN` when it is not a date. Throws as {@link text}.
  *
- * @since 0.1.0
  * @internal
  */
 export const parseDate = (value: unknown): number => Date.parse(text(value))
@@ -55,7 +49,6 @@ export const parseDate = (value: unknown): number => Date.parse(text(value))
 /**
  * JavaScript truthiness.
  *
- * @since 0.1.0
  * @internal
  */
 export const truthy = (value: unknown): boolean => Boolean(value)
@@ -63,7 +56,6 @@ export const truthy = (value: unknown): boolean => Boolean(value)
 /**
  * `value || fallback`.
  *
- * @since 0.1.0
  * @internal
  */
 export const or = <A>(value: unknown, fallback: A): unknown => truthy(value) ? value : fallback
@@ -72,7 +64,6 @@ export const or = <A>(value: unknown, fallback: A): unknown => truthy(value) ? v
  * The last `separator`-separated part of a string (`value.split(separator).pop()`); `undefined` for a non-string,
  * where JavaScript would throw.
  *
- * @since 0.1.0
  * @internal
  */
 export const lastPart = (value: unknown, separator: string): string | undefined => {

@@ -1,16 +1,11 @@
 /**
  * Schema parsers built on first use.
- *
- * @since 0.1.0
  */
 import type { ParseOptions } from "effect/SchemaAST"
 
 /**
  * Defers building a Schema parser (`Schema.decodeUnknownEither(schema)` and the like) to its first call, so that
  * importing a module compiles nothing: import time is Lambda cold-start time.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const lazyParser = <I, O>(
   make: () => (input: I, options?: ParseOptions) => O

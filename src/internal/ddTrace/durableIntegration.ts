@@ -3,37 +3,20 @@
  * writer steps aside. Both signals are needed: the plugin listens on its terminate channel only when
  * cross-invocation tracing is on, and it can be enabled while the SDK copy that ran was loaded uninstrumented
  * (CommonJS, or imported before dd-trace), in which case nobody else would write.
- *
- * @since 0.1.0
  */
 import * as DiagnosticsChannel from "node:diagnostics_channel"
 import { isRecord } from "../propagation/carrier.js"
 
-/**
- * The diagnostics channel dd-trace's durable plugin subscribes to when its checkpoint writer is enabled.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The diagnostics channel dd-trace's durable plugin subscribes to when its checkpoint writer is enabled. */
 export const TERMINATE_CHANNEL = "apm:aws-durable-execution-sdk-js:terminate"
 
-/**
- * The start event dd-trace's orchestrion rewrite of the SDK publishes for every instrumented invocation.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The start event dd-trace's orchestrion rewrite of the SDK publishes for every instrumented invocation. */
 export const RUN_HANDLER_START_CHANNEL = "tracing:orchestrion:@aws/durable-execution-sdk-js:withDurableExecution:start"
 
 const instrumentedEvents = new WeakSet<object>()
 let observingInstrumentation = false
 
-/**
- * Starts remembering the events an instrumented SDK ran (once per process).
- *
- * @since 0.1.0
- * @category observing
- */
+/** Starts remembering the events an instrumented SDK ran (once per process). */
 export const observeInstrumentation = (): void => {
   if (observingInstrumentation) return
   observingInstrumentation = true
@@ -46,9 +29,6 @@ export const observeInstrumentation = (): void => {
 /**
  * `true` when dd-trace's durable integration wrote (or will write) the checkpoint of the invocation that ran on
  * `sdkEvent`: its plugin listens with cross-invocation tracing on, and the SDK that ran was instrumented.
- *
- * @since 0.1.0
- * @category predicates
  */
 export const writerActive = (sdkEvent: object): boolean =>
   DiagnosticsChannel.hasSubscribers(TERMINATE_CHANNEL) && instrumentedEvents.has(sdkEvent)

@@ -1,8 +1,6 @@
 /**
  * The dd-trace propagator's machinery: a tracer resolved once and kept, and extraction that refuses to run on an
  * uninitialised tracer (whose `extract` returns a fake context).
- *
- * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -28,9 +26,6 @@ const notInitialised = () =>
 /**
  * Builds the service over a tracer resolved lazily (and once: the first outcome, success or failure, is kept, as
  * `Effect.cached` would keep it, but a kept tracer costs no effect on later calls).
- *
- * @since 0.1.0
- * @category constructors
  */
 export const makeLazy = (resolve: Effect.Effect<DdTracer, TracerUnavailable>): Effect.Effect<Propagator["Type"]> =>
   Effect.sync(() => {
@@ -83,9 +78,6 @@ const fromGlobal = (): DdTracer | undefined => {
 /**
  * Resolves the process-wide dd-trace tracer: the one dd-trace registers on `globalThis` when loaded, else the
  * `dd-trace` package's default export. Fails with `NotInstalled` when neither is there.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const resolveGlobal: Effect.Effect<DdTracer, TracerUnavailable> = Effect.suspend(() => {
   const global = fromGlobal()

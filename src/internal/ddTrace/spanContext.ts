@@ -1,8 +1,6 @@
 /**
  * dd-trace's span contexts as this library reads them: the initialisation check, the conversion to a
  * `TraceContext`, and the span context each extracted context came from.
- *
- * @since 0.1.0
  */
 import * as TraceContext from "../../domain/TraceContext.js"
 import type { DdTracer } from "../../layers/DdTracePropagator.js"
@@ -25,9 +23,6 @@ const isSpanContext = (value: unknown): value is DdSpanContext =>
 /**
  * `true` when the tracer proxy has been initialised with a real tracer (not dd-trace's no-op one). This mirrors
  * datadog-lambda-js: an initialised inner tracer carries its `_service`.
- *
- * @since 0.1.0
- * @category predicates
  */
 export const isInitialised = (tracer: DdTracer): boolean => {
   const inner = (tracer as { readonly _tracer?: unknown })._tracer
@@ -63,9 +58,6 @@ const readIds = (value: DdSpanContext): readonly [string, string] | undefined =>
  * Converts a dd-trace span context to a {@link TraceContext.TraceContext}; `undefined` when it lacks a valid
  * trace id or parent id. Keeps the `_dd.p.*` trace tags (`_dd.p.tid` lower-cased) and `_dd.parent_id`. Never
  * throws.
- *
- * @since 0.1.0
- * @category conversions
  */
 export const fromSpanContext = (value: unknown, source: ExtractorName): TraceContext.TraceContext | undefined => {
   if (!isSpanContext(value)) return undefined
@@ -98,12 +90,7 @@ export const fromSpanContext = (value: unknown, source: ExtractorName): TraceCon
 // (`DdTraceTracer`) can parent on exactly what dd-trace extracted instead of extracting it a second time.
 const extracted = new WeakMap<TraceContext.TraceContext, object>()
 
-/**
- * Records the dd-trace span context `context` was extracted from.
- *
- * @since 0.1.0
- * @category conversions
- */
+/** Records the dd-trace span context `context` was extracted from. */
 export const remember = (context: TraceContext.TraceContext, spanContext: object): void => {
   extracted.set(context, spanContext)
 }
@@ -111,8 +98,5 @@ export const remember = (context: TraceContext.TraceContext, spanContext: object
 /**
  * The dd-trace span context a context was extracted from by this propagator (`undefined` for a context from
  * anywhere else, or one rebuilt since, e.g. attributed to another extractor).
- *
- * @since 0.1.0
- * @category conversions
  */
 export const extractedSpanContext = (context: TraceContext.TraceContext): object | undefined => extracted.get(context)

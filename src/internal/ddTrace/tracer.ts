@@ -1,8 +1,6 @@
 /**
  * Effect's tracer over dd-trace: spans, their scope switching and parents, and the lookup of the process-wide
  * dd-trace. The public signatures are in `DdTraceTracer`.
- *
- * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
@@ -33,12 +31,7 @@ const isDdTrace = (value: DdTracePropagator.DdTracer): value is DdTrace => {
     typeof candidate.scope === "function"
 }
 
-/**
- * The dd-trace span behind an external span built by {@link parentSpan}.
- *
- * @since 0.1.0
- * @category tracing
- */
+/** The dd-trace span behind an external span built by {@link parentSpan}. */
 export class DdTraceSpan extends Context.Tag("effect-datadog-lambda/DdTraceTracer/DdTraceSpan")<
   DdTraceSpan,
   DdSpan
@@ -277,12 +270,7 @@ const startSpan = (
   return span
 }
 
-/**
- * The tracer over a given dd-trace; `fallback` makes the spans while dd-trace is not initialised.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** The tracer over a given dd-trace; `fallback` makes the spans while dd-trace is not initialised. */
 export const fromDdTrace = (tracer: DdTrace, fallback: Tracer.Tracer): Tracer.Tracer => {
   let scope: DdScope | undefined
   return Tracer.make({
@@ -338,9 +326,6 @@ const resolveLoaded: Effect.Effect<DdTrace, TracerUnavailable> = Effect.flatMap(
 /**
  * The process-wide dd-trace (see `DdTracePropagator.resolveGlobal`), initialised and with the tracing API this
  * module uses; fails with `TracerUnavailable` (`NotInstalled`, `Incompatible` or `NotInitialised`) otherwise.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const resolveGlobal: Effect.Effect<DdTrace, TracerUnavailable> = Effect.flatMap(
   resolveLoaded,
@@ -357,9 +342,6 @@ const globalTracer = (): DdTrace | undefined => {
 /**
  * The span the process's initialised dd-trace has active right now (under the Datadog Lambda layer's `datadog()`
  * wrapper, its `aws.lambda` span), if any. Reads dd-trace's process-wide instance; never loads dd-trace.
- *
- * @since 0.1.0
- * @category tracing
  */
 export const activeSpan = (): DdSpan | undefined => {
   const tracer = globalTracer()
@@ -371,12 +353,7 @@ export const activeSpan = (): DdSpan | undefined => {
   }
 }
 
-/**
- * A dd-trace span as an Effect parent: the external span and the context it carries.
- *
- * @since 0.1.0
- * @category models
- */
+/** A dd-trace span as an Effect parent: the external span and the context it carries. */
 export interface JoinedSpan {
   readonly span: Tracer.ExternalSpan
   readonly context: TraceContext.TraceContext
@@ -386,9 +363,6 @@ export interface JoinedSpan {
  * An Effect parent for a dd-trace span: `DdTraceTracer` makes the spans under it children of that very span (one
  * trace chunk); other tracers see an external span with its ids, sampling priority, origin and `_dd.p.*` tags
  * (`Tracing.externalSpan` of its context, attributed to `source`). `undefined` when its ids cannot be read.
- *
- * @since 0.1.0
- * @category tracing
  */
 export const parentSpan = (
   span: DdSpan,
@@ -411,9 +385,6 @@ export const parentSpan = (
 /**
  * The span dd-trace has active right now as an Effect parent ({@link parentSpan} of {@link activeSpan}), for a
  * handler wrapper that joins it rather than extracting a second time; `undefined` when there is none.
- *
- * @since 0.1.0
- * @category tracing
  */
 export const joinActiveSpan = (): JoinedSpan | undefined => {
   const active = activeSpan()
@@ -423,9 +394,6 @@ export const joinActiveSpan = (): JoinedSpan | undefined => {
 /**
  * The attempt a handler wrapper records when it joined the active span: `dd-trace-span`, found, and whether the
  * chain ran as well.
- *
- * @since 0.1.0
- * @category tracing
  */
 export const joinedAttempt = (extracted: boolean): Attempt => ({
   extractor: "dd-trace-span",
@@ -438,9 +406,6 @@ export const joinedAttempt = (extracted: boolean): Attempt => ({
 /**
  * The process-wide dd-trace with the tracing API this module uses, initialised or not (`undefined`, logged at debug
  * level, when it is missing or incompatible): what `DdTraceTracer.layerGlobal` builds its tracer over.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const loadGlobal: Effect.Effect<DdTrace | undefined> = Effect.gen(function*() {
   const loaded = yield* Effect.either(resolveLoaded)

@@ -5,28 +5,16 @@
  * Parsing is strict: `N` must be a canonical non-negative decimal (`0`, `7`, `12`; not `07`, `+7`, ` 7`, `1_0`)
  * within `Number.MAX_SAFE_INTEGER`. The Python reader (`int()`) is more lenient; the strict form is what both
  * Datadog writers produce.
- *
- * @since 0.1.0
  */
 
-/**
- * The prefix of every checkpoint operation name.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The prefix of every checkpoint operation name. */
 export const prefix = "_datadog_"
 
 const CANONICAL = /^(0|[1-9][0-9]*)$/
 // Longest canonical decimal that can be a safe integer (9007199254740991 has 16 digits).
 const MAX_DIGITS = 16
 
-/**
- * The checkpoint number of an operation name, or `undefined` when the name is not a checkpoint name.
- *
- * @since 0.1.0
- * @category parsing
- */
+/** The checkpoint number of an operation name, or `undefined` when the name is not a checkpoint name. */
 export const parse = (name: unknown): number | undefined => {
   if (typeof name !== "string" || !name.startsWith(prefix)) return undefined
   const suffix = name.slice(prefix.length)
@@ -35,20 +23,10 @@ export const parse = (name: unknown): number | undefined => {
   return Number.isSafeInteger(n) ? n : undefined
 }
 
-/**
- * `true` when `name` is a checkpoint name.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** `true` when `name` is a checkpoint name. */
 export const isCheckpointName = (name: unknown): boolean => parse(name) !== undefined
 
-/**
- * The operation name of checkpoint `n`. `n` must be a non-negative safe integer.
- *
- * @since 0.1.0
- * @category formatting
- */
+/** The operation name of checkpoint `n`. `n` must be a non-negative safe integer. */
 export const format = (n: number): string => {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`checkpoint number must be a non-negative integer: ${n}`)
   return `${prefix}${n}`

@@ -4,8 +4,6 @@
  * dd-trace-py write and what every Datadog reader parses.
  *
  * Pure functions only: the writer's decisions (diff, anchor) are built from these.
- *
- * @since 0.1.0
  */
 import type * as TraceContext from "../../domain/TraceContext.js"
 import * as Encoded from "../encoded.js"
@@ -13,54 +11,26 @@ import * as Ids from "../ids.js"
 import { isRecord } from "../propagation/carrier.js"
 import * as DatadogHeaders from "../propagation/datadogHeaders.js"
 
-/**
- * Datadog-style headers, all values strings.
- *
- * @since 0.1.0
- * @category models
- */
+/** Datadog-style headers, all values strings. */
 export type Headers = Readonly<Record<string, string>>
 
-/**
- * A decoded prior payload: a JSON object whose values may be anything (it was written by someone else).
- *
- * @since 0.1.0
- * @category models
- */
+/** A decoded prior payload: a JSON object whose values may be anything (it was written by someone else). */
 export type Decoded = Readonly<Record<string, unknown>>
 
-/**
- * Longest payload text parsed. A real payload is a few hundred bytes (tags are capped at 512 characters).
- *
- * @since 0.1.0
- * @category constants
- */
+/** Longest payload text parsed. A real payload is a few hundred bytes (tags are capped at 512 characters). */
 export const MAX_PAYLOAD_LENGTH = 64 * 1024
 
 const PARENT_ID = DatadogHeaders.headers.parentId
 
-/**
- * The headers of a context, in dd-trace's order.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** The headers of a context, in dd-trace's order. */
 export const fromContext = (context: TraceContext.TraceContext): Headers => DatadogHeaders.inject(context)
 
-/**
- * Serialises headers the way both Datadog writers do: compact JSON (no spaces), keys in insertion order.
- *
- * @since 0.1.0
- * @category encoding
- */
+/** Serialises headers the way both Datadog writers do: compact JSON (no spaces), keys in insertion order. */
 export const encode = (headers: Headers): string => JSON.stringify(headers)
 
 /**
  * Decodes a stored payload (`StepDetails.Result` or an update's `Payload`): a JSON string holding an object, or an
  * already-decoded object. `undefined` for anything else (too long, not JSON, not an object).
- *
- * @since 0.1.0
- * @category decoding
  */
 export const decode = (raw: unknown): Decoded | undefined => {
   if (typeof raw === "string") return Encoded.parseJsonObject(raw, MAX_PAYLOAD_LENGTH)
@@ -72,9 +42,6 @@ const isParentKey = (key: string): boolean => key.length === PARENT_ID.length &&
 /**
  * The parent id a payload carries, canonicalised, when it is a valid non-zero unsigned 64-bit decimal string.
  * The key is matched case-insensitively (as readers lower-case header names).
- *
- * @since 0.1.0
- * @category getters
  */
 export const parentId = (payload: Decoded): string | undefined => {
   for (const key in payload) {
@@ -89,9 +56,6 @@ export const parentId = (payload: Decoded): string | undefined => {
  * `true` when two payloads are equal once `x-datadog-parent-id` is removed from both: same keys, same values
  * (compared with `===`, so a number never equals its string). The parent id always differs between invocations
  * (it is the span that was current when the payload was made), so it never counts as a change.
- *
- * @since 0.1.0
- * @category predicates
  */
 export const equalIgnoringParent = (self: Decoded, that: Decoded): boolean => {
   let count = 0
@@ -109,9 +73,6 @@ export const equalIgnoringParent = (self: Decoded, that: Decoded): boolean => {
 /**
  * The same headers with `x-datadog-parent-id` replaced (keeping its position, so the key order stays dd-trace's).
  * Headers without a parent id are returned unchanged.
- *
- * @since 0.1.0
- * @category combinators
  */
 export const withParentId = (headers: Headers, id: string): Headers => {
   if (!Object.prototype.hasOwnProperty.call(headers, PARENT_ID)) return headers

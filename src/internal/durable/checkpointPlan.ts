@@ -4,8 +4,6 @@
  * the new headers but for `x-datadog-parent-id`; anchor every checkpoint on the first invocation's span, so resumed
  * invocations are siblings. Where they differ or are silent: a malformed newest checkpoint does not block a write
  * (a valid one above it lets readers recover), and with no valid anchor the current span anchors the write.
- *
- * @since 0.1.0
  */
 import * as Crypto from "node:crypto"
 import { isRecord } from "../propagation/carrier.js"
@@ -13,24 +11,14 @@ import * as DatadogHeaders from "../propagation/datadogHeaders.js"
 import * as CheckpointName from "./checkpointName.js"
 import * as CheckpointPayload from "./checkpointPayload.js"
 
-/**
- * A `_datadog_{N}` operation found in the execution state.
- *
- * @since 0.1.0
- * @category models
- */
+/** A `_datadog_{N}` operation found in the execution state. */
 export interface Checkpoint {
   readonly number: number
   /** The decoded payload; `undefined` when missing or malformed. */
   readonly payload: CheckpointPayload.Decoded | undefined
 }
 
-/**
- * What the existing checkpoints say.
- *
- * @since 0.1.0
- * @category models
- */
+/** What the existing checkpoints say. */
 export interface Scan {
   /** The highest-numbered checkpoint (the first one seen on ties, as readers do). */
   readonly latest: Checkpoint | undefined
@@ -38,12 +26,7 @@ export interface Scan {
   readonly anchor: string | undefined
 }
 
-/**
- * At most this many checkpoint payloads are decoded while looking for an anchor (newest first).
- *
- * @since 0.1.0
- * @category constants
- */
+/** At most this many checkpoint payloads are decoded while looking for an anchor (newest first). */
 export const MAX_ANCHOR_CANDIDATES = 16
 
 interface Found {
@@ -60,9 +43,6 @@ const payloadOf = (operation: Readonly<Record<string, unknown>>): unknown => {
 /**
  * Reads the checkpoints among untrusted operations (any iterable of unknown values). Payloads are read from
  * `Payload`, else `StepDetails.Result` (the update and the stored form).
- *
- * @since 0.1.0
- * @category parsing
  */
 export const scan = (operations: Iterable<unknown>): Scan => {
   const found: Array<Found> = []
@@ -84,12 +64,7 @@ export const scan = (operations: Iterable<unknown>): Scan => {
   return { latest, anchor }
 }
 
-/**
- * Write checkpoint `number` with these headers.
- *
- * @since 0.1.0
- * @category models
- */
+/** Write checkpoint `number` with these headers. */
 export interface Write {
   readonly _tag: "Write"
   readonly number: number
@@ -107,35 +82,18 @@ export interface Write {
  * - `Unchanged`: the newest checkpoint already holds the same context.
  * - `NoContext`: the headers have no trace id or parent id.
  * - `Exhausted`: the next number would not be a safe integer.
- *
- * @since 0.1.0
- * @category models
  */
 export type SkipReason = "Unchanged" | "NoContext" | "Exhausted"
 
-/**
- * Nothing to write.
- *
- * @since 0.1.0
- * @category models
- */
+/** Nothing to write. */
 export interface Skip {
   readonly _tag: "Skip"
   readonly reason: SkipReason
 }
 
-/**
- * @since 0.1.0
- * @category models
- */
 export type Plan = Write | Skip
 
-/**
- * Decides what to write, from the existing operations and the current context's headers.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** Decides what to write, from the existing operations and the current context's headers. */
 export const plan = (operations: Iterable<unknown>, headers: CheckpointPayload.Headers): Plan => {
   const current = headers[DatadogHeaders.headers.parentId]
   if (headers[DatadogHeaders.headers.traceId] === undefined || current === undefined) {
@@ -162,21 +120,13 @@ export const plan = (operations: Iterable<unknown>, headers: CheckpointPayload.H
  * The wire operation id of a checkpoint, as dd-trace-js produces it: its step id is the first 64 hex characters
  * of BLAKE2b-512 over `"{name}:{executionArn}"`, and the SDK's checkpoint manager sends the first 16 hex
  * characters of the MD5 of that step id. Deterministic, so a retried write targets the same operation.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const operationId = (name: string, executionArn: string): string => {
   const stepId = Crypto.createHash("blake2b512").update(`${name}:${executionArn}`).digest("hex").slice(0, 64)
   return Crypto.createHash("md5").update(stepId).digest("hex").slice(0, 16)
 }
 
-/**
- * One operation update of the checkpoint API (`CheckpointDurableExecution`'s `Updates`).
- *
- * @since 0.1.0
- * @category models
- */
+/** One operation update of the checkpoint API (`CheckpointDurableExecution`'s `Updates`). */
 export interface Update {
   readonly Id: string
   readonly Type: "STEP"
@@ -189,9 +139,6 @@ export interface Update {
 /**
  * The updates that save a checkpoint, as dd-trace-js sends them: a STEP started and succeeded in one batch,
  * `SubType: "STEP"`, no `ParentId` (a child of the execution), the payload on the SUCCEED.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const updates = (write: Write, executionArn: string): readonly [Update, Update] => {
   const id = operationId(write.name, executionArn)

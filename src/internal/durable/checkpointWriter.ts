@@ -1,8 +1,6 @@
 /**
  * The checkpoint writer's save: plan, a call bounded by the timeout and the invocation's remaining time, and an
  * outcome for every path (errors and defects are logged at debug level, never raised).
- *
- * @since 0.1.0
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -11,22 +9,12 @@ import type { CheckpointWriter, Options, Outcome, SaveRequest, SkipReason } from
 import * as CheckpointPayload from "./checkpointPayload.js"
 import * as CheckpointPlan from "./checkpointPlan.js"
 
-/**
- * The writer's default timeout and deadline margin.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The writer's default timeout and deadline margin. */
 export const defaults = { timeoutMillis: 1000, deadlineMarginMillis: 500 } as const
 
 const skipped = (reason: SkipReason): Outcome => ({ _tag: "Skipped", reason })
 
-/**
- * Builds the writer's service.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** Builds the writer's service. */
 export const make = (options: Options): CheckpointWriter.Service => {
   const enabled = options.enabled ?? true
   const timeoutMillis = options.timeout === undefined

@@ -1,16 +1,9 @@
 /**
  * Durable execution ARNs:
  * `arn:{partition}:lambda:{region}:{account}:function:{fn}:{qualifier}/durable-execution/{name}/{id}`.
- *
- * @since 0.1.0
  */
 
-/**
- * The parts of a durable execution ARN this library uses.
- *
- * @since 0.1.0
- * @category models
- */
+/** The parts of a durable execution ARN this library uses. */
 export interface DurableArn {
   /** The execution name (chosen by the caller that started the execution). */
   readonly executionName: string
@@ -20,20 +13,12 @@ export interface DurableArn {
 
 const MARKER = "/durable-execution/"
 
-/**
- * Longest ARN parsed. Real ARNs are well under 512 characters; the bound keeps hostile input cheap.
- *
- * @since 0.1.0
- * @category constants
- */
+/** Longest ARN parsed. Real ARNs are well under 512 characters; the bound keeps hostile input cheap. */
 export const maxLength = 2048
 
 /**
  * Parses the execution name and id from the end of an ARN: `.../durable-execution/{name}/{id}` with both parts
  * non-empty and free of `/`. `undefined` for anything else, including the bare UUIDs the local test runner uses.
- *
- * @since 0.1.0
- * @category parsing
  */
 export const parse = (arn: unknown): DurableArn | undefined => {
   if (typeof arn !== "string" || arn.length > maxLength) return undefined
@@ -45,10 +30,5 @@ export const parse = (arn: unknown): DurableArn | undefined => {
   return { executionName: rest.slice(0, slash), executionId: rest.slice(slash + 1) }
 }
 
-/**
- * The execution id of an ARN, or `undefined`.
- *
- * @since 0.1.0
- * @category getters
- */
+/** The execution id of an ARN, or `undefined`. */
 export const executionId = (arn: unknown): string | undefined => parse(arn)?.executionId

@@ -2,28 +2,16 @@
  * Reading the carrier out of a `_datadog_{N}` checkpoint operation (pure). The operation is read through the extractors'
  * view of the model (`operationFields.ts`), must be a SUCCEEDED STEP when those fields are present, and its payload (`Payload`,
  * else `StepDetails.Result`) must be a JSON object, given as a JSON string or already as an object.
- *
- * @since 0.1.0
  */
 import * as Either from "effect/Either"
 import { isRecord } from "../propagation/carrier.js"
 import * as DurableEnvelope from "./durableEnvelope.js"
 import * as OperationFields from "./operationFields.js"
 
-/**
- * Longest payload string parsed. Datadog checkpoints are a few hundred bytes.
- *
- * @since 0.1.0
- * @category constants
- */
+/** Longest payload string parsed. Datadog checkpoints are a few hundred bytes. */
 export const maxPayloadLength = 64 * 1024
 
-/**
- * Why a checkpoint cannot be used. The text never contains payload values.
- *
- * @since 0.1.0
- * @category models
- */
+/** Why a checkpoint cannot be used. The text never contains payload values. */
 export interface Problem {
   readonly kind: "MalformedOperation" | "NotACheckpoint" | "MalformedPayload" | "TooLarge"
   readonly text: string
@@ -31,12 +19,7 @@ export interface Problem {
 
 const short = (value: string): string => value.length <= 32 ? value : `${value.slice(0, 32)}…`
 
-/**
- * The carrier of a checkpoint operation, or why there is none.
- *
- * @since 0.1.0
- * @category decoding
- */
+/** The carrier of a checkpoint operation, or why there is none. */
 export const read = (operation: unknown): Either.Either<Readonly<Record<string, unknown>>, Problem> => {
   const decoded = OperationFields.readOperation(operation)
   if (Either.isLeft(decoded)) {

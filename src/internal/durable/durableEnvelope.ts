@@ -2,8 +2,6 @@
  * The model of a durable execution's invocation envelope and its operations (the wire model of
  * `@aws/durable-execution-sdk-js` and the Lambda durable API). The extractors read operations through
  * `operationFields.ts`, a view of this model.
- *
- * @since 0.1.0
  */
 import type * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -28,9 +26,6 @@ const toValidDate = (value: number | string | Date): Date | undefined => {
  * invocation event), an ISO-8601 string (the local test runner's events once JSON-serialised; the Python
  * emulator's `YYYY-MM-DD HH:MM:SS.ffffff+00:00` too), or a `Date` (the local runner in-process, and
  * `@aws-sdk/client-lambda` responses). Numeric strings and invalid dates are rejected. Encodes to epoch ms.
- *
- * @since 0.1.0
- * @category schemas
  */
 export const Timestamp: Schema.Schema<Date, number | string | Date> = /* @__PURE__ */ Schema.transformOrFail(
   /* @__PURE__ */ Schema.Union(Schema.Number, Schema.String, Schema.DateFromSelf),
@@ -61,16 +56,9 @@ const ObjectValue = /* @__PURE__ */ Schema.declare(
 /**
  * A JSON string, or an object that was already decoded (Datadog's tests pass checkpoint payloads as objects). An
  * object is kept as it is, not copied.
- *
- * @since 0.1.0
- * @category schemas
  */
 export const PayloadValue = /* @__PURE__ */ Schema.Union(Schema.String, ObjectValue)
 
-/**
- * @since 0.1.0
- * @category schemas
- */
 export const StepDetails = /* @__PURE__ */ Schema.Struct({
   Attempt: optional(Schema.Number),
   NextAttemptTimestamp: optional(Timestamp),
@@ -78,20 +66,11 @@ export const StepDetails = /* @__PURE__ */ Schema.Struct({
   Error: /* @__PURE__ */ Schema.optional(Schema.Unknown)
 })
 
-/**
- * @since 0.1.0
- * @category schemas
- */
 export const ExecutionDetails = /* @__PURE__ */ Schema.Struct({
   InputPayload: optional(Schema.String)
 })
 
-/**
- * The operation types of the service (the field is decoded as an open string).
- *
- * @since 0.1.0
- * @category constants
- */
+/** The operation types of the service (the field is decoded as an open string). */
 export const OperationType = {
   Execution: "EXECUTION",
   Context: "CONTEXT",
@@ -101,12 +80,7 @@ export const OperationType = {
   ChainedInvoke: "CHAINED_INVOKE"
 } as const
 
-/**
- * The operation statuses of the service (the field is decoded as an open string).
- *
- * @since 0.1.0
- * @category constants
- */
+/** The operation statuses of the service (the field is decoded as an open string). */
 export const OperationStatus = {
   Started: "STARTED",
   Pending: "PENDING",
@@ -123,9 +97,6 @@ export const OperationStatus = {
  * `"STEP"`, the SDK `"Step"`); every field is optional so partial test fixtures decode; `null` counts as absent.
  * `Payload` (the write-side name) is kept because Datadog's JS reader reads it before `StepDetails.Result`. The
  * other `*Details` members are kept opaque.
- *
- * @since 0.1.0
- * @category schemas
  */
 export class DurableOperation
   extends /* @__PURE__ */ Schema.Class<DurableOperation>("effect-datadog-lambda/DurableOperation")({
@@ -150,9 +121,6 @@ export class DurableOperation
 /**
  * `Operations` as a list or as a map keyed by position (the form in Datadog's Python tests), normalised to one
  * list. Map values keep JavaScript's key order: integer-like keys ascending, then the others in document order.
- *
- * @since 0.1.0
- * @category schemas
  */
 export const Operations = /* @__PURE__ */ Schema.transform(
   /* @__PURE__ */ Schema.Union(
@@ -167,21 +135,12 @@ export const Operations = /* @__PURE__ */ Schema.transform(
   }
 )
 
-/**
- * @since 0.1.0
- * @category schemas
- */
 export const InitialExecutionState = /* @__PURE__ */ Schema.Struct({
   Operations: /* @__PURE__ */ Schema.optionalWith(Operations, { default: () => [] }),
   NextMarker: optional(Schema.String)
 })
 
-/**
- * The invocation envelope of a durable function.
- *
- * @since 0.1.0
- * @category schemas
- */
+/** The invocation envelope of a durable function. */
 export class DurableEnvelope
   extends /* @__PURE__ */ Schema.Class<DurableEnvelope>("effect-datadog-lambda/DurableEnvelope")({
     DurableExecutionArn: Schema.String,
@@ -190,43 +149,25 @@ export class DurableEnvelope
     UpdatedOperationIds: optional(/* @__PURE__ */ Schema.Array(Schema.String))
   })
 {
-  /**
-   * The marker of the next page of operations; `None` when this page is the last (`""` or absent).
-   *
-   * @since 0.1.0
-   */
+  /** The marker of the next page of operations; `None` when this page is the last (`""` or absent). */
   get nextMarker(): Option.Option<string> {
     const marker = this.InitialExecutionState.NextMarker
     return marker === undefined || marker === "" ? Option.none() : Option.some(marker)
   }
 
-  /**
-   * The execution name and id from the ARN; `None` when it is not a durable execution ARN.
-   *
-   * @since 0.1.0
-   */
+  /** The execution name and id from the ARN; `None` when it is not a durable execution ARN. */
   get arn(): Option.Option<DurableArn.DurableArn> {
     return Option.fromNullable(DurableArn.parse(this.DurableExecutionArn))
   }
 }
 
-/**
- * Decodes one operation.
- *
- * @since 0.1.0
- * @category decoding
- */
+/** Decodes one operation. */
 export const decodeOperation: (input: unknown) => Either.Either<DurableOperation, ParseResult.ParseError> =
   /* @__PURE__ */ lazyParser(
     () => Schema.decodeUnknownEither(DurableOperation)
   )
 
-/**
- * Decodes a whole envelope (every operation). Not for the hot path.
- *
- * @since 0.1.0
- * @category decoding
- */
+/** Decodes a whole envelope (every operation). Not for the hot path. */
 export const decodeEnvelope: (input: unknown) => Either.Either<DurableEnvelope, ParseResult.ParseError> =
   /* @__PURE__ */ lazyParser(
     () => Schema.decodeUnknownEither(DurableEnvelope)

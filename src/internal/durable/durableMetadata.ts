@@ -3,8 +3,6 @@
  * `execution_id` and `first_invocation` (as datadog-lambda-js and -python derive them), and
  * `aws.durable.invocation_status`, lower-cased as dd-trace's durable integration tags its `aws.durable.execute`
  * span, so one query matches both tracers' spans.
- *
- * @since 0.1.0
  */
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -12,26 +10,12 @@ import { isRecord } from "../propagation/carrier.js"
 import * as DurableArn from "./durableArn.js"
 import * as DurableOperations from "./durableOperations.js"
 
-/**
- * The statuses a durable handler returns.
- *
- * @since 0.1.0
- * @category models
- */
+/** The statuses a durable handler returns. */
 export const InvocationStatus = Schema.Literal("SUCCEEDED", "FAILED", "PENDING")
 
-/**
- * @since 0.1.0
- * @category models
- */
 export type InvocationStatus = typeof InvocationStatus.Type
 
-/**
- * Span attribute names.
- *
- * @since 0.1.0
- * @category constants
- */
+/** Span attribute names. */
 export const attributeNames = {
   /** dd-trace's tag on its `aws.durable.execute` span; `DurableTracing` sets it, {@link toAttributes} does not. */
   executionArn: "aws.durable.execution_arn",
@@ -46,9 +30,6 @@ export const attributeNames = {
  * durable execution ARN (the local test runner uses a bare UUID). `firstInvocation` is `true` when no operation
  * other than the EXECUTION one exists yet and no later page is announced (datadog-lambda counts exactly one
  * operation; both agree on real envelopes, and this one also reads the map form of `Operations`).
- *
- * @since 0.1.0
- * @category models
  */
 export class DurableMetadata extends Schema.Class<DurableMetadata>("effect-datadog-lambda/DurableMetadata")({
   executionArn: Schema.String,
@@ -60,9 +41,6 @@ export class DurableMetadata extends Schema.Class<DurableMetadata>("effect-datad
 /**
  * Reads the metadata of a durable event; `None` for anything else (including an envelope whose operations
  * cannot be read). Pure and total; reads the operations only until it meets a non-EXECUTION one.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const fromEvent = (event: unknown): Option.Option<DurableMetadata> => {
   if (!DurableOperations.isDurableEvent(event)) return Option.none()
@@ -101,9 +79,6 @@ export const fromEvent = (event: unknown): Option.Option<DurableMetadata> => {
 /**
  * The invocation status of a durable handler's result (`{ Status: "SUCCEEDED" | "FAILED" | "PENDING", ... }`);
  * `None` for anything else.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const invocationStatus = (result: unknown): Option.Option<InvocationStatus> => {
   if (!isRecord(result)) return Option.none()
@@ -114,9 +89,6 @@ export const invocationStatus = (result: unknown): Option.Option<InvocationStatu
 /**
  * The span attributes of the metadata: `aws.durable.execution_name`, `aws.durable.execution_id` (when the ARN
  * has them) and `aws.durable.first_invocation` (`"true"`/`"false"`).
- *
- * @since 0.1.0
- * @category conversions
  */
 export const toAttributes = (metadata: DurableMetadata): Record<string, string> => {
   const attributes: Record<string, string> = {}
@@ -126,20 +98,12 @@ export const toAttributes = (metadata: DurableMetadata): Record<string, string> 
   return attributes
 }
 
-/**
- * The attribute value of a status: lower-cased, as dd-trace writes it (`PENDING` → `pending`).
- *
- * @since 0.1.0
- * @category conversions
- */
+/** The attribute value of a status: lower-cased, as dd-trace writes it (`PENDING` → `pending`). */
 export const statusValue = (status: InvocationStatus): string => status.toLowerCase()
 
 /**
  * The span attribute of a handler result: `aws.durable.invocation_status` (lower-cased, see {@link statusValue})
  * when the result carries a durable status, else nothing.
- *
- * @since 0.1.0
- * @category conversions
  */
 export const statusAttributes = (result: unknown): Record<string, string> =>
   Option.match(invocationStatus(result), {

@@ -2,19 +2,12 @@
  * Cheap, effect-free reading of a durable envelope: the detection guard, the envelope's outer shape, and one pass
  * over the operations that finds the EXECUTION operation and the `_datadog_{N}` checkpoint candidates without
  * decoding any operation.
- *
- * @since 0.1.0
  */
 import * as Either from "effect/Either"
 import { isRecord } from "../propagation/carrier.js"
 import * as CheckpointName from "./checkpointName.js"
 
-/**
- * Bounds on what is read from one envelope (or one page).
- *
- * @since 0.1.0
- * @category constants
- */
+/** Bounds on what is read from one envelope (or one page). */
 export const limits = {
   /**
    * Operations read from one page. The service pages by size (a Lambda payload is at most 6 MiB, so a real page
@@ -25,30 +18,17 @@ export const limits = {
   maxMarkerLength: 4096
 } as const
 
-/**
- * An object whose `DurableExecutionArn` is a string; nothing else is known yet.
- *
- * @since 0.1.0
- * @category models
- */
+/** An object whose `DurableExecutionArn` is a string; nothing else is known yet. */
 export type DurableEvent = Readonly<Record<string, unknown>> & { readonly DurableExecutionArn: string }
 
 /**
  * A durable event: an object whose `DurableExecutionArn` is a string. This is the cheap guard every durable
  * extractor runs first.
- *
- * @since 0.1.0
- * @category predicates
  */
 export const isDurableEvent = (event: unknown): event is DurableEvent =>
   isRecord(event) && typeof event.DurableExecutionArn === "string"
 
-/**
- * The outer shape of an envelope, read without decoding any operation.
- *
- * @since 0.1.0
- * @category models
- */
+/** The outer shape of an envelope, read without decoding any operation. */
 export interface Envelope {
   readonly arn: string
   /** `undefined` when absent or not a string (only paging needs it). */
@@ -61,12 +41,7 @@ export interface Envelope {
   readonly notes: ReadonlyArray<string>
 }
 
-/**
- * Why an envelope could not be read.
- *
- * @since 0.1.0
- * @category models
- */
+/** Why an envelope could not be read. */
 export interface EnvelopeIssue {
   readonly reason: "MalformedEvent" | "LimitExceeded"
   readonly detail: string
@@ -84,9 +59,6 @@ const describe = (value: unknown): string =>
 /**
  * Normalises `Operations` (a list, or a map keyed by position) into a list. The list form is returned as is (no
  * copy); absent means no operations, as in the SDK.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const operationList = (
   operations: unknown,
@@ -118,12 +90,7 @@ export const operationList = (
   return Either.right(values)
 }
 
-/**
- * Reads a marker: a non-empty string within bounds, else `undefined` with a note when it was ignored.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** Reads a marker: a non-empty string within bounds, else `undefined` with a note when it was ignored. */
 export const readMarker = (marker: unknown, notes: Array<string>, field = "NextMarker"): string | undefined => {
   if (marker === undefined || marker === null || marker === "") return undefined
   if (typeof marker !== "string") {
@@ -141,9 +108,6 @@ export const readMarker = (marker: unknown, notes: Array<string>, field = "NextM
  * Reads the outer shape of a durable event. Fails (with a detail safe to log) when `InitialExecutionState` is
  * missing or not an object, or `Operations` is neither a list nor a map. `None`-like callers check
  * {@link isDurableEvent} first.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const readEnvelope = (event: DurableEvent): Either.Either<Envelope, EnvelopeIssue> => {
   const state = event.InitialExecutionState
@@ -178,12 +142,7 @@ export const readEnvelope = (event: DurableEvent): Either.Either<Envelope, Envel
 
 const NO_NOTES: ReadonlyArray<string> = []
 
-/**
- * A `_datadog_{N}` operation found by the scan (not yet decoded).
- *
- * @since 0.1.0
- * @category models
- */
+/** A `_datadog_{N}` operation found by the scan (not yet decoded). */
 export interface Candidate {
   readonly n: number
   /** Position across every page read, for tie-breaking and messages. */
@@ -191,12 +150,7 @@ export interface Candidate {
   readonly operation: Readonly<Record<string, unknown>>
 }
 
-/**
- * What a names-only pass over the operations found ({@link scanCheckpoints}).
- *
- * @since 0.1.0
- * @category models
- */
+/** What a names-only pass over the operations found ({@link scanCheckpoints}). */
 export interface CheckpointScan {
   readonly count: number
   /** `_datadog_{N}` operations in the order found. Use {@link byNewest} to rank them. */
@@ -205,12 +159,7 @@ export interface CheckpointScan {
   readonly malformedIndex: number
 }
 
-/**
- * What one pass over the operations found.
- *
- * @since 0.1.0
- * @category models
- */
+/** What one pass over the operations found. */
 export interface Scan extends CheckpointScan {
   /** The first operation whose `Type` is `EXECUTION`, else the one whose `Id` is the ARN's execution id. */
   readonly execution: Readonly<Record<string, unknown>> | undefined
@@ -224,9 +173,6 @@ const UNDERSCORE = 95
 /**
  * One pass over a list of operations. Reads only `Name`, `Type` and (when no EXECUTION `Type` is found) `Id` of
  * each entry; decodes nothing. `offset` shifts the recorded positions (for later pages).
- *
- * @since 0.1.0
- * @category constructors
  */
 export const scan = (
   operations: ReadonlyArray<unknown>,
@@ -271,9 +217,6 @@ export const scan = (
 /**
  * The checkpoint extractor's pass: like {@link scan}, but reads only `Name` (one property per operation), which is
  * what a 10,000-operation page costs most of.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const scanCheckpoints = (operations: ReadonlyArray<unknown>, offset = 0): CheckpointScan => {
   const candidates: Array<Candidate> = []
@@ -299,12 +242,7 @@ export const scanCheckpoints = (operations: ReadonlyArray<unknown>, offset = 0):
   return { count: operations.length, candidates, malformedIndex }
 }
 
-/**
- * The position of the first entry that is not an object (a list, `null` or a primitive), or -1. Reads no property.
- *
- * @since 0.1.0
- * @category getters
- */
+/** The position of the first entry that is not an object (a list, `null` or a primitive), or -1. Reads no property. */
 export const firstMalformed = (operations: ReadonlyArray<unknown>): number => {
   for (let i = 0; i < operations.length; i++) {
     const operation = operations[i]
@@ -316,9 +254,6 @@ export const firstMalformed = (operations: ReadonlyArray<unknown>): number => {
 /**
  * The newest candidate (highest `N`, the first in document order among equals): the first of {@link byNewest},
  * found in one pass without sorting. `undefined` when there is none.
- *
- * @since 0.1.0
- * @category getters
  */
 export const newest = (candidates: ReadonlyArray<Candidate>): Candidate | undefined => {
   let best: Candidate | undefined
@@ -330,12 +265,7 @@ export const newest = (candidates: ReadonlyArray<Candidate>): Candidate | undefi
   return best
 }
 
-/**
- * Candidates ranked newest first: highest `N`, ties in document order.
- *
- * @since 0.1.0
- * @category combinators
- */
+/** Candidates ranked newest first: highest `N`, ties in document order. */
 export const byNewest = (candidates: ReadonlyArray<Candidate>): ReadonlyArray<Candidate> =>
   candidates.length <= 1 ? candidates : [...candidates].sort((a, b) => b.n - a.n || a.index - b.index)
 
@@ -343,9 +273,6 @@ export const byNewest = (candidates: ReadonlyArray<Candidate>): ReadonlyArray<Ca
  * Finds the EXECUTION operation without scanning the whole list when it comes first (it always does on the
  * real service): by `Type`, else by `Id` equal to the ARN's execution id (given lazily, it is only computed when
  * the first operation is not the EXECUTION one).
- *
- * @since 0.1.0
- * @category getters
  */
 export const findExecution = (
   operations: ReadonlyArray<unknown>,

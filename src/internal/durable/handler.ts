@@ -2,8 +2,6 @@
  * The durable handlers `DurableTracing` builds: the SDK, imported on the first invocation (so importing the
  * library never requires it), wraps the user's handler with a watched transport, and each invocation runs through
  * `invocation` on a runtime built once per cold start.
- *
- * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -87,12 +85,7 @@ const makeHandler = <R, LE>(
   }
 }
 
-/**
- * The SDK's `withDurableExecution` with the trace: a promise handler, the SDK's config, an optional extra layer.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** The SDK's `withDurableExecution` with the trace: a promise handler, the SDK's config, an optional extra layer. */
 export const fromPromiseHandler = <TEvent, TResult, TContext, LE>(
   handler: DurableExecutionHandler<TEvent, TResult, TContext>,
   config: DurableExecutionConfig | undefined,
@@ -105,9 +98,6 @@ export const fromPromiseHandler = <TEvent, TResult, TContext, LE>(
 /**
  * A durable handler from an Effect handler: each call runs on a fiber of the runtime under the invocation span,
  * tracked so a suspension interrupts it.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const fromEffectHandler = <TEvent, A, E, R, LE, TContext>(
   handler: (

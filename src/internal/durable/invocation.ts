@@ -3,8 +3,6 @@
  * may sit on a later page), run the SDK inside the invocation span, and, when the SDK suspends, save the span's
  * context as a `_datadog_{N}` checkpoint after the SDK's own queue has drained, with the latest token (an operation
  * the SDK never asks for, so replay is unaffected).
- *
- * @since 0.1.0
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -27,30 +25,15 @@ import * as SpanContext from "../tracing/spanContext.js"
 import * as DurableMetadata from "./durableMetadata.js"
 import * as Transport from "./transport.js"
 
-/**
- * The default invocation span name, as dd-trace's durable integration names its span.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The default invocation span name, as dd-trace's durable integration names its span. */
 export const DEFAULT_SPAN_NAME = "aws.durable.execute"
 
-/**
- * What the SDK threw, kept apart from the wrapper's own failures so the handler rethrows it unchanged.
- *
- * @since 0.1.0
- * @category errors
- */
+/** What the SDK threw, kept apart from the wrapper's own failures so the handler rethrows it unchanged. */
 export class SdkFailure {
   constructor(readonly error: unknown) {}
 }
 
-/**
- * The wrapper's options with their defaults.
- *
- * @since 0.1.0
- * @category models
- */
+/** The wrapper's options with their defaults. */
 export interface ResolvedOptions {
   readonly spanName: string
   readonly readLaterPages: boolean
@@ -60,10 +43,6 @@ export interface ResolvedOptions {
   readonly serverless: Effect.Effect<ServerlessSpans.Options> | undefined
 }
 
-/**
- * @since 0.1.0
- * @category constructors
- */
 export const resolveOptions = (options: Options): ResolvedOptions => ({
   serverless: options.spanName === undefined ? undefined : ServerlessInvocation.settings({
     spanName: options.spanName,
@@ -126,12 +105,7 @@ const interruptSuspended = (state: Transport.State): Effect.Effect<void> =>
     Effect.asVoid
   )
 
-/**
- * Runs one invocation of the SDK (`run`, given the event the SDK should see) under its trace.
- *
- * @since 0.1.0
- * @category tracing
- */
+/** Runs one invocation of the SDK (`run`, given the event the SDK should see) under its trace. */
 export const invocation = (
   event: unknown,
   lambdaContext: unknown,

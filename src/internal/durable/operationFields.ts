@@ -1,8 +1,6 @@
 /**
  * What the durable extractors read of an operation: a view of the model in `durableEnvelope.ts` (its own field
  * schemas, with `StepDetails` cut to `Result`), so an operation is not rejected for a field no extractor reads.
- *
- * @since 0.1.0
  */
 import * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
@@ -12,12 +10,7 @@ import { lazyParser } from "../lazyParser.js"
 import { isRecord } from "../propagation/carrier.js"
 import { DurableOperation, StepDetails } from "./durableEnvelope.js"
 
-/**
- * The view of an operation the extractors decode: the fields they read, as the model decodes them.
- *
- * @since 0.1.0
- * @category schemas
- */
+/** The view of an operation the extractors decode: the fields they read, as the model decodes them. */
 export const OperationView = /* @__PURE__ */ Schema.Struct({
   Id: DurableOperation.fields.Id,
   Name: DurableOperation.fields.Name,
@@ -28,21 +21,11 @@ export const OperationView = /* @__PURE__ */ Schema.Struct({
   ExecutionDetails: DurableOperation.fields.ExecutionDetails
 })
 
-/**
- * Decodes {@link OperationView} with Schema.
- *
- * @since 0.1.0
- * @category decoding
- */
+/** Decodes {@link OperationView} with Schema. */
 export const decodeView: (input: unknown) => Either.Either<typeof OperationView.Type, ParseResult.ParseError> =
   /* @__PURE__ */ lazyParser(() => Schema.decodeUnknownEither(OperationView))
 
-/**
- * The fields of an operation the extractors use (`null` read as absent).
- *
- * @since 0.1.0
- * @category models
- */
+/** The fields of an operation the extractors use (`null` read as absent). */
 export interface OperationFields {
   readonly Type: string | undefined
   readonly Status: string | undefined
@@ -65,9 +48,6 @@ const isNullishRecord = (value: unknown): value is Readonly<Record<string, unkno
  * Reads {@link OperationFields}: accepts and rejects exactly what {@link decodeView} does. The well-formed shape
  * is read directly, as this runs on every durable invocation; anything else goes through Schema, which names the
  * failing fields.
- *
- * @since 0.1.0
- * @category decoding
  */
 export const readOperation = (input: unknown): Either.Either<OperationFields, ParseResult.ParseError> => {
   if (
@@ -101,8 +81,5 @@ export const readOperation = (input: unknown): Either.Either<OperationFields, Pa
  * The fields that failed to decode and what each expected (`StepDetails.Result: expected a string or an object`),
  * never their values, so the text is safe for attempt details. Bounded whatever the input: it reads the failure's
  * issues, never the value, and reports at most five fields.
- *
- * @since 0.1.0
- * @category formatting
  */
 export const invalidFields = (error: ParseResult.ParseError): string => Issues.summarize(error.issue).join(", ")

@@ -2,8 +2,6 @@
  * Paging through a durable execution's later pages of operations, within the service's limits and the
  * invocation's time budget. Never fails: errors, bad pages, repeated markers, limits and the deadline end the
  * paging with a note.
- *
- * @since 0.1.0
  */
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -12,12 +10,7 @@ import type { DurableState, Limits } from "../../services/DurableState.js"
 import * as TraceExtractor from "../../services/TraceExtractor.js"
 import * as DurableOperations from "./durableOperations.js"
 
-/**
- * Where paging starts: the envelope's ARN, token and `NextMarker`.
- *
- * @since 0.1.0
- * @category models
- */
+/** Where paging starts: the envelope's ARN, token and `NextMarker`. */
 export interface PagingStart {
   readonly arn: string
   readonly checkpointToken: string | undefined
@@ -27,9 +20,6 @@ export interface PagingStart {
 /**
  * What paging read: the operations of each fetched page (in order), whether the last page was reached, and
  * notes on anything that stopped it early (errors are recorded here, never raised).
- *
- * @since 0.1.0
- * @category models
  */
 export interface PagesRead {
   readonly pages: ReadonlyArray<ReadonlyArray<unknown>>
@@ -74,9 +64,6 @@ const budgetOf = (limits: Limits, lambdaContext: unknown): { readonly millis: nu
  * before it and reading goes on from there. One invocation's reads share one deadline (the {@link Limits} `budget`,
  * from the first read). Never fails: errors, bad pages, repeated markers, limits and the deadline end the paging
  * with a note. For one invocation's extractors, which run one after the other (not for concurrent readers).
- *
- * @since 0.1.0
- * @category models
  */
 export interface Pages {
   /**
@@ -93,9 +80,6 @@ class BudgetSpent {
 /**
  * Paging from the envelope's `NextMarker`, within the service's limits and the invocation's budget (cut to a share of
  * the Lambda context's remaining time).
- *
- * @since 0.1.0
- * @category constructors
  */
 export const pages = (service: DurableState.Service, start: PagingStart, lambdaContext?: unknown): Pages => {
   const fetched: Array<ReadonlyArray<unknown>> = []
@@ -187,9 +171,6 @@ const sharedPages = new TraceExtractor.InvocationKey<Map<DurableState.Service, P
  * The invocation's {@link pages} over a service: made by whichever durable extractor pages first, and shared with
  * the other (pages are requested once per invocation). Without an invocation (an extractor called on its own) a
  * fresh one.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const pagesOf = (
   invocation: TraceExtractor.Invocation | undefined,
@@ -208,9 +189,6 @@ export const pagesOf = (
  * Pages through `GetDurableExecutionState` from the envelope's `NextMarker`, within the service's limits (its
  * `budget` counted from this call). Stops early when `until` returns `true` for a page. Never fails: errors, bad
  * pages, repeated markers and limits end the paging with a note.
- *
- * @since 0.1.0
- * @category paging
  */
 export const readPages = (
   service: DurableState.Service,

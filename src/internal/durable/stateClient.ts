@@ -1,8 +1,6 @@
 /**
  * The durable state service over a client: page requests with typed errors and a timeout, and the lazy
  * `@aws-sdk/client-lambda` loader behind `DurableState.layerLambda`.
- *
- * @since 0.1.0
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -35,12 +33,7 @@ const describeCause = (cause: unknown): string => {
 /** The client could not be made (its package is missing): the detail is ours, not the client's. */
 class ClientUnavailable extends Error {}
 
-/**
- * The service over a client, with resolved limits.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** The service over a client, with resolved limits. */
 export const make = (client: ExecutionStateClient, limits: Limits): DurableState.Service => ({
   limits,
   getExecutionState: (request) =>
@@ -72,12 +65,7 @@ interface LambdaSdk {
   readonly GetDurableExecutionStateCommand: new(request: GetStateRequest) => unknown
 }
 
-/**
- * A client over `@aws-sdk/client-lambda`, loaded on the first request (and loaded again after a failed load).
- *
- * @since 0.1.0
- * @category constructors
- */
+/** A client over `@aws-sdk/client-lambda`, loaded on the first request (and loaded again after a failed load). */
 export const lambda = (given: LambdaClientLike | undefined): ExecutionStateClient => {
   let loaded: Promise<ExecutionStateClient> | undefined
   const load = (): Promise<ExecutionStateClient> =>

@@ -1,19 +1,12 @@
 /**
  * The per-invocation durable state service set by `DurableState.withClient`, which wins over a layer's.
- *
- * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import type { DurableState } from "../../services/DurableState.js"
 
-/**
- * The per-invocation override set by {@link withClient}.
- *
- * @since 0.1.0
- * @category references
- */
+/** The per-invocation override set by {@link withClient}. */
 export const currentOverride: FiberRef.FiberRef<Option.Option<DurableState.Service>> = FiberRef.unsafeMake(
   Option.none<DurableState.Service>()
 )
@@ -21,9 +14,6 @@ export const currentOverride: FiberRef.FiberRef<Option.Option<DurableState.Servi
 /**
  * The service to use now: the per-invocation override, else the one given (captured from the context when the
  * extractor was built).
- *
- * @since 0.1.0
- * @category constructors
  */
 export const resolve = (
   fallback: Option.Option<DurableState.Service>

@@ -3,8 +3,6 @@
  * responses tell the invocation the latest checkpoint token and the `_datadog_{N}` operations that already exist
  * (so the writer's N counts later pages). Pages the extraction fetched are handed to the SDK when it asks for the
  * same page, once.
- *
- * @since 0.1.0
  */
 import type * as Fiber from "effect/Fiber"
 import { AsyncLocalStorage } from "node:async_hooks"
@@ -14,12 +12,7 @@ import type { DurableExecutionClient, GetExecutionStateRequest } from "../durabl
 import { isRecord } from "../propagation/carrier.js"
 import * as CheckpointName from "./checkpointName.js"
 
-/**
- * What one invocation learns from its transport, and what it runs.
- *
- * @since 0.1.0
- * @category models
- */
+/** What one invocation learns from its transport, and what it runs. */
 export interface State {
   readonly executionArn: string
   readonly transport: DurableExecutionClient | undefined
@@ -32,22 +25,12 @@ export interface State {
   invocation: Invocation | undefined
 }
 
-/**
- * The running invocation's state, for the transport calls the SDK makes inside it.
- *
- * @since 0.1.0
- * @category state
- */
+/** The running invocation's state, for the transport calls the SDK makes inside it. */
 export const storage = new AsyncLocalStorage<State>()
 
 const MAX_OBSERVED_CHECKPOINTS = 1024
 
-/**
- * Remembers the `_datadog_{N}` operations of a page or checkpoint response (bounded).
- *
- * @since 0.1.0
- * @category observing
- */
+/** Remembers the `_datadog_{N}` operations of a page or checkpoint response (bounded). */
 export const observeOperations = (state: State, operations: unknown): void => {
   if (!Array.isArray(operations)) return
   for (const operation of operations) {
@@ -79,9 +62,6 @@ const takePage = (state: State | undefined, params: GetExecutionStateRequest): P
 /**
  * The SDK's transport, watched: forwards every call (or answers from a page the extraction fetched with the same
  * request) and only reads the responses; the observation never throws.
- *
- * @since 0.1.0
- * @category observing
  */
 export const observing = (client: DurableExecutionClient): DurableExecutionClient => ({
   getExecutionState: async (params, logger) => {
@@ -107,9 +87,6 @@ export const observing = (client: DurableExecutionClient): DurableExecutionClien
 /**
  * The client the extraction pages through: the SDK's transport, remembering each response for the SDK and
  * observing its checkpoints for the writer. A failed request is forgotten, so the SDK makes its own.
- *
- * @since 0.1.0
- * @category observing
  */
 export const pagingClient = (state: State, transport: DurableExecutionClient): ExecutionStateClient => ({
   getExecutionState: (request) => {
@@ -128,12 +105,7 @@ export const pagingClient = (state: State, transport: DurableExecutionClient): E
   }
 })
 
-/**
- * `true` for a value with the transport's two methods.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** `true` for a value with the transport's two methods. */
 export const isClient = (value: unknown): value is DurableExecutionClient =>
   isRecord(value) && typeof value.checkpoint === "function" && typeof value.getExecutionState === "function"
 
@@ -141,9 +113,6 @@ export const isClient = (value: unknown): value is DurableExecutionClient =>
  * A copy of a harness's event (the SDK's local test runner injects its transport through the event, and that
  * transport wins over the config) with the transport watched. The SDK recognises such an event by its class, so
  * the copy keeps the class.
- *
- * @since 0.1.0
- * @category observing
  */
 export const withObservedClient = (event: object, client: DurableExecutionClient): object => {
   const copy = Object.create(Object.getPrototypeOf(event)) as Record<string, unknown>

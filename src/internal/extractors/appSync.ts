@@ -1,8 +1,6 @@
 /**
  * AWS AppSync direct Lambda resolvers: the client's headers in `request.headers`. The event is never mutated
  * (datadog-lambda-js copies `request.headers` onto `event.headers`).
- *
- * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -17,12 +15,7 @@ import * as Builtin from "./builtin.js"
 const NO_HEADERS = TraceExtractor.noneWith("no request.headers object")
 const NO_CONTEXT = TraceExtractor.noneWith("no trace context in request.headers")
 
-/**
- * Builds the extractor over a propagator.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** Builds the extractor over a propagator. */
 export const makeWith = (propagator: Propagator["Type"]): TraceExtractor.TraceExtractor =>
   Builtin.makeTrigger({
     name: "appsync",
@@ -37,14 +30,6 @@ export const makeWith = (propagator: Propagator["Type"]): TraceExtractor.TraceEx
     accepts: AppSyncEvent.isAppSyncEvent
   })
 
-/**
- * @since 0.1.0
- * @category constructors
- */
 export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.map(Propagator, makeWith)
 
-/**
- * @since 0.1.0
- * @category layers
- */
 export const layer: Layer.Layer<AppSyncExtractor, never, Propagator> = Layer.effect(AppSyncExtractor, make)

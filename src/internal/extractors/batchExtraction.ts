@@ -3,8 +3,6 @@
  * span links. A carrier that is a Step Functions context object gives its deterministic context without the
  * propagator (datadog-lambda-js asks the propagator first; they differ only when the object also holds complete
  * headers, where the state machine's own step is the truer parent). Synchronous between propagator calls.
- *
- * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -19,24 +17,14 @@ import type { ExtractorName } from "../extractorName.js"
 import * as RecordBatch from "../triggers/recordBatch.js"
 import * as StepFunctionsContext from "../triggers/stepFunctionsContext.js"
 
-/**
- * The candidates of one record, read when the scan reaches it. Decoders take from `budget`.
- *
- * @since 0.1.0
- * @category models
- */
+/** The candidates of one record, read when the scan reaches it. Decoders take from `budget`. */
 export type CandidatesOf = (
   record: unknown,
   index: number,
   budget: RecordBatch.Budget
 ) => ReadonlyArray<RecordBatch.Candidate>
 
-/**
- * Options of a scan.
- *
- * @since 0.1.0
- * @category models
- */
+/** Options of a scan. */
 export interface Options extends RecordBatch.NoteStyle {
   /** The batch size when `items` is already a bounded prefix of it (Kafka). */
   readonly total?: number | undefined
@@ -45,12 +33,7 @@ export interface Options extends RecordBatch.NoteStyle {
   readonly maxDecodedLength?: number | undefined
 }
 
-/**
- * What a scan ends with: its state and budget in, the extractor's effect out.
- *
- * @since 0.1.0
- * @category models
- */
+/** What a scan ends with: its state and budget in, the extractor's effect out. */
 export type Finish<A, E> = (scan: RecordBatch.Scan, budget: RecordBatch.Budget) => Effect.Effect<A, E>
 
 interface State<A, E> {
@@ -150,9 +133,6 @@ const scanFrom = <A, E>(
 /**
  * Scans `items` and ends with `finish`. Synchronous between propagator calls, so a batch without carriers costs a
  * single effect. Propagator failures are passed on.
- *
- * @since 0.1.0
- * @category extraction
  */
 export const run = <A, E>(
   propagator: Propagator.Service,
@@ -181,12 +161,7 @@ export const run = <A, E>(
     undefined
   )
 
-/**
- * Scans `items` and returns the scan and the budget it used. Propagator failures are passed on.
- *
- * @since 0.1.0
- * @category extraction
- */
+/** Scans `items` and returns the scan and the budget it used. Propagator failures are passed on. */
 export const scan = (
   propagator: Propagator.Service,
   source: ExtractorName,
@@ -199,9 +174,6 @@ export const scan = (
 /**
  * Turns a scan's outcome into the extractor result: the parent with its links, a typed `ExtractionError` when
  * only malformed carriers were found, or `none` with notes.
- *
- * @since 0.1.0
- * @category conversions
  */
 export const toExtracted = (
   source: ExtractorName,
@@ -217,12 +189,7 @@ export const toExtracted = (
   }
 }
 
-/**
- * Scans `items` and returns the extractor result (see {@link scan} and {@link toExtracted}).
- *
- * @since 0.1.0
- * @category extraction
- */
+/** Scans `items` and returns the extractor result (see {@link scan} and {@link toExtracted}). */
 export const extract = (
   propagator: Propagator.Service,
   source: ExtractorName,
@@ -243,9 +210,6 @@ export const extract = (
  * Extracts from a batch whose carriers sit inside each record's body (SNS→SQS, EventBridge→SQS). `bodyOf` gives a
  * record's candidates, or `undefined` when its body is not of that kind; when no record's body was, the result
  * says so (`no <kind> in N records`) rather than "no carrier".
- *
- * @since 0.1.0
- * @category extraction
  */
 export const extractFromBodies = (
   propagator: Propagator.Service,

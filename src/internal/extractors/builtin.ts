@@ -1,7 +1,5 @@
 /**
  * What the built-in extractors share: the guards of their groups and their constructor.
- *
- * @since 0.1.0
  */
 import type * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -18,9 +16,6 @@ const EMPTY: ReadonlyArray<never> = Object.freeze([])
 /**
  * The group of the durable extractors (checkpoint, input payload): they read only durable envelopes, so for any
  * other event the chain checks that once for both.
- *
- * @since 0.1.0
- * @category constants
  */
 export const durable: TraceExtractor.Group = {
   name: "durable",
@@ -30,9 +25,6 @@ export const durable: TraceExtractor.Group = {
 /**
  * The group of the built-in trigger extractors: a durable execution's envelope is no trigger event (the durable
  * input extractor runs the triggers on the original event it holds instead), so none of them runs on one.
- *
- * @since 0.1.0
- * @category constants
  */
 export const triggers: TraceExtractor.Group = {
   name: "triggers",
@@ -43,9 +35,6 @@ export const triggers: TraceExtractor.Group = {
  * The group of the trigger extractors that read `Records` batches (SNS, SQS and what it wraps, Kinesis), inside
  * {@link triggers}: their guards all need a first record that is an SQS message (`eventSource`), an SNS
  * notification (`Sns`) or a Kinesis record (`kinesis`), so a batch of another source (S3, DynamoDB) runs none.
- *
- * @since 0.1.0
- * @category constants
  */
 export const records: TraceExtractor.Group = {
   name: "records",
@@ -61,9 +50,6 @@ export const records: TraceExtractor.Group = {
  * A "none" whose last note is fixed: given the notes before it (an envelope's remarks, say), its result. With none
  * before it the result is one constant completed effect, which the chain records with the same attempt on every
  * invocation, allocating nothing.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const noneEndingWith = (
   note: string
@@ -75,9 +61,6 @@ export const noneEndingWith = (
 /**
  * Builds a built-in trigger extractor: its `textGuard` is {@link CarrierText.mayHoldContext} and its group
  * {@link triggers} unless `options` names a group inside it.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const makeTrigger = (options: Omit<TraceExtractor.Options, "textGuard">): TraceExtractor.TraceExtractor =>
   TraceExtractor.make({ ...options, textGuard: CarrierText.mayHoldContext, group: options.group ?? triggers })

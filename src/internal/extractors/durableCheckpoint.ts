@@ -4,8 +4,6 @@
  * that trace. Checkpoints are tried from the highest `N` down (later pages through `DurableState` when present), and
  * the first complete context wins; a sampling priority is not required, since dd-trace-js's writer may omit it.
  * With the dd-trace propagator, `datadog` must stay in the extract styles for checkpoints to be read.
- *
- * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -24,12 +22,7 @@ import * as Paging from "../durable/paging.js"
 import * as StateOverride from "../durable/stateOverride.js"
 import * as Builtin from "./builtin.js"
 
-/**
- * Checkpoints tried before giving up (each costs a decode and a propagator call).
- *
- * @since 0.1.0
- * @category constants
- */
+/** Checkpoints tried before giving up (each costs a decode and a propagator call). */
 export const maxCandidatesTried = 16
 
 const NAME = "durable-checkpoint"
@@ -156,9 +149,6 @@ const extract = (
 /**
  * Builds the extractor. A `DurableState` service present in the context (or set per invocation with
  * `DurableState.withClient`) is used to read later pages.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.gen(function*() {
   const propagator = yield* Propagator
@@ -170,10 +160,6 @@ export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagato
   })
 })
 
-/**
- * @since 0.1.0
- * @category layers
- */
 export const layer: Layer.Layer<DurableCheckpointExtractor, never, Propagator> = Layer.effect(
   DurableCheckpointExtractor,
   make

@@ -3,8 +3,6 @@
  * EXECUTION operation's `ExecutionDetails.InputPayload` (the first invocation receives an envelope, not the event).
  * Text that names no carrier is not parsed; otherwise it is parsed once (bounded) and searched for a top-level
  * `_datadog` carrier, a `headers` carrier, then any trigger shape, by running the trigger extractors in chain order.
- *
- * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -29,12 +27,7 @@ import * as CarrierText from "../propagation/carrierText.js"
 import * as Builtin from "./builtin.js"
 import * as TriggerServices from "./triggers.js"
 
-/**
- * Longest `InputPayload` parsed: Lambda's synchronous invocation payload limit (6 MiB).
- *
- * @since 0.1.0
- * @category constants
- */
+/** Longest `InputPayload` parsed: Lambda's synchronous invocation payload limit (6 MiB). */
 export const maxInputPayloadLength = 6 * 1024 * 1024
 
 const NAME = "durable-input"
@@ -221,9 +214,6 @@ const extract = (
 /**
  * Builds the extractor over the trigger extractors present in the context (collected once, when the layer is
  * built) and the optional `DurableState` service.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.gen(function*() {
   const propagator = yield* Propagator
@@ -238,8 +228,4 @@ export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagato
   })
 })
 
-/**
- * @since 0.1.0
- * @category layers
- */
 export const layer: Layer.Layer<DurableInputExtractor, never, Propagator> = Layer.effect(DurableInputExtractor, make)

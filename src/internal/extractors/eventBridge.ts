@@ -4,8 +4,6 @@
  * sits at the top level of the event; a header map there is read too (a Step Functions context object at the top
  * level is left to the Step Functions extractor). Legacy CloudWatch Events and scheduled events match the shape
  * and carry nothing.
- *
- * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -16,22 +14,12 @@ import * as EventBridgeEvent from "../triggers/eventBridgeEvent.js"
 import * as BatchExtraction from "./batchExtraction.js"
 import * as Builtin from "./builtin.js"
 
-/**
- * The cheap guard: a `detail-type` key, or a top-level `_datadog` header map.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** The cheap guard: a `detail-type` key, or a top-level `_datadog` header map. */
 export const accepts = (event: unknown): boolean => EventBridgeEvent.isEventBridgeShaped(event)
 
 const candidatesOf: BatchExtraction.CandidatesOf = (event, _index, budget) => EventBridgeEvent.candidates(event, budget)
 
-/**
- * Builds the extractor over a propagator.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** Builds the extractor over a propagator. */
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
   Builtin.makeTrigger({
     name: "eventbridge",
@@ -39,14 +27,6 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
     accepts
   })
 
-/**
- * @since 0.1.0
- * @category constructors
- */
 export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.map(Propagator, makeWith)
 
-/**
- * @since 0.1.0
- * @category layers
- */
 export const layer: Layer.Layer<EventBridgeExtractor, never, Propagator> = Layer.effect(EventBridgeExtractor, make)

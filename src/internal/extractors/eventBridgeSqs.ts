@@ -6,8 +6,6 @@
  * Only records whose body is such an object are read; when none is, the extractor returns `none` and the plain
  * SQS extractor takes the batch. Bodies are parsed at most once per invocation (see `SqsMessage.parsedBody`) and
  * only when they mention `"detail-type"` or `"_datadog"`.
- *
- * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -24,9 +22,6 @@ import * as Builtin from "./builtin.js"
  * The cheap guard: an SQS batch (`Records[0].eventSource` is `aws:sqs`) with a body that mentions
  * `"detail-type"` or `"_datadog"` (a substring search over the bodies, no parsing), so plain SQS batches never run
  * this extractor.
- *
- * @since 0.1.0
- * @category predicates
  */
 export const accepts = (event: unknown): boolean =>
   SqsMessage.isSqsEvent(event) && SqsMessage.anyBodyMentions(event, EventBridgeEvent.BODY_MARKERS)
@@ -34,9 +29,6 @@ export const accepts = (event: unknown): boolean =>
 /**
  * The candidates of one SQS record whose body is an EventBridge event or a transformed one (`undefined` when it is
  * neither).
- *
- * @since 0.1.0
- * @category parsing
  */
 export const bodyCandidates = (
   record: unknown,
@@ -51,12 +43,7 @@ export const bodyCandidates = (
   return EventBridgeEvent.candidates(body, budget, { prefix: "body.", withStepFunctions: true })
 }
 
-/**
- * Builds the extractor over a propagator.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** Builds the extractor over a propagator. */
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
   Builtin.makeTrigger({
     name: "eventbridge-sqs",
@@ -66,16 +53,8 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
     group: Builtin.records
   })
 
-/**
- * @since 0.1.0
- * @category constructors
- */
 export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.map(Propagator, makeWith)
 
-/**
- * @since 0.1.0
- * @category layers
- */
 export const layer: Layer.Layer<EventBridgeSqsExtractor, never, Propagator> = Layer.effect(
   EventBridgeSqsExtractor,
   make

@@ -4,8 +4,6 @@
  * when it yields nothing. WebSocket `MESSAGE` events carry the `$connect` authorizer's context, which the freshness
  * rule rejects (it belongs to the connection's trace). `DD_DECODE_AUTHORIZER_CONTEXT=false` turns authorizer
  * decoding off.
- *
- * @since 0.1.0
  */
 import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
@@ -19,34 +17,19 @@ import * as Completed from "../completed.js"
 import * as HttpEvent from "../triggers/httpEvent.js"
 import * as Builtin from "./builtin.js"
 
-/**
- * Options of the extractor.
- *
- * @since 0.1.0
- * @category models
- */
+/** Options of the extractor. */
 export interface Options {
   /** Read the Lambda-authorizer context (`DD_DECODE_AUTHORIZER_CONTEXT`, default `true`). */
   readonly decodeAuthorizerContext?: boolean | undefined
 }
 
-/**
- * The cheap guard: a `headers`/`multiValueHeaders` object, or a WebSocket event with an authorizer.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** The cheap guard: a `headers`/`multiValueHeaders` object, or a WebSocket event with an authorizer. */
 export const accepts = (event: unknown): boolean =>
   HttpEvent.headers(event) !== undefined || (HttpEvent.isWebSocket(event) && HttpEvent.hasAuthorizer(event))
 
 const NOTE_NO_HEADERS = "no headers object"
 
-/**
- * Builds the extractor over a propagator.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** Builds the extractor over a propagator. */
 export const makeWith = (propagator: Propagator["Type"], options: Options = {}): TraceExtractor.TraceExtractor => {
   const decodeAuthorizer = options.decodeAuthorizerContext ?? true
 
@@ -86,17 +69,10 @@ export const makeWith = (propagator: Propagator["Type"], options: Options = {}):
 /**
  * Builds the extractor, reading `DD_DECODE_AUTHORIZER_CONTEXT` (default `true`; an unreadable value keeps the
  * default).
- *
- * @since 0.1.0
- * @category constructors
  */
 export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.flatMap(
   Config.boolean("DD_DECODE_AUTHORIZER_CONTEXT").pipe(Config.withDefault(true), Effect.orElseSucceed(() => true)),
   (decodeAuthorizerContext) => Effect.map(Propagator, (propagator) => makeWith(propagator, { decodeAuthorizerContext }))
 )
 
-/**
- * @since 0.1.0
- * @category layers
- */
 export const layer: Layer.Layer<HttpExtractor, never, Propagator> = Layer.effect(HttpExtractor, make)

@@ -3,8 +3,6 @@
  * of each record (`x-datadog-*`, `traceparent`/`tracestate`, B3, baggage; byte arrays decoded as UTF-8) form the
  * carrier. Records are read across partitions in delivery order: the first context is the parent, the others span
  * links. datadog-lambda-js has no Kafka extractor (issue #829).
- *
- * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -16,29 +14,14 @@ import * as RecordBatch from "../triggers/recordBatch.js"
 import * as BatchExtraction from "./batchExtraction.js"
 import * as Builtin from "./builtin.js"
 
-/**
- * The cheap guard: `eventSource` is `aws:kafka` or `SelfManagedKafka`, with a `records` object.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** The cheap guard: `eventSource` is `aws:kafka` or `SelfManagedKafka`, with a `records` object. */
 export const accepts = (event: unknown): boolean => KafkaEvent.isKafkaEvent(event)
 
-/**
- * The candidates of one Kafka record: its trace headers.
- *
- * @since 0.1.0
- * @category parsing
- */
+/** The candidates of one Kafka record: its trace headers. */
 export const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budget) =>
   RecordBatch.candidates(KafkaEvent.candidate(record, budget))
 
-/**
- * Builds the extractor over a propagator.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** Builds the extractor over a propagator. */
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
   Builtin.makeTrigger({
     name: "kafka",
@@ -51,14 +34,6 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
     accepts
   })
 
-/**
- * @since 0.1.0
- * @category constructors
- */
 export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.map(Propagator, makeWith)
 
-/**
- * @since 0.1.0
- * @category layers
- */
 export const layer: Layer.Layer<KafkaExtractor, never, Propagator> = Layer.effect(KafkaExtractor, make)

@@ -2,8 +2,6 @@
  * Kinesis Data Streams records: dd-trace's producer puts `_datadog` inside the JSON record data, which arrives
  * base64-encoded in `kinesis.data` (decoded as UTF-8). Records whose data does not mention `_datadog` are never
  * parsed. Every record of the batch is read: the first context is the parent, the others span links.
- *
- * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -15,29 +13,14 @@ import * as RecordBatch from "../triggers/recordBatch.js"
 import * as BatchExtraction from "./batchExtraction.js"
 import * as Builtin from "./builtin.js"
 
-/**
- * The cheap guard: `Records[0].kinesis` is an object.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** The cheap guard: `Records[0].kinesis` is an object. */
 export const accepts = (event: unknown): boolean => KinesisRecord.isKinesisEvent(event)
 
-/**
- * The candidates of one Kinesis record: `_datadog` in its data.
- *
- * @since 0.1.0
- * @category parsing
- */
+/** The candidates of one Kinesis record: `_datadog` in its data. */
 export const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budget) =>
   RecordBatch.candidates(KinesisRecord.candidate(record, budget))
 
-/**
- * Builds the extractor over a propagator.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** Builds the extractor over a propagator. */
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
   Builtin.makeTrigger({
     name: "kinesis",
@@ -51,14 +34,6 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
     group: Builtin.records
   })
 
-/**
- * @since 0.1.0
- * @category constructors
- */
 export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.map(Propagator, makeWith)
 
-/**
- * @since 0.1.0
- * @category layers
- */
 export const layer: Layer.Layer<KinesisExtractor, never, Propagator> = Layer.effect(KinesisExtractor, make)

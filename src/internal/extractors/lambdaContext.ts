@@ -1,8 +1,6 @@
 /**
  * The Lambda client context (`clientContext.custom`, or the legacy `custom._datadog`): the caller's trace headers
  * on a synchronous Lambda `invoke` from a dd-trace-instrumented client.
- *
- * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -16,12 +14,7 @@ import * as LambdaClientContext from "../triggers/lambdaClientContext.js"
 const NO_CUSTOM = TraceExtractor.noneWith("no clientContext.custom object")
 const NO_CONTEXT = TraceExtractor.noneWith("no trace context in clientContext.custom")
 
-/**
- * Builds the extractor over a propagator.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** Builds the extractor over a propagator. */
 export const makeWith = (propagator: Propagator["Type"]): TraceExtractor.TraceExtractor =>
   TraceExtractor.make({
     name: "lambda-context",
@@ -36,14 +29,6 @@ export const makeWith = (propagator: Propagator["Type"]): TraceExtractor.TraceEx
     accepts: (_event, lambdaContext) => LambdaClientContext.hasClientContext(lambdaContext)
   })
 
-/**
- * @since 0.1.0
- * @category constructors
- */
 export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.map(Propagator, makeWith)
 
-/**
- * @since 0.1.0
- * @category layers
- */
 export const layer: Layer.Layer<LambdaContextExtractor, never, Propagator> = Layer.effect(LambdaContextExtractor, make)

@@ -1,7 +1,5 @@
 /**
  * The layers of the built-in extractors, each over the propagator in context.
- *
- * @since 0.1.0
  */
 import * as Layer from "effect/Layer"
 import * as AppSyncExtractor from "./appSync.js"
@@ -19,12 +17,7 @@ import * as SqsExtractor from "./sqs.js"
 import * as StepFunctionsExtractor from "./stepFunctions.js"
 import * as XRayExtractor from "./xRay.js"
 
-/**
- * Every trigger extractor.
- *
- * @since 0.1.0
- * @category layers
- */
+/** Every trigger extractor. */
 export const layerTriggers = Layer.mergeAll(
   HttpExtractor.layer,
   SnsExtractor.layer,
@@ -38,12 +31,7 @@ export const layerTriggers = Layer.mergeAll(
   KafkaExtractor.layer
 )
 
-/**
- * Every built-in extractor (the custom one is the app's to provide).
- *
- * @since 0.1.0
- * @category layers
- */
+/** Every built-in extractor (the custom one is the app's to provide). */
 export const layerExtractors = Layer.mergeAll(
   DurableCheckpointExtractor.layer,
   DurableInputExtractor.layer,

@@ -3,8 +3,6 @@
  * JSON, decoded as UTF-8), or a Step Functions context object in it. When no record yields a context, a
  * Datadog-padded X-Ray header of the invocation (dd-trace-java upstream) is used, as the reference does: the Lambda
  * context's `xRayTraceId`, else `_X_AMZN_TRACE_ID` (see `XRayExtractor`).
- *
- * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -21,26 +19,14 @@ import * as BatchExtraction from "./batchExtraction.js"
 import * as Builtin from "./builtin.js"
 import * as XRayExtractor from "./xRay.js"
 
-/**
- * The cheap guard: `Records[0].Sns` is an object.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** The cheap guard: `Records[0].Sns` is an object. */
 export const accepts = (event: unknown): boolean => SnsMessage.isSnsEvent(event)
 
-/**
- * The candidates of one SNS record: `Sns.MessageAttributes._datadog`.
- *
- * @since 0.1.0
- * @category parsing
- */
+/** The candidates of one SNS record: `Sns.MessageAttributes._datadog`. */
 export const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budget) =>
   RecordBatch.candidates(SnsMessage.recordCarrier(record, budget))
 
-/**
- * The function's own X-Ray header as a fallback, when Datadog padded it.
- */
+/** The function's own X-Ray header as a fallback, when Datadog padded it. */
 const withHeaderFallback = (
   outcome: RecordBatch.Outcome,
   lambdaContext: unknown,
@@ -60,12 +46,7 @@ const withHeaderFallback = (
   return Completed.flatMap(XRayExtractor.invocationHeader(lambdaContext, readHeader), onHeader)
 }
 
-/**
- * Builds the extractor over a propagator and a reader of the function's X-Ray header (the environment by default).
- *
- * @since 0.1.0
- * @category constructors
- */
+/** Builds the extractor over a propagator and a reader of the function's X-Ray header (the environment by default). */
 export const makeWith = (
   propagator: Propagator.Service,
   readHeader: XRayExtractor.HeaderReader = XRayExtractor.envHeaderReader
@@ -89,18 +70,10 @@ export const makeWith = (
     group: Builtin.records
   })
 
-/**
- * @since 0.1.0
- * @category constructors
- */
 export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.zipWith(
   Propagator,
   XRayExtractor.headerReader,
   makeWith
 )
 
-/**
- * @since 0.1.0
- * @category layers
- */
 export const layer: Layer.Layer<SnsExtractor, never, Propagator> = Layer.effect(SnsExtractor, make)

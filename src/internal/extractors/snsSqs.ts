@@ -6,8 +6,6 @@
  * Only records whose body is a notification (`Type` `Notification` with a `TopicArn`) are read; when no record is
  * one, the extractor returns `none` and the plain SQS extractor takes the batch. Bodies are parsed at most once per
  * invocation (see `SqsMessage.parsedBody`) and only when they mention `"TopicArn"`.
- *
- * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -23,29 +21,18 @@ import * as Builtin from "./builtin.js"
 /**
  * The cheap guard: an SQS batch (`Records[0].eventSource` is `aws:sqs`) with a body that mentions `"TopicArn"`
  * (a substring search over the bodies, no parsing), so plain SQS batches never run this extractor.
- *
- * @since 0.1.0
- * @category predicates
  */
 export const accepts = (event: unknown): boolean =>
   SqsMessage.isSqsEvent(event) && SqsMessage.anyBodyMentions(event, MARKERS)
 
 const MARKERS = [SnsMessage.NOTIFICATION_MARKER]
 
-/**
- * The location of the carrier inside the body, for notes.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The location of the carrier inside the body, for notes. */
 export const BODY_LOCATION = "body.MessageAttributes._datadog"
 
 /**
  * The candidates of one SQS record whose body is an SNS notification (`undefined` when it is not one): the
  * notification's `_datadog`, the SQS `_datadog` attribute, a Datadog-padded `AWSTraceHeader`.
- *
- * @since 0.1.0
- * @category parsing
  */
 export const notificationCandidates = (
   record: unknown,
@@ -60,12 +47,7 @@ export const notificationCandidates = (
   )
 }
 
-/**
- * Builds the extractor over a propagator.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** Builds the extractor over a propagator. */
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
   Builtin.makeTrigger({
     name: "sns-sqs",
@@ -75,14 +57,6 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
     group: Builtin.records
   })
 
-/**
- * @since 0.1.0
- * @category constructors
- */
 export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.map(Propagator, makeWith)
 
-/**
- * @since 0.1.0
- * @category layers
- */
 export const layer: Layer.Layer<SnsSqsExtractor, never, Propagator> = Layer.effect(SnsSqsExtractor, make)

@@ -5,8 +5,6 @@
  *
  * Every record of the batch is read, not only the first: the parent is the first record that yields a context and
  * the other records' contexts become span links (see `BatchExtraction`).
- *
- * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -18,30 +16,17 @@ import * as SqsMessage from "../triggers/sqsMessage.js"
 import * as BatchExtraction from "./batchExtraction.js"
 import * as Builtin from "./builtin.js"
 
-/**
- * The cheap guard: `Records[0].eventSource` is `aws:sqs`.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** The cheap guard: `Records[0].eventSource` is `aws:sqs`. */
 export const accepts = (event: unknown): boolean => SqsMessage.isSqsEvent(event)
 
 /**
  * The candidates of one SQS record, in order: `messageAttributes._datadog`, then a Datadog-padded
  * `attributes.AWSTraceHeader`.
- *
- * @since 0.1.0
- * @category parsing
  */
 export const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budget) =>
   RecordBatch.candidates(SqsMessage.datadogAttribute(record, budget), SqsMessage.awsTraceHeader(record, "sqs"))
 
-/**
- * Builds the extractor over a propagator.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** Builds the extractor over a propagator. */
 export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceExtractor =>
   Builtin.makeTrigger({
     name: "sqs",
@@ -55,14 +40,6 @@ export const makeWith = (propagator: Propagator.Service): TraceExtractor.TraceEx
     group: Builtin.records
   })
 
-/**
- * @since 0.1.0
- * @category constructors
- */
 export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.map(Propagator, makeWith)
 
-/**
- * @since 0.1.0
- * @category layers
- */
 export const layer: Layer.Layer<SqsExtractor, never, Propagator> = Layer.effect(SqsExtractor, make)

@@ -2,8 +2,6 @@
  * Step Functions context objects, with Datadog's deterministic SHA-256 ids (see `StepFunctionsContext`): the
  * event itself, `Payload`-wrapped, or under `_datadog` (JSONata / `v1`). Sampling priority is always 1; no
  * propagator is involved, so it works whatever the propagation styles are.
- *
- * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -17,9 +15,6 @@ import * as Builtin from "./builtin.js"
 /**
  * The cheap guard: the event is an object with a `Payload` or `_datadog` object, or `Execution` and `State`
  * objects.
- *
- * @since 0.1.0
- * @category predicates
  */
 export const accepts = (event: unknown): boolean => {
   if (typeof event !== "object" || event === null) return false
@@ -52,12 +47,7 @@ const extractSync = (event: unknown): TraceExtractor.Extracted | ExtractionError
     : TraceExtractor.found(context, { notes: [`${parsed.kind} context object`] })
 }
 
-/**
- * The extractor (it needs no service).
- *
- * @since 0.1.0
- * @category constructors
- */
+/** The extractor (it needs no service). */
 export const extractor: TraceExtractor.TraceExtractor = Builtin.makeTrigger({
   name: "step-functions",
   extract: (event) => {
@@ -67,14 +57,6 @@ export const extractor: TraceExtractor.TraceExtractor = Builtin.makeTrigger({
   accepts
 })
 
-/**
- * @since 0.1.0
- * @category constructors
- */
 export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.succeed(extractor)
 
-/**
- * @since 0.1.0
- * @category layers
- */
 export const layer: Layer.Layer<StepFunctionsExtractor, never, Propagator> = Layer.effect(StepFunctionsExtractor, make)

@@ -1,8 +1,6 @@
 /**
  * The trigger section of the chain: every event-source extractor, in the order they run. The durable
  * input-payload extractor runs the same section on the original event.
- *
- * @since 0.1.0
  */
 import type * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
@@ -24,9 +22,6 @@ import * as Chain from "../extractorChain.js"
 /**
  * The trigger extractor services in chain order. Batch-wrapped sources (SNS→SQS, EventBridge→SQS) come before
  * plain SQS so the more specific shape wins.
- *
- * @since 0.1.0
- * @category models
  */
 export const services: ReadonlyArray<Context.Tag<any, TraceExtractor>> = [
   HttpExtractor,
@@ -41,10 +36,5 @@ export const services: ReadonlyArray<Context.Tag<any, TraceExtractor>> = [
   KafkaExtractor
 ]
 
-/**
- * The trigger extractors present in the context, in chain order.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** The trigger extractors present in the context, in chain order. */
 export const collect: Effect.Effect<ReadonlyArray<TraceExtractor>> = Chain.collect(services)

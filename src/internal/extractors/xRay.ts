@@ -4,8 +4,6 @@
  * and unset), else from `_X_AMZN_TRACE_ID` through the `ConfigProvider` in place. A root Datadog wrote
  * (`Root=1-<epoch>-00000000<16 hex>`) gives Datadog's ids and sampling decision; any other header is converted as
  * datadog-lambda-js does, but without a sampling priority: X-Ray's `Sampled` is not a Datadog decision.
- *
- * @since 0.1.0
  */
 import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
@@ -22,29 +20,16 @@ import * as TraceExtractor from "../../services/TraceExtractor.js"
 import * as Completed from "../completed.js"
 import * as XRayHeader from "../propagation/xRayHeader.js"
 
-/**
- * The environment variable read.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The environment variable read. */
 export const ENV = "_X_AMZN_TRACE_ID"
 
-/**
- * The Lambda context field read first (see the module comment).
- *
- * @since 0.1.0
- * @category constants
- */
+/** The Lambda context field read first (see the module comment). */
 export const CONTEXT_FIELD = "xRayTraceId"
 
 /**
  * The header the Lambda context carries: the string; `null` when the context has the field but no value (the
  * invocation has no trace header); `undefined` when the context has no such field (or a value of another type),
  * and the environment decides.
- *
- * @since 0.1.0
- * @category extraction
  */
 export const contextHeader = (lambdaContext: unknown): string | null | undefined => {
   if (typeof lambdaContext !== "object" || lambdaContext === null) return undefined
@@ -56,9 +41,6 @@ export const contextHeader = (lambdaContext: unknown): string | null | undefined
 /**
  * The invocation's header as a reader sees it: the Lambda context's when the context carries the field (see
  * {@link contextHeader}), else what `read` reads. A blank header is returned as is.
- *
- * @since 0.1.0
- * @category extraction
  */
 export const invocationHeader = (lambdaContext: unknown, read: HeaderReader): Effect.Effect<Option.Option<string>> => {
   const header = contextHeader(lambdaContext)
@@ -87,58 +69,28 @@ const fromEnv = (): string | undefined => {
   return typeof value === "string" ? value : undefined
 }
 
-/**
- * Reads `_X_AMZN_TRACE_ID` once per call: `None` when unset (or unreadable).
- *
- * @since 0.1.0
- * @category models
- */
+/** Reads `_X_AMZN_TRACE_ID` once per call: `None` when unset (or unreadable). */
 export type HeaderReader = () => Effect.Effect<Option.Option<string>>
 
-/**
- * Reads the header from the environment: the result is an already completed effect.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** Reads the header from the environment: the result is an already completed effect. */
 export const envHeaderReader: HeaderReader = () => Effect.succeed(Option.fromNullable(fromEnv()))
 
-/**
- * The reader over a given provider: {@link envHeaderReader} for the default one, else `Config` on that provider.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** The reader over a given provider: {@link envHeaderReader} for the default one, else `Config` on that provider. */
 export const headerReaderFor = (provider: ConfigProvider.ConfigProvider): HeaderReader => {
   if (isEnvProvider(provider)) return envHeaderReader
   const read = Effect.withConfigProvider(configured(), provider)
   return () => read
 }
 
-/**
- * The reader over the current `ConfigProvider`.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** The reader over the current `ConfigProvider`. */
 export const headerReader: Effect.Effect<HeaderReader> = Effect.configProviderWith((provider) =>
   Effect.succeed(headerReaderFor(provider))
 )
 
-/**
- * `_X_AMZN_TRACE_ID` read from the current `ConfigProvider` when run: `None` when unset (or unreadable).
- *
- * @since 0.1.0
- * @category extraction
- */
+/** `_X_AMZN_TRACE_ID` read from the current `ConfigProvider` when run: `None` when unset (or unreadable). */
 export const traceHeader: Effect.Effect<Option.Option<string>> = Effect.flatMap(headerReader, (read) => read())
 
-/**
- * Where a header was read: the Lambda context's `xRayTraceId`, or the `_X_AMZN_TRACE_ID` variable.
- *
- * @since 0.1.0
- * @category models
- */
+/** Where a header was read: the Lambda context's `xRayTraceId`, or the `_X_AMZN_TRACE_ID` variable. */
 export type HeaderSource = "context" | "environment"
 
 const SOURCE_NAME: Readonly<Record<HeaderSource, string>> = {
@@ -160,12 +112,7 @@ const malformedFrom = (source: HeaderSource) =>
     })
   )
 
-/**
- * The extract function on a header value; `source` says where it was read, for the attempt's text.
- *
- * @since 0.1.0
- * @category extraction
- */
+/** The extract function on a header value; `source` says where it was read, for the attempt's text. */
 export const fromHeader = (
   header: string,
   source: HeaderSource = "environment"
@@ -199,9 +146,6 @@ const fromEnvironment = (): Effect.Effect<TraceExtractor.Extracted, ExtractionEr
 /**
  * The extractor over a header reader, which it reads only when the Lambda context carries no `xRayTraceId` field.
  * Under {@link envHeaderReader} its result is an already completed effect.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const makeWith = (read: HeaderReader): TraceExtractor.TraceExtractor => {
   const fromConfig = read === envHeaderReader ? fromEnvironment : () => Completed.flatMap(read(), onHeader)
@@ -218,20 +162,9 @@ export const makeWith = (read: HeaderReader): TraceExtractor.TraceExtractor => {
 /**
  * The extractor over the environment (it needs no service). It has no `accepts` guard: the header comes from
  * configuration, which a pure guard cannot read.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const extractor: TraceExtractor.TraceExtractor = makeWith(envHeaderReader)
 
-/**
- * @since 0.1.0
- * @category constructors
- */
 export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> = Effect.map(headerReader, makeWith)
 
-/**
- * @since 0.1.0
- * @category layers
- */
 export const layer: Layer.Layer<XRayExtractor, never, Propagator> = Layer.effect(XRayExtractor, make)

@@ -3,18 +3,11 @@
  *
  * A header with only a sampling decision (`x-b3-sampled: 1`, `b3: 0`) is a context without ids: dd-trace makes
  * one with a random trace id and no span id, which wins over later styles but cannot be a parent.
- *
- * @since 0.1.0
  */
 import * as Ids from "../ids.js"
 import type { Carrier } from "./carrier.js"
 
-/**
- * Header names.
- *
- * @since 0.1.0
- * @category constants
- */
+/** Header names. */
 export const headers = {
   traceId: "x-b3-traceid",
   spanId: "x-b3-spanid",
@@ -27,12 +20,7 @@ const TRACE_ID = /^([0-9a-f]{16}){1,2}$/i
 const SPAN_ID = /^[0-9a-f]{16}$/i
 const SINGLE = /^(([0-9a-f]{16}){1,2}-[0-9a-f]{16}(-[01d](-[0-9a-f]{16})?)?|[01d])$/i
 
-/**
- * A B3 context as dd-trace reads it.
- *
- * @since 0.1.0
- * @category models
- */
+/** A B3 context as dd-trace reads it. */
 export interface Parsed {
   /** The trace id in lower-case hex (16 or 32 characters); `undefined` for a sampling-only header. */
   readonly traceIdHex: string | undefined
@@ -78,12 +66,7 @@ const toParsed = (fields: Fields): Parsed | undefined => {
   }
 }
 
-/**
- * Reads the `x-b3-*` headers; `undefined` when there is no B3 context.
- *
- * @since 0.1.0
- * @category parsing
- */
+/** Reads the `x-b3-*` headers; `undefined` when there is no B3 context. */
 export const parseMulti = (carrier: Carrier): Parsed | undefined => {
   const traceId = carrier[headers.traceId]
   const sampled = carrier[headers.sampled]
@@ -105,9 +88,6 @@ export const parseMulti = (carrier: Carrier): Parsed | undefined => {
 /**
  * Reads the single `b3` header (`{trace}-{span}[-{sampled}[-{parent}]]` or just `0`, `1`, `d`); `undefined` when
  * there is no B3 context.
- *
- * @since 0.1.0
- * @category parsing
  */
 export const parseSingle = (carrier: Carrier): Parsed | undefined => {
   const header = carrier[headers.single]

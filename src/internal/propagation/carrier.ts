@@ -1,23 +1,11 @@
 /**
  * Normalisation of untrusted header maps ("carriers") before any propagator sees them.
- *
- * @since 0.1.0
  */
 
-/**
- * A normalised carrier: lower-case keys, string values.
- *
- * @since 0.1.0
- * @category models
- */
+/** A normalised carrier: lower-case keys, string values. */
 export type Carrier = Readonly<Record<string, string>>
 
-/**
- * Bounds applied to every carrier.
- *
- * @since 0.1.0
- * @category constants
- */
+/** Bounds applied to every carrier. */
 export const limits = {
   /** Keys read from one carrier; later keys are ignored. */
   maxKeys: 256,
@@ -45,12 +33,7 @@ const normalizeValue = (value: unknown): string | undefined => {
   }
 }
 
-/**
- * `true` for a non-null, non-array object.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** `true` for a non-null, non-array object. */
 export const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
@@ -58,9 +41,6 @@ export const isRecord = (value: unknown): value is Readonly<Record<string, unkno
  * Normalises an untrusted header map: keys lower-cased (the first spelling wins), multi-value arrays reduced to
  * their first value, numbers turned into strings (integers only while exact), other values dropped, prototype-polluting keys dropped, and
  * sizes capped. Returns `undefined` when the input is not an object or keeps no header. Never mutates the input.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const normalize = (input: unknown): Carrier | undefined => {
   if (!isRecord(input)) return undefined

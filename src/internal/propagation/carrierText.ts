@@ -3,8 +3,6 @@
  * that text which cannot is never parsed. Every context they find comes from a key whose name appears in the text
  * (header names, `_datadog`, `headers`, `AWSTraceHeader`, `EnteredTime`); Kinesis data is base64 and `\u` escapes
  * hide names, so any text naming `kinesis` or holding an escape passes.
- *
- * @since 0.1.0
  */
 
 const MARKERS = /datadog|traceparent|b3|headers|awstraceheader|enteredtime|kinesis|\\u/i
@@ -12,8 +10,5 @@ const MARKERS = /datadog|traceparent|b3|headers|awstraceheader|enteredtime|kines
 /**
  * `false` when no built-in trigger extractor can find a context in the event this JSON text encodes (whatever the
  * propagator); `true` when one might. Linear in the text, no allocation.
- *
- * @since 0.1.0
- * @category predicates
  */
 export const mayHoldContext = (text: string): boolean => MARKERS.test(text)

@@ -1,7 +1,5 @@
 /**
  * Pure parsing and writing of Datadog-style headers (`x-datadog-*`).
- *
- * @since 0.1.0
  */
 import * as Option from "effect/Option"
 import * as TraceContext from "../../domain/TraceContext.js"
@@ -9,12 +7,7 @@ import type { ExtractorName } from "../extractorName.js"
 import * as Ids from "../ids.js"
 import type { Carrier } from "./carrier.js"
 
-/**
- * Header names.
- *
- * @since 0.1.0
- * @category constants
- */
+/** Header names. */
 export const headers = {
   traceId: "x-datadog-trace-id",
   parentId: "x-datadog-parent-id",
@@ -23,12 +16,7 @@ export const headers = {
   tags: "x-datadog-tags"
 } as const
 
-/**
- * dd-trace's default `DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH`.
- *
- * @since 0.1.0
- * @category constants
- */
+/** dd-trace's default `DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH`. */
 export const MAX_TAGS_LENGTH = 512
 
 const TAG_KEY_PREFIX = "_dd.p."
@@ -68,9 +56,6 @@ const scanTags = (header: string | undefined, maxLength: number): Record<string,
  * Parses `x-datadog-tags` the way dd-trace does: comma-separated `key=value` pairs, every key `_dd.p.*`, values
  * printable ASCII without commas; any invalid pair drops all tags; an invalid `_dd.p.tid` is dropped alone. The
  * tid is lower-cased. Returns `undefined` when the header is absent, too long or invalid.
- *
- * @since 0.1.0
- * @category parsing
  */
 export const parseTags = (
   header: string | undefined,
@@ -82,12 +67,7 @@ export const parseTags = (
   return tags
 }
 
-/**
- * Parses a sampling priority header with dd-trace's leniency (`parseInt`): `undefined` when it has no integer.
- *
- * @since 0.1.0
- * @category parsing
- */
+/** Parses a sampling priority header with dd-trace's leniency (`parseInt`): `undefined` when it has no integer. */
 export const parsePriority = (value: string | undefined): number | undefined => {
   if (value === undefined) return undefined
   const match = INTEGER.exec(value.trim())
@@ -96,12 +76,7 @@ export const parsePriority = (value: string | undefined): number | undefined => 
   return Number.isSafeInteger(priority) ? priority : undefined
 }
 
-/**
- * The Datadog headers of a carrier, as dd-trace reads them.
- *
- * @since 0.1.0
- * @category models
- */
+/** The Datadog headers of a carrier, as dd-trace reads them. */
 export interface Parsed {
   /** Canonical decimal trace id; `undefined` when the header is there but is not a non-zero 64-bit decimal. */
   readonly traceId: string | undefined
@@ -120,9 +95,6 @@ export interface Parsed {
  * Reads the Datadog headers of a normalised carrier. `undefined` unless dd-trace would see a Datadog context:
  * a non-empty trace id that is not all zeros and a non-empty parent id. Ids that dd-trace would coerce (junk,
  * overflow, zero parent) come back as `undefined` fields: the context is there but unusable.
- *
- * @since 0.1.0
- * @category parsing
  */
 export const parse = (carrier: Carrier, maxTagsLength: number = MAX_TAGS_LENGTH): Parsed | undefined => {
   const rawTraceId = carrier[headers.traceId]
@@ -143,12 +115,7 @@ export const parse = (carrier: Carrier, maxTagsLength: number = MAX_TAGS_LENGTH)
   }
 }
 
-/**
- * Extracts a complete Datadog context (trace id and parent id) from a normalised carrier.
- *
- * @since 0.1.0
- * @category parsing
- */
+/** Extracts a complete Datadog context (trace id and parent id) from a normalised carrier. */
 export const extract = (
   carrier: Carrier,
   source: ExtractorName,
@@ -198,9 +165,6 @@ const injectTags = (context: TraceContext.TraceContext): string | undefined => {
  * the Python tracer's Datadog injection; dd-trace-js writes the origin before the priority). Tags are the
  * non-empty `_dd.p.*` tags in the context's order, with `_dd.p.tid` from `traceIdHigh` (appended when the tags
  * do not list it); invalid tags are skipped, and over 512 characters only `_dd.p.tid` is kept.
- *
- * @since 0.1.0
- * @category encoding
  */
 export const inject = (context: TraceContext.TraceContext): Record<string, string> => {
   const out: Record<string, string> = {

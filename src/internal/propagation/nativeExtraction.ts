@@ -4,8 +4,6 @@
  * priority and, with the same trace id but another span id, replaces the parent (the previous one goes to
  * `_dd.parent_id`); `extractFirst` stops at the first style. Ids we cannot use give no context rather than a coerced
  * id.
- *
- * @since 0.1.0
  */
 import * as TraceContext from "../../domain/TraceContext.js"
 import type { ExtractorName } from "../extractorName.js"
@@ -16,12 +14,7 @@ import * as DatadogHeaders from "./datadogHeaders.js"
 import type { Style } from "./propagationStyle.js"
 import * as W3cTraceContext from "./w3cTraceContext.js"
 
-/**
- * Native extraction options.
- *
- * @since 0.1.0
- * @category models
- */
+/** Native extraction options. */
 export interface Options {
   readonly styles: ReadonlyArray<Style>
   /** `DD_TRACE_PROPAGATION_EXTRACT_FIRST`: stop at the first style that yields a context. */
@@ -171,12 +164,7 @@ class Headers {
   }
 }
 
-/**
- * Extracts a complete context, trying styles in order with dd-trace's precedence and merge rules.
- *
- * @since 0.1.0
- * @category parsing
- */
+/** Extracts a complete context, trying styles in order with dd-trace's precedence and merge rules. */
 export const extract = (
   carrier: Carrier,
   options: Options,

@@ -6,20 +6,13 @@
  * The sampled flag gives priority 1 or 0. The `dd` member of `tracestate` adds `s` (the priority, only when it
  * agrees with the flag), `o` (origin, `~` → `=`), `p` (`_dd.parent_id`), `t.dm` (`_dd.p.dm`) and `t.*`
  * (`_dd.p.*`); `t.tid` never overrides the upper half of the `traceparent` trace id.
- *
- * @since 0.1.0
  */
 import * as TraceContext from "../../domain/TraceContext.js"
 import type { ExtractorName } from "../extractorName.js"
 import * as Ids from "../ids.js"
 import type { Carrier } from "./carrier.js"
 
-/**
- * Header names.
- *
- * @since 0.1.0
- * @category constants
- */
+/** Header names. */
 export const headers = {
   traceparent: "traceparent",
   tracestate: "tracestate"
@@ -31,12 +24,7 @@ const KEY_WHITESPACE = /[ \t]/
 const MAX_MEMBERS = 32
 const MAX_MEMBER_VALUE_LENGTH = 256
 
-/**
- * A valid `traceparent`, ids lower-cased.
- *
- * @since 0.1.0
- * @category models
- */
+/** A valid `traceparent`, ids lower-cased. */
 export interface Traceparent {
   readonly version: string
   /** 32 lower-case hex characters, never all zeros. */
@@ -46,12 +34,7 @@ export interface Traceparent {
   readonly sampled: boolean
 }
 
-/**
- * Parses a `traceparent` value; `undefined` when dd-trace would reject it.
- *
- * @since 0.1.0
- * @category parsing
- */
+/** Parses a `traceparent` value; `undefined` when dd-trace would reject it. */
 export const parseTraceparent = (value: string | undefined): Traceparent | undefined => {
   if (!value) return undefined
   const match = TRACEPARENT.exec(value.trim())
@@ -77,9 +60,6 @@ const entryKey = (segment: string, separator: number): string | undefined => {
 /**
  * The value of the first valid `dd` list member of a `tracestate` header (only the first 32 members are read;
  * members with an empty, tabbed or over-long value are skipped), as dd-trace's `TraceState` picks it.
- *
- * @since 0.1.0
- * @category parsing
  */
 export const ddMember = (tracestate: string | undefined): string | undefined => {
   if (!tracestate) return undefined
@@ -92,12 +72,7 @@ export const ddMember = (tracestate: string | undefined): string | undefined => 
   return undefined
 }
 
-/**
- * What the `dd` member of `tracestate` contributes.
- *
- * @since 0.1.0
- * @category models
- */
+/** What the `dd` member of `tracestate` contributes. */
 export interface DdState {
   /** The priority after the `s` rule (the flag's 1/0 unless `s` agrees with it). */
   readonly samplingPriority: number
@@ -106,12 +81,7 @@ export interface DdState {
   readonly tags: Record<string, string>
 }
 
-/**
- * Applies a `dd` member to a sampled flag, with dd-trace's rules; for repeated keys the first wins.
- *
- * @since 0.1.0
- * @category parsing
- */
+/** Applies a `dd` member to a sampled flag, with dd-trace's rules; for repeated keys the first wins. */
 export const parseDdMember = (
   member: string | undefined,
   sampled: boolean,
@@ -153,12 +123,7 @@ export const parseDdMember = (
   return { samplingPriority, origin, tags }
 }
 
-/**
- * A W3C context as dd-trace reads it.
- *
- * @since 0.1.0
- * @category models
- */
+/** A W3C context as dd-trace reads it. */
 export interface Parsed {
   /** The full trace id, 32 lower-case hex characters. */
   readonly traceIdHex: string
@@ -173,12 +138,7 @@ export interface Parsed {
   readonly tags: Record<string, string>
 }
 
-/**
- * Reads `traceparent` and `tracestate` from a normalised carrier; `undefined` without a valid `traceparent`.
- *
- * @since 0.1.0
- * @category parsing
- */
+/** Reads `traceparent` and `tracestate` from a normalised carrier; `undefined` without a valid `traceparent`. */
 export const parse = (carrier: Carrier): Parsed | undefined => {
   const traceparent = parseTraceparent(carrier[headers.traceparent])
   if (traceparent === undefined) return undefined
@@ -198,12 +158,7 @@ export const parse = (carrier: Carrier): Parsed | undefined => {
   }
 }
 
-/**
- * Extracts a complete context from the W3C headers of a normalised carrier.
- *
- * @since 0.1.0
- * @category parsing
- */
+/** Extracts a complete context from the W3C headers of a normalised carrier. */
 export const extract = (carrier: Carrier, source: ExtractorName): TraceContext.TraceContext | undefined => {
   const parsed = parse(carrier)
   if (parsed === undefined || parsed.traceId === undefined) return undefined

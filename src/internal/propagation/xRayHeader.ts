@@ -3,19 +3,12 @@
  * `_X_AMZN_TRACE_ID` environment variable and in SQS `AWSTraceHeader` attributes, and its two Datadog readings.
  *
  * Pure and effect-free.
- *
- * @since 0.1.0
  */
 import * as TraceContext from "../../domain/TraceContext.js"
 import type { ExtractorName } from "../extractorName.js"
 import * as Ids from "../ids.js"
 
-/**
- * Bounds on the header.
- *
- * @since 0.1.0
- * @category constants
- */
+/** Bounds on the header. */
 export const limits = {
   /** Longest header parsed (X-Ray caps the header, including `Lineage` and extra fields, well below this). */
   maxLength: 2048,
@@ -26,9 +19,6 @@ export const limits = {
 /**
  * The parts of an X-Ray header Datadog reads. `root` and `parent` are lower-cased; `sampled` is `undefined` when
  * the header has no `Sampled=0|1` (absent, `?` deferred, or anything else).
- *
- * @since 0.1.0
- * @category models
  */
 export interface XRayHeader {
   /** `1-<8 hex epoch>-<24 hex>`. */
@@ -49,9 +39,6 @@ const MOD_2_63 = 1n << 63n
  * Parses an X-Ray trace header. Fields are `;`-separated `Key=Value` pairs in any order (keys compared without
  * case, surrounding spaces ignored; `Lineage`, `Self` and others are skipped). `Root` and `Parent` are required
  * and must be well-formed. Returns `undefined` otherwise, or for a header longer than {@link limits}.
- *
- * @since 0.1.0
- * @category parsing
  */
 export const parse = (header: string): XRayHeader | undefined => {
   if (typeof header !== "string" || header.length === 0 || header.length > limits.maxLength) return undefined
@@ -88,9 +75,6 @@ const rootTraceHex = (root: string): string => root.slice(11)
 /**
  * `true` when Datadog wrote the root: its 24-hex part starts with eight zeros followed by a 64-bit Datadog trace
  * id (dd-trace-java's X-Ray propagation; the 8-hex epoch before it is the injection time, not trace id bits).
- *
- * @since 0.1.0
- * @category predicates
  */
 export const isDatadogPadded = (header: XRayHeader): boolean => rootTraceHex(header.root).startsWith(DATADOG_PAD)
 
@@ -98,21 +82,13 @@ export const isDatadogPadded = (header: XRayHeader): boolean => rootTraceHex(hea
  * The Datadog context of a Datadog-padded header (§4.6.2 of the reference): trace id = the 16 hex after the
  * padding, parent = `Parent`, both decimal; `Sampled` is trusted as Datadog's decision (`1` → 1, `0` → 0, absent →
  * no decision); `_dd.origin` is kept. `undefined` for any other header, or when an id is zero.
- *
- * @since 0.1.0
- * @category conversions
  */
 export const fromDatadogPadded = (header: string, source: ExtractorName): TraceContext.TraceContext | undefined => {
   const parsed = parse(header)
   return parsed === undefined ? undefined : datadogContext(parsed, source)
 }
 
-/**
- * {@link fromDatadogPadded} on an already parsed header.
- *
- * @since 0.1.0
- * @category conversions
- */
+/** {@link fromDatadogPadded} on an already parsed header. */
 export const datadogContext = (parsed: XRayHeader, source: ExtractorName): TraceContext.TraceContext | undefined => {
   if (!isDatadogPadded(parsed)) return undefined
   const traceId = Ids.hexToDecimal(rootTraceHex(parsed.root).slice(DATADOG_PAD.length))
@@ -131,21 +107,13 @@ export const datadogContext = (parsed: XRayHeader, source: ExtractorName): Trace
  * The final-fallback conversion of any X-Ray header (§4.6.1 of the reference): trace id = the 24 hex of `Root`
  * modulo 2^63, parent = `Parent` (all 64 bits), both decimal. No sampling priority: a header Datadog did not write
  * carries X-Ray's decision, not Datadog's. `undefined` when the header does not parse or an id is zero.
- *
- * @since 0.1.0
- * @category conversions
  */
 export const toFallbackContext = (header: string, source: ExtractorName): TraceContext.TraceContext | undefined => {
   const parsed = parse(header)
   return parsed === undefined ? undefined : fallbackContext(parsed, source)
 }
 
-/**
- * {@link toFallbackContext} on an already parsed header.
- *
- * @since 0.1.0
- * @category conversions
- */
+/** {@link toFallbackContext} on an already parsed header. */
 export const fallbackContext = (parsed: XRayHeader, source: ExtractorName): TraceContext.TraceContext | undefined => {
   const traceId = (BigInt("0x" + rootTraceHex(parsed.root)) % MOD_2_63).toString(10)
   const parentId = Ids.hexToDecimal(parsed.parent)

@@ -4,25 +4,17 @@
  * initialised ahead of the request, and it is flagged `proactive_initialization` instead); every later one is warm,
  * under provisioned concurrency and Lambda Managed Instances too (where only the first invocation a concurrent
  * process starts is cold).
- *
- * @since 0.1.0
  */
 
 /**
  * The longest gap, in milliseconds, between initialisation and a first invocation that still makes it a cold
  * start.
- *
- * @since 0.1.0
- * @category constants
  */
 export const PROACTIVE_INITIALIZATION_GAP = 10_000
 
 /**
  * The process's state: when it initialised (milliseconds since the epoch), and whether it has had an
  * invocation.
- *
- * @since 0.1.0
- * @category models
  */
 export interface State {
   readonly initTime: number
@@ -36,9 +28,6 @@ export interface State {
  * - `proactiveInitialization`: the `proactive_initialization` tag (set only when `true`).
  * - `traceModuleLoading`: whether datadog-lambda-js would trace module loading under this invocation (the first
  *   one, outside provisioned concurrency and Lambda Managed Instances).
- *
- * @since 0.1.0
- * @category models
  */
 export interface Invocation {
   readonly coldStart: boolean
@@ -46,20 +35,10 @@ export interface Invocation {
   readonly traceModuleLoading: boolean
 }
 
-/**
- * The state of a process that initialised at `initTime` and has had no invocation yet.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** The state of a process that initialised at `initTime` and has had no invocation yet. */
 export const make = (initTime: number): State => ({ initTime, invoked: false })
 
-/**
- * The `AWS_LAMBDA_INITIALIZATION_TYPE` values under which module loading is not traced.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The `AWS_LAMBDA_INITIALIZATION_TYPE` values under which module loading is not traced. */
 export const UNTRACED_INITIALIZATION_TYPES: ReadonlyArray<string> = [
   "provisioned-concurrency",
   "lambda-managed-instances"
@@ -68,9 +47,6 @@ export const UNTRACED_INITIALIZATION_TYPES: ReadonlyArray<string> = [
 /**
  * An invocation starting at `now`: what it is, and the state after it. `initializationType` is
  * `AWS_LAMBDA_INITIALIZATION_TYPE`.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const invoke = (
   state: State,

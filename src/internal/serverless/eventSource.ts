@@ -3,8 +3,6 @@
  * datadog-lambda-js 12.143 computes them (`dist/trace/trigger.js`, `dist/utils/event-type-guards.js`: the same
  * guards in the same order), plus Kafka. Total and read-only: where datadog-lambda-js would throw part-way, the
  * part it would have dropped is left out the same way.
- *
- * @since 0.1.0
  */
 import { gunzipSync } from "node:zlib"
 import * as Encoded from "../encoded.js"
@@ -14,12 +12,7 @@ import * as RecordBatch from "../triggers/recordBatch.js"
 import * as LambdaContext from "./lambdaContext.js"
 import { setTag, type Tags } from "./spanDescription.js"
 
-/**
- * The `function_trigger.event_source` values (datadog-lambda-js's `eventTypes`, plus `kafka`).
- *
- * @since 0.1.0
- * @category models
- */
+/** The `function_trigger.event_source` values (datadog-lambda-js's `eventTypes`, plus `kafka`). */
 export type EventSource =
   | "api-gateway"
   | "application-load-balancer"
@@ -36,20 +29,10 @@ export type EventSource =
   | "sqs"
   | "states"
 
-/**
- * The API Gateway flavours: REST (v1), HTTP (v2) and WebSocket.
- *
- * @since 0.1.0
- * @category models
- */
+/** The API Gateway flavours: REST (v1), HTTP (v2) and WebSocket. */
 export type ApiGatewayKind = "rest-api" | "http-api" | "websocket"
 
-/**
- * Bounds on the work of reading an event.
- *
- * @since 0.1.0
- * @category constants
- */
+/** Bounds on the work of reading an event. */
 export const limits = {
   /** Longest decompressed CloudWatch Logs payload read for its log group (Lambda payloads are at most 6 MB). */
   maxLogsLength: 16 * 1024 * 1024
@@ -65,52 +48,27 @@ const firstRecord = (event: unknown): unknown => {
 const includesText = (value: unknown, needle: string): boolean =>
   (typeof value === "string" || Array.isArray(value)) && value.includes(needle)
 
-/**
- * API Gateway REST (v1): `requestContext.stage`, `httpMethod` and `resource` are present.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** API Gateway REST (v1): `requestContext.stage`, `httpMethod` and `resource` are present. */
 export const isApiGatewayRest = (event: unknown): boolean =>
   get(requestContext(event), "stage") !== undefined && get(event, "httpMethod") !== undefined &&
   get(event, "resource") !== undefined
 
-/**
- * API Gateway HTTP API (v2): `version` `2.0`, a `rawQueryString`, and a domain that is not a Function URL's.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** API Gateway HTTP API (v2): `version` `2.0`, a `rawQueryString`, and a domain that is not a Function URL's. */
 export const isApiGatewayHttp = (event: unknown): boolean => {
   const context = requestContext(event)
   return context !== undefined && context !== null && get(event, "version") === "2.0" &&
     get(event, "rawQueryString") !== undefined && !includesText(get(context, "domainName"), "lambda-url")
 }
 
-/**
- * API Gateway WebSocket: `requestContext.messageDirection` is present.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** API Gateway WebSocket: `requestContext.messageDirection` is present. */
 export const isApiGatewayWebSocket = (event: unknown): boolean =>
   get(requestContext(event), "messageDirection") !== undefined
 
-/**
- * A Lambda Function URL: the domain contains `lambda-url`.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** A Lambda Function URL: the domain contains `lambda-url`. */
 export const isFunctionUrl = (event: unknown): boolean =>
   includesText(get(requestContext(event), "domainName"), "lambda-url")
 
-/**
- * An Application Load Balancer request: `requestContext.elb` is present.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** An Application Load Balancer request: `requestContext.elb` is present. */
 export const isLoadBalancer = (event: unknown): boolean => get(requestContext(event), "elb") !== undefined
 
 const hasRecordField = (event: unknown, field: string): boolean => {
@@ -137,12 +95,7 @@ const isStepFunctions = (event: unknown): boolean => {
     typeof get(candidate, "StateMachine") === "object"
 }
 
-/**
- * The API Gateway flavour of an event, `undefined` when it is not an API Gateway event.
- *
- * @since 0.1.0
- * @category getters
- */
+/** The API Gateway flavour of an event, `undefined` when it is not an API Gateway event. */
 export const apiGatewayKind = (event: unknown): ApiGatewayKind | undefined =>
   isApiGatewayRest(event)
     ? "rest-api"
@@ -156,9 +109,6 @@ export const apiGatewayKind = (event: unknown): ApiGatewayKind | undefined =>
  * The source of an event: datadog-lambda-js's `parseEventSource`, in its order (Function URL, API Gateway, ALB,
  * CloudWatch Logs, CloudWatch Events, CloudFront, DynamoDB, Kinesis, S3, SNS, SQS, EventBridge, Step Functions),
  * then Kafka.
- *
- * @since 0.1.0
- * @category getters
  */
 export const detect = (event: unknown): EventSource | undefined => {
   if (typeof event !== "object" || event === null) return undefined
@@ -179,12 +129,7 @@ export const detect = (event: unknown): EventSource | undefined => {
   return undefined
 }
 
-/**
- * `true` for the sources whose invocation is an HTTP request (API Gateway, ALB, Function URL).
- *
- * @since 0.1.0
- * @category predicates
- */
+/** `true` for the sources whose invocation is an HTTP request (API Gateway, ALB, Function URL). */
 export const isHttp = (source: EventSource | undefined): boolean =>
   source === "api-gateway" || source === "application-load-balancer" || source === "lambda-function-url"
 
@@ -209,9 +154,6 @@ const logGroup = (event: unknown): { readonly found: boolean; readonly value?: u
  * The event source ARN, as datadog-lambda-js's `parseEventSourceARN` finds or builds it (for EventBridge it is
  * the event's `source`, as there). `undefined` where it finds none, including whenever the invoked function ARN
  * lacks a region (it reads the region first). Kafka: the MSK cluster's `eventSourceArn`.
- *
- * @since 0.1.0
- * @category getters
  */
 export const arn = (
   source: EventSource,
@@ -343,21 +285,13 @@ const readHttpTags = (event: unknown): Tags | undefined => {
  * The trigger of an invocation: its source and the tags datadog-lambda-js's `extractTriggerTags` puts on the
  * invocation span (`function_trigger.event_source`, `function_trigger.event_source_arn`, and for HTTP sources
  * `http.url`, `http.url_details.path`, `http.method`, `http.route`, `http.referer`).
- *
- * @since 0.1.0
- * @category models
  */
 export interface Trigger {
   readonly source: EventSource
   readonly tags: Tags
 }
 
-/**
- * Reads the trigger of an event; `undefined` when no source is recognised.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** Reads the trigger of an event; `undefined` when no source is recognised. */
 export const trigger = (
   event: unknown,
   lambdaContext: LambdaContext.LambdaContext | undefined
@@ -376,9 +310,6 @@ export const trigger = (
  * `extractHTTPStatusCodeTag` reads it: the response's `statusCode` as a string, `"200"` when it has none, and
  * `"502"` when the handler returned nothing (or failed), unless the function streams its response, or returned a
  * status code that cannot be written as a string. `undefined` for other sources.
- *
- * @since 0.1.0
- * @category getters
  */
 export const statusCode = (
   source: EventSource | undefined,
@@ -398,11 +329,6 @@ export const statusCode = (
   }
 }
 
-/**
- * `true` for a 5xx status code.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** `true` for a 5xx status code. */
 export const isServerError = (code: string | undefined): boolean =>
   code !== undefined && code.length === 3 && code.startsWith("5")

@@ -3,8 +3,6 @@
  * (`dist/trace/span-inferrer.js`), with the same service, resource, type, tags and times, plus the two hops in
  * front of a trigger (an SNS topic or EventBridge bus before SQS; a Datadog-traced authorizer before API Gateway).
  * Total: where datadog-lambda-js would throw on a malformed event (and infer nothing), no span is inferred.
- *
- * @since 0.1.0
  */
 import { get, joinable, lastPart, number, or, parseDate, text, truthy } from "../jsValue.js"
 import * as HttpEvent from "../triggers/httpEvent.js"
@@ -26,9 +24,6 @@ import { type InferredSpan, setTag, startTimeOr, type Synchronicity } from "./sp
  *   resource (the queue, the API's domain) rather than the kind (`sqs`).
  * - `removeIntegrationServiceNames`: `DD_TRACE_REMOVE_INTEGRATION_SERVICE_NAMES_ENABLED`.
  * - `decodeAuthorizerContext`: infer the authorizer span from the context a traced authorizer left.
- *
- * @since 0.1.0
- * @category models
  */
 export interface Options {
   readonly service: string | undefined
@@ -38,12 +33,7 @@ export interface Options {
   readonly decodeAuthorizerContext: boolean
 }
 
-/**
- * The header a traced Lambda authorizer writes with the time (nanoseconds) its span finished.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The header a traced Lambda authorizer writes with the time (nanoseconds) its span finished. */
 export const AUTHORIZER_FINISH_TIME = "x-datadog-parent-span-finish-time"
 
 interface Build {
@@ -55,9 +45,7 @@ interface Build {
 
 type MutableTags = Record<string, string | number>
 
-/**
- * datadog-lambda-js's `determineServiceName`; `undefined` where it throws (a resource name that is not a string).
- */
+/** datadog-lambda-js's `determineServiceName`; `undefined` where it throws (a resource name that is not a string). */
 const serviceName = (
   options: Options,
   specificKey: unknown,
@@ -441,9 +429,6 @@ const snsRecord = (record: unknown, build: Build): ReadonlyArray<InferredSpan> =
  * The inferred spans of an invocation, root first: the first is the child of the upstream context, each next one
  * the child of the one before, and the invocation span is the child of the last. Empty for sources without an
  * inferred span (ALB, CloudWatch, CloudFront, Step Functions, Kafka) and for malformed events.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const infer = (
   event: unknown,

@@ -4,8 +4,6 @@
  * through `Config` (once per wrapper and `ConfigProvider`), keeps the process's cold-start state, builds the
  * description (`ServerlessSpans.describe`), opens the inferred spans at the event's times, runs the invocation in
  * its span under the last of them, and applies `ServerlessSpans.complete` when it ends.
- *
- * @since 0.1.0
  */
 import * as Clock from "effect/Clock"
 import type * as ConfigProvider from "effect/ConfigProvider"
@@ -58,9 +56,6 @@ const outcomeOf = (exit: Exit.Exit<unknown, unknown>): ServerlessSpans.Outcome =
  * The settings of one wrapper: `ServerlessSpans.config(overrides)` read from the current `ConfigProvider` the first
  * time an invocation runs under it, then kept (an invocation costs a lookup, not a read of every variable). A
  * setting that cannot be read falls back to its default.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const settings = (
   overrides: Partial<ServerlessSpans.Options>
@@ -83,9 +78,6 @@ export const settings = (
 /**
  * One invocation: the event and Lambda context as the handler received them, what the chain found, and attributes
  * the invocation span carries besides its description's.
- *
- * @since 0.1.0
- * @category models
  */
 export interface Input {
   readonly event: unknown
@@ -155,9 +147,6 @@ const withSpans = <A, E, R>(
  * Runs an invocation as Datadog's serverless view reads it: the inferred spans (root first, at the event's
  * times), the invocation span under the last of them with the description's tags (and `input.attributes`), and,
  * when it ends, the status code, durable status and error on both. Provides `CurrentExtraction`.
- *
- * @since 0.1.0
- * @category tracing
  */
 export const trace = <A, E, R>(
   run: Effect.Effect<A, E, R>,

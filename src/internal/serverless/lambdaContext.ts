@@ -1,15 +1,9 @@
 /**
  * The fields of the Lambda context object that the serverless spans read: function name, invoked ARN and request
  * id. Read totally: a missing or non-string field is `undefined`, whatever the object.
- *
- * @since 0.1.0
  */
 import { isRecord } from "../propagation/carrier.js"
 
-/**
- * @since 0.1.0
- * @category models
- */
 export interface LambdaContext {
   readonly functionName: string | undefined
   readonly invokedFunctionArn: string | undefined
@@ -21,12 +15,7 @@ const stringField = (context: Readonly<Record<string, unknown>>, key: string): s
   return typeof value === "string" ? value : undefined
 }
 
-/**
- * Reads a Lambda context object; `undefined` when `context` is not an object.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** Reads a Lambda context object; `undefined` when `context` is not an object. */
 export const read = (context: unknown): LambdaContext | undefined =>
   isRecord(context)
     ? {
@@ -40,9 +29,6 @@ export const read = (context: unknown): LambdaContext | undefined =>
  * The function ARN and version as datadog-lambda-js tags them: the invoked ARN lower-cased, without its qualifier
  * (`arn:aws:lambda:us-east-1:123456789012:function:my-fn`), and the qualifier as the version (an alias or version
  * number, lower-cased too), `$LATEST` when the ARN is unqualified.
- *
- * @since 0.1.0
- * @category getters
  */
 export const functionArn = (invokedFunctionArn: string | undefined): {
   readonly arn: string
@@ -56,9 +42,6 @@ export const functionArn = (invokedFunctionArn: string | undefined): {
 /**
  * The region and account of the invoked ARN (its 4th and 5th `:`-separated parts), and the partition the region
  * belongs to (`aws-us-gov`, `aws-cn`, else `aws`). `undefined` without an ARN or with fewer than four parts.
- *
- * @since 0.1.0
- * @category getters
  */
 export const location = (invokedFunctionArn: string | undefined): {
   readonly region: string

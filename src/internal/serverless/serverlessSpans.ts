@@ -4,8 +4,6 @@
  * child of the one before, the first the child of the upstream context when {@link Description.continuesUpstream}
  * holds. The wrappers build the description when an invocation starts ({@link describe}) and apply the handler's
  * response when it ends ({@link complete}).
- *
- * @since 0.1.0
  */
 import * as Config from "effect/Config"
 import * as Either from "effect/Either"
@@ -23,20 +21,10 @@ import * as InferredSpans from "./inferredSpans.js"
 import * as LambdaContext from "./lambdaContext.js"
 import { type InferredSpan, setTag, type SpanDescription, type Tags } from "./spanDescription.js"
 
-/**
- * This library's version, written on the invocation span as `effect_datadog_lambda`.
- *
- * @since 0.1.0
- * @category constants
- */
+/** This library's version, written on the invocation span as `effect_datadog_lambda`. */
 export const VERSION = "0.1.0"
 
-/**
- * The default name of the invocation span.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The default name of the invocation span. */
 export const DEFAULT_SPAN_NAME = "aws.lambda"
 
 /**
@@ -51,9 +39,6 @@ export const DEFAULT_SPAN_NAME = "aws.lambda"
  * - `ddTraceVersion`: the dd-trace version behind the tracer, written as `dd_trace` when known.
  * - `initializationType`: `AWS_LAMBDA_INITIALIZATION_TYPE` (`ColdStart.invoke`).
  * - the inferred spans' options ({@link InferredSpans.Options}).
- *
- * @since 0.1.0
- * @category models
  */
 export interface Options extends InferredSpans.Options {
   readonly spanName: string
@@ -65,12 +50,7 @@ export interface Options extends InferredSpans.Options {
   readonly initializationType: string | undefined
 }
 
-/**
- * The defaults: what {@link fromEnv} gives for an empty environment.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The defaults: what {@link fromEnv} gives for an empty environment. */
 export const defaults: Options = {
   spanName: DEFAULT_SPAN_NAME,
   functionName: undefined,
@@ -89,9 +69,6 @@ export const defaults: Options = {
 /**
  * `DD_SERVICE_MAPPING` (`from:to,from:to`), parsed as datadog-lambda-js parses it: an entry with exactly one `:`,
  * both sides non-empty after trimming and different, maps the left side to the right.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const parseServiceMapping = (text: string | undefined): Readonly<Record<string, string>> => {
   const mapping: Record<string, string> = Object.create(null)
@@ -124,9 +101,6 @@ const configBoolean = (value: string | undefined, fallback: boolean): boolean =>
  * any case), `DD_TRACE_AWS_SERVICE_REPRESENTATION_ENABLED` (off only for `false` or `0`),
  * `DD_TRACE_REMOVE_INTEGRATION_SERVICE_NAMES_ENABLED` (on for `true` or `1`) and `DD_DECODE_AUTHORIZER_CONTEXT`
  * (as the HTTP extractor reads it), `AWS_LAMBDA_INITIALIZATION_TYPE`. `overrides` win.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const fromEnv = (
   env: Readonly<Record<string, string | undefined>>,
@@ -149,12 +123,7 @@ export const fromEnv = (
   }
 }
 
-/**
- * The environment variables {@link fromEnv} reads.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The environment variables {@link fromEnv} reads. */
 export const ENV_KEYS: ReadonlyArray<string> = [
   "AWS_LAMBDA_FUNCTION_NAME",
   "AWS_LAMBDA_INITIALIZATION_TYPE",
@@ -171,9 +140,6 @@ export const ENV_KEYS: ReadonlyArray<string> = [
  * The options as a `Config`: the variables of {@link fromEnv}, each read as text from the current
  * `ConfigProvider` (so `ConfigProvider.fromMap` sets them in a test) and interpreted as {@link fromEnv} does.
  * `overrides` win.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const config = (overrides: Partial<Options> = {}): Config.Config<Options> =>
   Config.map(
@@ -189,9 +155,6 @@ export const config = (overrides: Partial<Options> = {}): Config.Config<Options>
  * One invocation: the event and Lambda context as the handler receives them, what the extractor chain found
  * (`undefined` when it did not run), the cold-start state's verdict, and the time the invocation span starts
  * (milliseconds since the epoch).
- *
- * @since 0.1.0
- * @category models
  */
 export interface Invocation {
   readonly event: unknown
@@ -201,12 +164,7 @@ export interface Invocation {
   readonly now: number
 }
 
-/**
- * The longest durable input {@link durableTriggerEvent} parses: Lambda's synchronous invocation payload limit.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The longest durable input {@link durableTriggerEvent} parses: Lambda's synchronous invocation payload limit. */
 export const MAX_DURABLE_INPUT_LENGTH = 6 * 1024 * 1024
 
 /**
@@ -214,9 +172,6 @@ export const MAX_DURABLE_INPUT_LENGTH = 6 * 1024 * 1024
  * parsed (at most {@link MAX_DURABLE_INPUT_LENGTH} characters), when it is a JSON object. `undefined` for a resumed
  * invocation (its trigger was the first invocation's, whose trace the checkpoint continues), for anything that is
  * not a durable envelope, and for an input that is absent, too long or not an object. Total; never mutates.
- *
- * @since 0.1.0
- * @category getters
  */
 export const durableTriggerEvent = (event: unknown): Record<string, unknown> | undefined =>
   originalEvent(event, DurableMetadata.fromEvent(event))
@@ -249,9 +204,6 @@ const originalEvent = (
  * - `trigger`: the event's source, which {@link complete} needs.
  * - `durable`: the event is a durable execution's envelope ({@link complete} then writes
  *   `aws.durable.execution_status` from the SDK's output, as datadog-lambda-js does).
- *
- * @since 0.1.0
- * @category models
  */
 export interface Description {
   readonly inferred: ReadonlyArray<InferredSpan>
@@ -264,9 +216,6 @@ export interface Description {
 /**
  * `_dd.parent_source`: `event` for a context found in the event or the Lambda context, `xray` for one the X-Ray
  * fallback found (only when it is continued), `undefined` without a context.
- *
- * @since 0.1.0
- * @category getters
  */
 export const parentSource = (
   extraction: ExtractionResult.ExtractionResult | undefined,
@@ -320,9 +269,6 @@ const hasTraceHeaders = (carrier: unknown): boolean =>
  * The Step Functions context's tags (`execution_id`, `state_name`, ..., `serverless_version`), as datadog-lambda-js's
  * `StepFunctionContextService` writes them on the invocation span: from the event itself, or from an EventBridge
  * event's `detail._datadog` carrier (an EventBridge rule targeted by a state machine task).
- *
- * @since 0.1.0
- * @category getters
  */
 export const stepFunctionsTags = (
   event: unknown,
@@ -379,9 +325,6 @@ const invocationService = (
  * (`aws.durable.execution_name`, `aws.durable.execution_id`, `aws.durable.first_invocation`); on its first
  * invocation the trigger's tags and the inferred spans are read from the original event
  * ({@link durableTriggerEvent}), where datadog-lambda-js, which reads only the envelope, has none.
- *
- * @since 0.1.0
- * @category constructors
  */
 export const describe = (invocation: Invocation, options: Options = defaults): Description => {
   const lambdaContext = LambdaContext.read(invocation.context)
@@ -430,20 +373,10 @@ export const describe = (invocation: Invocation, options: Options = defaults): D
   }
 }
 
-/**
- * The tag datadog-lambda-js writes with the durable SDK's output `Status` (`SUCCEEDED`, `FAILED`, `PENDING`).
- *
- * @since 0.1.0
- * @category constants
- */
+/** The tag datadog-lambda-js writes with the durable SDK's output `Status` (`SUCCEEDED`, `FAILED`, `PENDING`). */
 export const EXECUTION_STATUS = "aws.durable.execution_status"
 
-/**
- * How the handler ended: it returned `response`, or it failed.
- *
- * @since 0.1.0
- * @category models
- */
+/** How the handler ended: it returned `response`, or it failed. */
 export type Outcome =
   | { readonly _tag: "Success"; readonly response: unknown }
   | { readonly _tag: "Failure" }
@@ -458,21 +391,13 @@ export type Outcome =
  *   (`endTime` for a synchronous span, its own for an asynchronous one). `undefined` without inferred spans.
  *
  * The other inferred spans end at their own `endTime`.
- *
- * @since 0.1.0
- * @category models
  */
 export interface Completion {
   readonly invocation: { readonly tags: Tags; readonly error: boolean }
   readonly trigger: { readonly tags: Tags; readonly error: boolean; readonly endTime: number } | undefined
 }
 
-/**
- * What to apply when the handler ends at `endTime` (milliseconds since the epoch) with `outcome`.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** What to apply when the handler ends at `endTime` (milliseconds since the epoch) with `outcome`. */
 export const complete = (
   description: Description,
   outcome: Outcome,

@@ -6,16 +6,9 @@
  * Tags are what reaches the agent: strings go to `meta`, numbers to `metrics` (a boolean is `1` or `0`, as dd-trace
  * writes it). `service`, `resource` and `type` are fields, not tags (dd-trace's `service.name`, `resource.name` and
  * `span.type`).
- *
- * @since 0.1.0
  */
 
-/**
- * Span tags: `meta` (strings) and `metrics` (numbers) in one map.
- *
- * @since 0.1.0
- * @category models
- */
+/** Span tags: `meta` (strings) and `metrics` (numbers) in one map. */
 export type Tags = Readonly<Record<string, string | number>>
 
 /**
@@ -24,9 +17,6 @@ export type Tags = Readonly<Record<string, string | number>>
  * - `startTime`: milliseconds since the epoch.
  * - `endTime`: milliseconds since the epoch, or `undefined` when the span ends with the invocation (the
  *   invocation span itself, a synchronous inferred span).
- *
- * @since 0.1.0
- * @category models
  */
 export interface SpanDescription {
   readonly name: string
@@ -42,18 +32,12 @@ export interface SpanDescription {
 /**
  * How an inferred span relates to the invocation: `sync` spans (an HTTP request) end after the invocation, `async`
  * ones (a message) at its start.
- *
- * @since 0.1.0
- * @category models
  */
 export type Synchronicity = "sync" | "async"
 
 /**
  * A span inferred from the event for the managed service that triggered the invocation (`aws.sqs`,
  * `aws.apigateway`, ...), or for a hop before it (the SNS topic of an SNS→SQS message, a Lambda authorizer).
- *
- * @since 0.1.0
- * @category models
  */
 export interface InferredSpan extends SpanDescription {
   readonly synchronicity: Synchronicity
@@ -63,9 +47,6 @@ export interface InferredSpan extends SpanDescription {
  * Adds a tag as dd-trace formats it: strings and numbers as they are, booleans as `1` / `0`; `NaN`, `null`,
  * `undefined`, objects and arrays are dropped (dd-trace would flatten an object one level into
  * `key.field` tags; event values are never spread into tag names here).
- *
- * @since 0.1.0
- * @category constructors
  */
 export const setTag = (tags: Record<string, string | number>, key: string, value: unknown): void => {
   switch (typeof value) {
@@ -81,10 +62,5 @@ export const setTag = (tags: Record<string, string | number>, key: string, value
   }
 }
 
-/**
- * The start time dd-trace gives a span asked to start at `time`: `time` when it is a non-zero number, else `now`.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** The start time dd-trace gives a span asked to start at `time`: `time` when it is a non-zero number, else `now`. */
 export const startTimeOr = (time: number, now: number): number => Number.isNaN(time) || time === 0 ? now : time

@@ -2,8 +2,6 @@
  * Applying an extraction result to an effect: the result and the parent reach the effect in one change of the
  * fiber's context, batch contexts become links (of every span inside, or of the invocation span only), and the
  * invocation span enters its tracer's own scope when it has one.
- *
- * @since 0.1.0
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -15,20 +13,12 @@ import * as ExtractorChain from "../../services/ExtractorChain.js"
 import type { InvocationSpanOptions } from "../../wrappers/Tracing.js"
 import { externalSpan, links } from "./externalSpan.js"
 
-/**
- * The key of {@link SpanScope}'s method.
- *
- * @since 0.1.0
- * @category tracing
- */
+/** The key of {@link SpanScope}'s method. */
 export const SpanScopeTypeId: unique symbol = Symbol.for("effect-datadog-lambda/Tracing/SpanScope")
 
 /**
  * A span that lives in a scope of its tracer's own (dd-trace's, for `DdTraceTracer`): its method is an effect that
  * resumes the fiber in that scope with the span active, so the steps that follow need no switch of scope.
- *
- * @since 0.1.0
- * @category tracing
  */
 export interface SpanScope {
   readonly [SpanScopeTypeId]: () => Effect.Effect<void>
@@ -65,12 +55,7 @@ const withScopedSpan = <A, E, R>(
     return isSpanScope(span) ? Effect.zipRight(span[SpanScopeTypeId](), body) : body
   })
 
-/**
- * `Tracing.applyExtraction`: the result's parent and links for every span inside, and the result provided.
- *
- * @since 0.1.0
- * @category tracing
- */
+/** `Tracing.applyExtraction`: the result's parent and links for every span inside, and the result provided. */
 export const underExtraction = <A, E, R>(
   self: Effect.Effect<A, E, R>,
   result: ExtractionResult
@@ -95,9 +80,6 @@ export const underExtraction = <A, E, R>(
  * The tags are for tracers that cannot take them from the parent: dd-trace's OpenTelemetry bridge starts a
  * remote parent with no trace tags, and an attribute is how they still reach the trace chunk. `DdTraceTracer`
  * carries them on the trace itself and ignores these attributes.
- *
- * @since 0.1.0
- * @category tracing
  */
 export const invocationAttributes = (result: ExtractionResult): Record<string, unknown> => {
   const attributes: Record<string, unknown> = { "datadog.extractor": "none" }
@@ -111,12 +93,7 @@ export const invocationAttributes = (result: ExtractionResult): Record<string, u
   return attributes
 }
 
-/**
- * `Tracing.withInvocationSpan`: one span continuing the result, the links its own.
- *
- * @since 0.1.0
- * @category tracing
- */
+/** `Tracing.withInvocationSpan`: one span continuing the result, the links its own. */
 export const underInvocationSpan = <A, E, R>(
   self: Effect.Effect<A, E, R>,
   name: string,
@@ -142,12 +119,7 @@ export const underInvocationSpan = <A, E, R>(
   }, result)
 }
 
-/**
- * `Tracing.withUpstream`: the chain's result for the event, applied.
- *
- * @since 0.1.0
- * @category tracing
- */
+/** `Tracing.withUpstream`: the chain's result for the event, applied. */
 export const underUpstream = <A, E, R>(
   self: Effect.Effect<A, E, R>,
   event: unknown,

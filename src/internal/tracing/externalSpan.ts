@@ -3,8 +3,6 @@
  * sampling priority), carrying the whole context and the W3C flags and `dd` tracestate member that
  * `@effect/opentelemetry` and dd-trace's OpenTelemetry provider read (same tag keys, no import), and batch contexts
  * as span links.
- *
- * @since 0.1.0
  */
 import * as Context from "effect/Context"
 import * as Option from "effect/Option"
@@ -12,12 +10,7 @@ import * as Tracer from "effect/Tracer"
 import type { ExtractionResult } from "../../domain/ExtractionResult.js"
 import * as TraceContext from "../../domain/TraceContext.js"
 
-/**
- * The full Datadog context behind an external span built by {@link externalSpan}.
- *
- * @since 0.1.0
- * @category tracing
- */
+/** The full Datadog context behind an external span built by {@link externalSpan}. */
 export class DatadogSpanContext extends Context.Tag("effect-datadog-lambda/DatadogSpanContext")<
   DatadogSpanContext,
   TraceContext.TraceContext
@@ -26,20 +19,12 @@ export class DatadogSpanContext extends Context.Tag("effect-datadog-lambda/Datad
 /**
  * The W3C trace flags `@effect/opentelemetry` reads from an external span's context (same tag key, so this library
  * does not import `@effect/opentelemetry`).
- *
- * @since 0.1.0
- * @category tracing
  */
 export const OtelTraceFlags = Context.GenericTag<"OtelTraceFlags", number>(
   "@effect/opentelemetry/Tracer/OtelTraceFlags"
 )
 
-/**
- * The structural shape of an OpenTelemetry `TraceState`.
- *
- * @since 0.1.0
- * @category models
- */
+/** The structural shape of an OpenTelemetry `TraceState`. */
 export interface TraceState {
   set(key: string, value: string): TraceState
   unset(key: string): TraceState
@@ -47,12 +32,7 @@ export interface TraceState {
   serialize(): string
 }
 
-/**
- * The W3C trace state `@effect/opentelemetry` reads from an external span's context.
- *
- * @since 0.1.0
- * @category tracing
- */
+/** The W3C trace state `@effect/opentelemetry` reads from an external span's context. */
 export const OtelTraceState = Context.GenericTag<"OtelTraceState", TraceState>(
   "@effect/opentelemetry/Tracer/OtelTraceState"
 )
@@ -81,9 +61,6 @@ const MAX_DD_MEMBER_LENGTH = 256
  * The `dd` member of a W3C `tracestate` for a context, encoded as dd-trace encodes it: `s:<priority>`,
  * `o:<origin>` and `t.<name>:<value>` for each `_dd.p.*` tag except `_dd.p.tid` (the trace id carries it).
  * `undefined` when there is nothing to say or the member would exceed 256 characters.
- *
- * @since 0.1.0
- * @category encoding
  */
 export const ddTraceStateMember = (context: TraceContext.TraceContext): string | undefined => {
   const parts: Array<string> = []
@@ -104,9 +81,6 @@ export const ddTraceStateMember = (context: TraceContext.TraceContext): string |
 /**
  * The parent span for a Datadog context: 32-hex trace id (with `_dd.p.tid` as the upper half), 16-hex span id,
  * `sampled` from the sampling priority (`true` when the upstream made no decision), and the extras in `context`.
- *
- * @since 0.1.0
- * @category tracing
  */
 export const externalSpan = (context: TraceContext.TraceContext): Tracer.ExternalSpan => {
   const decision = TraceContext.isSampled(context)
@@ -123,21 +97,13 @@ export const externalSpan = (context: TraceContext.TraceContext): Tracer.Externa
   })
 }
 
-/**
- * The Datadog context an external span was built from, when it was built by {@link externalSpan}.
- *
- * @since 0.1.0
- * @category tracing
- */
+/** The Datadog context an external span was built from, when it was built by {@link externalSpan}. */
 export const datadogContext = (span: Tracer.AnySpan): Option.Option<TraceContext.TraceContext> =>
   Context.getOption(span.context, DatadogSpanContext)
 
 /**
  * The nearest ancestor (or the span itself) carrying a {@link DatadogSpanContext}: the upstream context a span
  * descends from.
- *
- * @since 0.1.0
- * @category tracing
  */
 export const upstreamContext = (span: Tracer.AnySpan): Option.Option<TraceContext.TraceContext> => {
   let current: Tracer.AnySpan | undefined = span
@@ -149,12 +115,7 @@ export const upstreamContext = (span: Tracer.AnySpan): Option.Option<TraceContex
   return Option.none()
 }
 
-/**
- * The span links for a result's batch contexts (every context except the parent), one per context.
- *
- * @since 0.1.0
- * @category tracing
- */
+/** The span links for a result's batch contexts (every context except the parent), one per context. */
 export const links = (result: ExtractionResult): ReadonlyArray<Tracer.SpanLink> =>
   result.links.map((link) => ({
     _tag: "SpanLink",

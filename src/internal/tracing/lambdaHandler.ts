@@ -2,8 +2,6 @@
  * The handler wrapper behind `LambdaTracing.withExtraction`: join the span dd-trace already has active (under
  * datadog-lambda-js's `datadog()`), or extract and run the handler under the result, in the serverless view when a
  * span name is given.
- *
- * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -22,12 +20,7 @@ const join = <A, E, R>(
 ): Effect.Effect<A, E, Exclude<R, CurrentExtraction>> =>
   Effect.withParentSpan(Effect.provideService(run, CurrentExtraction, result), parent.span)
 
-/**
- * `LambdaTracing.withExtraction`.
- *
- * @since 0.1.0
- * @category tracing
- */
+/** `LambdaTracing.withExtraction`. */
 export const withExtraction = <T, C, A, E, R>(
   handler: EffectHandler<T, C, A, E, R>,
   options: Options

@@ -1,8 +1,6 @@
 /**
  * The inject side of tracing: the Datadog context to propagate from a live span, from its ids and its upstream
  * context, or from the span itself when it knows better (a `DdTraceTracer` span).
- *
- * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -12,20 +10,12 @@ import type { ExtractorName } from "../extractorName.js"
 import * as Ids from "../ids.js"
 import { upstreamContext } from "./externalSpan.js"
 
-/**
- * The key of {@link SpanContextSource}'s method.
- *
- * @since 0.1.0
- * @category tracing
- */
+/** The key of {@link SpanContextSource}'s method. */
 export const SpanContextSourceTypeId: unique symbol = Symbol.for("effect-datadog-lambda/Tracing/SpanContextSource")
 
 /**
  * A span that knows its own Datadog context better than its ids say: a tracer whose spans are Datadog spans
  * (`DdTraceTracer`) implements it, so {@link spanContext} reports the tracer's sampling decision and trace tags.
- *
- * @since 0.1.0
- * @category tracing
  */
 export interface SpanContextSource {
   readonly [SpanContextSourceTypeId]: () => Option.Option<TraceContext.TraceContext>
@@ -37,9 +27,6 @@ const isSpanContextSource = (span: Tracer.AnySpan): span is Tracer.AnySpan & Spa
 /**
  * The span attribute that overrides the sampling priority written for a span (dd-trace honours the same tag):
  * `2` keeps the trace, `-1` drops it.
- *
- * @since 0.1.0
- * @category constants
  */
 export const SAMPLING_PRIORITY_ATTRIBUTE = "sampling.priority"
 
@@ -60,9 +47,6 @@ const priorityOverride = (span: Tracer.AnySpan): number | undefined => {
  * Effect's built-in tracer marks every span sampled; the upstream priority is what carries an upstream "drop".
  * A span that is a {@link SpanContextSource} (a `DdTraceTracer` span) reports its own context instead: the ids,
  * sampling decision, origin and `_dd.p.*` tags dd-trace itself would propagate.
- *
- * @since 0.1.0
- * @category tracing
  */
 export const spanContext = (span: Tracer.AnySpan): Option.Option<TraceContext.TraceContext> => {
   if (isSpanContextSource(span)) return span[SpanContextSourceTypeId]()
@@ -82,12 +66,7 @@ export const spanContext = (span: Tracer.AnySpan): Option.Option<TraceContext.Tr
   }))
 }
 
-/**
- * The Datadog context of the current span, for injection into outgoing calls or checkpoints.
- *
- * @since 0.1.0
- * @category tracing
- */
+/** The Datadog context of the current span, for injection into outgoing calls or checkpoints. */
 export const currentSpanContext: Effect.Effect<Option.Option<TraceContext.TraceContext>> = Effect.map(
   Effect.option(Effect.currentSpan),
   Option.flatMap(spanContext)

@@ -1,7 +1,5 @@
 /**
  * Pure reading of AWS AppSync direct Lambda resolver events.
- *
- * @since 0.1.0
  */
 import * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
@@ -12,19 +10,11 @@ import { isRecord } from "../propagation/carrier.js"
 /**
  * `true` when the event looks like an AppSync resolver event (`info.selectionSetGraphQL` is set), as
  * datadog-lambda-js detects it.
- *
- * @since 0.1.0
- * @category predicates
  */
 export const isAppSyncEvent = (event: unknown): boolean =>
   isRecord(event) && isRecord(event["info"]) && event["info"]["selectionSetGraphQL"] !== undefined
 
-/**
- * The only part of the event read: `request.headers`, the client's HTTP request headers.
- *
- * @since 0.1.0
- * @category decoding
- */
+/** The only part of the event read: `request.headers`, the client's HTTP request headers. */
 export const RequestHeaders = Schema.Struct({
   request: Schema.Struct({
     // Not a Record: decoding would walk every key; the propagator bounds the walk instead.
@@ -38,9 +28,6 @@ const decodeRequestHeaders: (input: unknown) => Either.Either<typeof RequestHead
 /**
  * The request headers of an AppSync resolver event; `undefined` when `request.headers` is not an object. The
  * returned map is the event's own object (never copied onto the event, unlike datadog-lambda-js).
- *
- * @since 0.1.0
- * @category getters
  */
 export const requestHeaders = (event: unknown): Readonly<Record<string, unknown>> | undefined => {
   const decoded = decodeRequestHeaders(event)

@@ -3,8 +3,6 @@
  * `detail._datadog` (an object). An input transformer that forwards only `detail` (a common pattern, see
  * datadog-lambda-python issue #317) leaves `_datadog` at the top level instead; that is read too, unless it is a
  * Step Functions context object (the Step Functions extractor owns those).
- *
- * @since 0.1.0
  */
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -15,12 +13,7 @@ import * as RecordBatch from "./recordBatch.js"
 import * as SqsMessage from "./sqsMessage.js"
 import * as StepFunctionsContext from "./stepFunctionsContext.js"
 
-/**
- * The fields of an EventBridge event that are read.
- *
- * @since 0.1.0
- * @category decoding
- */
+/** The fields of an EventBridge event that are read. */
 export const EventBridgeEvent = Schema.Struct({
   "detail-type": Schema.String,
   detail: Schema.optional(Schema.Unknown)
@@ -33,18 +26,12 @@ const decodeEventBridgeEvent: (input: unknown) => Option.Option<typeof EventBrid
 /**
  * `true` when `value` is an object with a `detail-type` key (as the reference tests: any value but
  * `undefined`). Legacy CloudWatch Events and scheduled events match too; they carry no `_datadog`.
- *
- * @since 0.1.0
- * @category predicates
  */
 export const hasDetailType = (value: unknown): boolean => isRecord(value) && value["detail-type"] !== undefined
 
 /**
  * `true` when `value` is an object whose top-level `_datadog` is an object; unless `withStepFunctions`, not a Step
  * Functions context object (on a direct event the Step Functions extractor owns those).
- *
- * @since 0.1.0
- * @category predicates
  */
 export const hasLiftedCarrier = (value: unknown, withStepFunctions: boolean = false): boolean => {
   if (!isRecord(value)) return false
@@ -52,28 +39,13 @@ export const hasLiftedCarrier = (value: unknown, withStepFunctions: boolean = fa
   return isRecord(datadog) && (withStepFunctions || !StepFunctionsContext.isContextObject(datadog))
 }
 
-/**
- * The cheap guard of the direct extractor: a `detail-type` key, or a lifted top-level `_datadog` header map.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** The cheap guard of the direct extractor: a `detail-type` key, or a lifted top-level `_datadog` header map. */
 export const isEventBridgeShaped = (event: unknown): boolean => hasDetailType(event) || hasLiftedCarrier(event)
 
-/**
- * The location of dd-trace's carrier, for notes.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The location of dd-trace's carrier, for notes. */
 export const DETAIL_LOCATION = "detail._datadog"
 
-/**
- * The location of a lifted carrier, for notes.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The location of a lifted carrier, for notes. */
 export const LIFTED_LOCATION = "_datadog (top level, input transformer)"
 
 const carrierValue = (
@@ -96,9 +68,6 @@ const carrierValue = (
  * The candidates of an EventBridge-shaped object (an event, or a parsed SQS body): `detail._datadog` when
  * `detail-type` is a string, then a lifted top-level `_datadog` (see {@link hasLiftedCarrier}). Empty when neither
  * is there.
- *
- * @since 0.1.0
- * @category parsing
  */
 export const candidates = (
   value: unknown,
@@ -125,18 +94,12 @@ export const candidates = (
 /**
  * The substrings an SQS body must contain to be parsed as an EventBridge event (`detail-type`) or a transformed
  * one (`_datadog`).
- *
- * @since 0.1.0
- * @category constants
  */
 export const BODY_MARKERS: ReadonlyArray<string> = ["\"detail-type\"", "\"_datadog\""]
 
 /**
  * The cheap test before parsing an SQS body as an EventBridge event or a transformed one (see
  * {@link BODY_MARKERS}).
- *
- * @since 0.1.0
- * @category predicates
  */
 export const bodyMayBeEvent = (record: unknown): boolean =>
   BODY_MARKERS.some((marker) => SqsMessage.bodyMentions(record, marker))

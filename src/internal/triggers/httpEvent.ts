@@ -2,8 +2,6 @@
  * Pure reading of HTTP-shaped Lambda events: API Gateway REST (v1), HTTP API (v2), WebSocket, ALB (single and
  * multi-value headers) and Function URLs, including the context a Datadog-traced Lambda authorizer leaves in
  * `requestContext.authorizer`.
- *
- * @since 0.1.0
  */
 import * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
@@ -12,31 +10,18 @@ import * as Encoded from "../encoded.js"
 import { lazyParser } from "../lazyParser.js"
 import { isRecord } from "../propagation/carrier.js"
 
-/**
- * Bounds on the authorizer context.
- *
- * @since 0.1.0
- * @category constants
- */
+/** Bounds on the authorizer context. */
 export const limits = {
   /** Longest base64 `_datadog` authorizer value decoded (the real one is a few hundred characters). */
   maxAuthorizerLength: 16 * 1024
 } as const
 
-/**
- * The payload key the traced authorizer writes with the id of the request it authorised.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The payload key the traced authorizer writes with the id of the request it authorised. */
 export const AUTHORIZING_REQUEST_ID = "x-datadog-authorizing-requestid"
 
 /**
  * The header map of an HTTP event: `headers`, else `multiValueHeaders` (ALB multi-value mode), when it is an
  * object. Keys are lower-cased and multi-value arrays reduced to their first value later, by the propagator.
- *
- * @since 0.1.0
- * @category getters
  */
 export const headers = (event: unknown): Readonly<Record<string, unknown>> | undefined => {
   if (!isRecord(event)) return undefined
@@ -47,28 +32,17 @@ export const headers = (event: unknown): Readonly<Record<string, unknown>> | und
 /**
  * `true` for an API Gateway WebSocket event (`requestContext.messageDirection` is set). WebSocket `MESSAGE`
  * events carry no headers.
- *
- * @since 0.1.0
- * @category predicates
  */
 export const isWebSocket = (event: unknown): boolean =>
   isRecord(event) && isRecord(event["requestContext"]) && event["requestContext"]["messageDirection"] !== undefined
 
-/**
- * `true` when `requestContext.authorizer` is an object: the cheap guard before decoding the authorizer slice.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** `true` when `requestContext.authorizer` is an object: the cheap guard before decoding the authorizer slice. */
 export const hasAuthorizer = (event: unknown): boolean =>
   isRecord(event) && isRecord(event["requestContext"]) && isRecord(event["requestContext"]["authorizer"])
 
 /**
  * The slice of an event the authorizer rule reads. Only these fields are decoded; `lambda` and `_datadog` stay
  * unknown because authorizer context keys are chosen by the user's authorizer.
- *
- * @since 0.1.0
- * @category decoding
  */
 export const AuthorizedEvent = Schema.Struct({
   version: Schema.optional(Schema.Unknown),
@@ -92,9 +66,6 @@ const decodeAuthorizedEvent: (input: unknown) => Either.Either<typeof Authorized
  * - `Malformed`: a `_datadog` value that is not base64 JSON of an object, or is too long.
  * - `Stale`: a decoded payload that fails the freshness rule (a cached authorizer result from another request).
  * - `Fresh`: a payload to run through the propagator.
- *
- * @since 0.1.0
- * @category models
  */
 export type AuthorizerContext =
   | { readonly _tag: "Absent" }
@@ -111,9 +82,6 @@ const STALE: AuthorizerContext = { _tag: "Stale" }
  * `authorizer.integrationLatency > 0` (the authorizer ran for this request) or `requestContext.requestId` equals
  * the payload's `x-datadog-authorizing-requestid`; otherwise it came from API Gateway's authorizer cache and
  * belongs to another request's trace.
- *
- * @since 0.1.0
- * @category parsing
  */
 export const authorizerContext = (event: unknown): AuthorizerContext => {
   if (!hasAuthorizer(event)) return ABSENT

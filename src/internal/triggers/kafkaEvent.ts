@@ -4,19 +4,12 @@
  * array of single-key objects whose value is the header's bytes as an array of numbers. Trace headers written by a
  * Datadog or OpenTelemetry producer (`x-datadog-*`, `traceparent`, `tracestate`, `b3`, `x-b3-*`, `baggage`,
  * `ot-baggage-*`) are decoded as UTF-8 into a carrier; other headers are never decoded.
- *
- * @since 0.1.0
  */
 import { isRecord } from "../propagation/carrier.js"
 import * as Carrier from "../propagation/carrier.js"
 import * as RecordBatch from "./recordBatch.js"
 
-/**
- * Bounds on Kafka events.
- *
- * @since 0.1.0
- * @category constants
- */
+/** Bounds on Kafka events. */
 export const limits = {
   /** `topic-partition` groups visited. */
   maxPartitions: 10_000,
@@ -26,20 +19,10 @@ export const limits = {
   maxHeaderBytes: Carrier.limits.maxValueLength
 } as const
 
-/**
- * The `eventSource` values of Kafka events.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The `eventSource` values of Kafka events. */
 export const EVENT_SOURCES: ReadonlyArray<string> = ["aws:kafka", "SelfManagedKafka"]
 
-/**
- * The cheap guard: `eventSource` is `aws:kafka` or `SelfManagedKafka` and `records` is an object.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** The cheap guard: `eventSource` is `aws:kafka` or `SelfManagedKafka` and `records` is an object. */
 export const isKafkaEvent = (event: unknown): boolean =>
   isRecord(event) && typeof event["eventSource"] === "string" && EVENT_SOURCES.includes(event["eventSource"]) &&
   isRecord(event["records"])
@@ -47,9 +30,6 @@ export const isKafkaEvent = (event: unknown): boolean =>
 /**
  * The records of an event in delivery order (partition groups in key order, records in array order), at most
  * `maxRecords` of them, and the number of records in the visited groups.
- *
- * @since 0.1.0
- * @category getters
  */
 export const records = (
   event: unknown,
@@ -74,12 +54,7 @@ export const records = (
 const PREFIXES = ["x-datadog-", "x-b3-", "ot-baggage-"]
 const NAMES = new Set(["traceparent", "tracestate", "b3", "baggage"])
 
-/**
- * `true` for a header name (any case) that a propagator may read.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** `true` for a header name (any case) that a propagator may read. */
 export const isPropagationHeader = (name: string): boolean => {
   if (name.length > Carrier.limits.maxKeyLength) return false
   const lower = name.toLowerCase()
@@ -89,9 +64,6 @@ export const isPropagationHeader = (name: string): boolean => {
 /**
  * Decodes a header value given as an array of bytes (integers 0–255) to UTF-8 text; `undefined` for anything
  * else or for more than {@link limits} bytes.
- *
- * @since 0.1.0
- * @category decoding
  */
 export const decodeBytes = (value: unknown): string | undefined => {
   if (!Array.isArray(value) || value.length > limits.maxHeaderBytes) return undefined
@@ -102,21 +74,13 @@ export const decodeBytes = (value: unknown): string | undefined => {
   return Buffer.from(value as Array<number>).toString("utf8")
 }
 
-/**
- * The location of the carrier, for notes.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The location of the carrier, for notes. */
 export const LOCATION = "headers"
 
 /**
  * The candidate of a Kafka record: its propagation headers as a carrier (the first occurrence of a name wins, as
  * names are compared without case by the propagator). `undefined` when the record has none; malformed when no
  * propagation header it has is a byte array within the bound.
- *
- * @since 0.1.0
- * @category parsing
  */
 export const candidate = (record: unknown, budget: RecordBatch.Budget): RecordBatch.Candidate | undefined => {
   if (!isRecord(record)) return undefined

@@ -2,38 +2,21 @@
  * Pure reading of Kinesis Data Streams records: dd-trace's producer writes the carrier as `_datadog` inside the
  * JSON record data, which Lambda delivers base64-encoded in `kinesis.data`. Decoded as UTF-8 (the reference uses
  * ASCII, which garbles any non-ASCII character in the rest of the payload and can break its JSON).
- *
- * @since 0.1.0
  */
 import * as Encoded from "../encoded.js"
 import { isRecord } from "../propagation/carrier.js"
 import * as RecordBatch from "./recordBatch.js"
 
-/**
- * Bounds on Kinesis records.
- *
- * @since 0.1.0
- * @category constants
- */
+/** Bounds on Kinesis records. */
 export const limits = {
   /** Longest `kinesis.data` decoded (records are at most 1 MiB before base64). */
   maxDataLength: Encoded.limits.maxBase64Length
 } as const
 
-/**
- * The cheap guard: `Records[0].kinesis` is an object.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** The cheap guard: `Records[0].kinesis` is an object. */
 export const isKinesisEvent = (event: unknown): boolean => isRecord(RecordBatch.firstRecord(event)?.["kinesis"])
 
-/**
- * The location of the carrier, for notes.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The location of the carrier, for notes. */
 export const LOCATION = "kinesis.data._datadog"
 
 const MARKER = "\"_datadog\""
@@ -43,9 +26,6 @@ const MARKER = "\"_datadog\""
  * mention `_datadog` (binary or JSON payloads without a carrier are never parsed), or it is over its bound or the
  * scan's budget (noted on the budget); malformed when the text mentions it but is not a JSON object with a
  * `_datadog` object.
- *
- * @since 0.1.0
- * @category parsing
  */
 export const candidate = (record: unknown, budget: RecordBatch.Budget): RecordBatch.Candidate | undefined => {
   if (!isRecord(record)) return undefined

@@ -1,8 +1,6 @@
 /**
  * Pure reading of the Lambda client context (`context.clientContext.custom`), where dd-trace's Lambda `invoke`
  * instrumentation puts the caller's trace headers on synchronous (`RequestResponse`) invocations.
- *
- * @since 0.1.0
  */
 import * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
@@ -10,21 +8,13 @@ import * as Schema from "effect/Schema"
 import { lazyParser } from "../lazyParser.js"
 import { isRecord } from "../propagation/carrier.js"
 
-/**
- * `true` when the Lambda context has a `clientContext` object: the cheap guard.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** `true` when the Lambda context has a `clientContext` object: the cheap guard. */
 export const hasClientContext = (lambdaContext: unknown): boolean =>
   isRecord(lambdaContext) && isRecord(lambdaContext["clientContext"])
 
 /**
  * The only part decoded: `clientContext.custom`, an object (its keys are not walked here; the propagator bounds
  * that).
- *
- * @since 0.1.0
- * @category decoding
  */
 export const ClientContext = Schema.Struct({
   clientContext: Schema.Struct({
@@ -38,9 +28,6 @@ const decodeClientContext: (input: unknown) => Either.Either<typeof ClientContex
 /**
  * The carrier: the legacy `custom._datadog` object when there is one, else `custom` itself (the current format,
  * headers directly in `custom`). `undefined` when there is no `custom` object.
- *
- * @since 0.1.0
- * @category getters
  */
 export const carrier = (lambdaContext: unknown): Readonly<Record<string, unknown>> | undefined => {
   if (!hasClientContext(lambdaContext)) return undefined

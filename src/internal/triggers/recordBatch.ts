@@ -1,18 +1,11 @@
 /**
  * The pure model of batch extraction: each record's ordered candidates, the decode budget one scan shares, and the
  * bookkeeping that picks the parent (the first record with a context) and collects de-duplicated, capped links.
- *
- * @since 0.1.0
  */
 import type { ExtractionFailureReason } from "../../domain/Errors.js"
 import type { TraceContext } from "../../domain/TraceContext.js"
 
-/**
- * Bounds of one scan.
- *
- * @since 0.1.0
- * @category constants
- */
+/** Bounds of one scan. */
 export const limits = {
   /** Records scanned (Lambda batches hold at most 10,000). */
   maxRecords: 10_000,
@@ -25,12 +18,7 @@ export const limits = {
   maxDecodedLength: 8 * 1024 * 1024
 } as const
 
-/**
- * Where a candidate was read from, for notes (`messageAttributes._datadog`, `attributes.AWSTraceHeader`, ...).
- *
- * @since 0.1.0
- * @category models
- */
+/** Where a candidate was read from, for notes (`messageAttributes._datadog`, `attributes.AWSTraceHeader`, ...). */
 export type Location = string
 
 /**
@@ -39,9 +27,6 @@ export type Location = string
  * - `Carrier`: a header map for the propagator (a Step Functions context object is tried when it holds no ids).
  * - `Context`: a context read without the propagator (a Datadog-padded `AWSTraceHeader`).
  * - `Malformed`: the place holds something, but it cannot be decoded (bad JSON or base64, over a bound).
- *
- * @since 0.1.0
- * @category models
  */
 export type Candidate =
   | { readonly _tag: "Carrier"; readonly location: Location; readonly carrier: Readonly<Record<string, unknown>> }
@@ -53,38 +38,21 @@ export type Candidate =
     readonly detail: string
   }
 
-/**
- * The malformed variant of {@link Candidate}.
- *
- * @since 0.1.0
- * @category models
- */
+/** The malformed variant of {@link Candidate}. */
 export type Malformed = Extract<Candidate, { readonly _tag: "Malformed" }>
 
-/**
- * @since 0.1.0
- * @category constructors
- */
 export const carrier = (location: Location, value: Readonly<Record<string, unknown>>): Candidate => ({
   _tag: "Carrier",
   location,
   carrier: value
 })
 
-/**
- * @since 0.1.0
- * @category constructors
- */
 export const context = (location: Location, value: TraceContext): Candidate => ({
   _tag: "Context",
   location,
   context: value
 })
 
-/**
- * @since 0.1.0
- * @category constructors
- */
 export const malformed = (location: Location, detail: string): Malformed => ({
   _tag: "Malformed",
   location,
@@ -92,10 +60,6 @@ export const malformed = (location: Location, detail: string): Malformed => ({
   detail
 })
 
-/**
- * @since 0.1.0
- * @category constructors
- */
 export const tooLarge = (location: Location, detail: string): Malformed => ({
   _tag: "Malformed",
   location,
@@ -105,32 +69,19 @@ export const tooLarge = (location: Location, detail: string): Malformed => ({
 
 const NO_CANDIDATES: ReadonlyArray<Candidate> = []
 
-/**
- * The candidates that are present, in order (no allocation when there are none).
- *
- * @since 0.1.0
- * @category constructors
- */
+/** The candidates that are present, in order (no allocation when there are none). */
 export const candidates = (...found: ReadonlyArray<Candidate | undefined>): ReadonlyArray<Candidate> => {
   let out: Array<Candidate> | undefined
   for (const candidate of found) if (candidate !== undefined) (out ??= []).push(candidate)
   return out ?? NO_CANDIDATES
 }
 
-/**
- * No candidates.
- *
- * @since 0.1.0
- * @category constructors
- */
+/** No candidates. */
 export const noCandidates: ReadonlyArray<Candidate> = NO_CANDIDATES
 
 /**
  * The characters one scan may still decode. Decoders take from it before parsing and skip the work when it is
  * spent, so a scan's total work is bounded whatever the number and size of records.
- *
- * @since 0.1.0
- * @category models
  */
 export interface Budget {
   remaining: number
@@ -140,22 +91,13 @@ export interface Budget {
   oversized: number
 }
 
-/**
- * @since 0.1.0
- * @category constructors
- */
 export const makeBudget = (total: number = limits.maxDecodedLength): Budget => ({
   remaining: total,
   exhausted: false,
   oversized: 0
 })
 
-/**
- * Takes `length` characters from the budget; `false` (and the budget marked exhausted) when they are not left.
- *
- * @since 0.1.0
- * @category combinators
- */
+/** Takes `length` characters from the budget; `false` (and the budget marked exhausted) when they are not left. */
 export const spend = (budget: Budget, length: number): boolean => {
   if (length > budget.remaining) {
     budget.exhausted = true
@@ -165,35 +107,20 @@ export const spend = (budget: Budget, length: number): boolean => {
   return true
 }
 
-/**
- * Records that a payload was not read because it is over its size bound (it may or may not hold a carrier).
- *
- * @since 0.1.0
- * @category combinators
- */
+/** Records that a payload was not read because it is over its size bound (it may or may not hold a carrier). */
 export const skipOversized = (budget: Budget): undefined => {
   budget.oversized++
   return undefined
 }
 
-/**
- * The records of `event.Records` when it is a non-empty array, else `undefined`.
- *
- * @since 0.1.0
- * @category getters
- */
+/** The records of `event.Records` when it is a non-empty array, else `undefined`. */
 export const records = (event: unknown): ReadonlyArray<unknown> | undefined => {
   if (typeof event !== "object" || event === null) return undefined
   const found = (event as { readonly Records?: unknown }).Records
   return Array.isArray(found) && found.length > 0 ? found : undefined
 }
 
-/**
- * `event.Records[0]` when it is an object, else `undefined`: what the guards look at.
- *
- * @since 0.1.0
- * @category getters
- */
+/** `event.Records[0]` when it is an object, else `undefined`: what the guards look at. */
 export const firstRecord = (event: unknown): Readonly<Record<string, unknown>> | undefined => {
   const all = records(event)
   const first: unknown = all?.[0]
@@ -202,12 +129,7 @@ export const firstRecord = (event: unknown): Readonly<Record<string, unknown>> |
     : undefined
 }
 
-/**
- * The running state of one scan.
- *
- * @since 0.1.0
- * @category models
- */
+/** The running state of one scan. */
 export interface Scan {
   /** Records in the batch (may exceed what is scanned). */
   readonly total: number
@@ -226,10 +148,6 @@ export interface Scan {
   firstMalformed: { readonly index: number; readonly candidate: Malformed } | undefined
 }
 
-/**
- * @since 0.1.0
- * @category constructors
- */
 export const makeScan = (total: number): Scan => ({
   total,
   scanned: 0,
@@ -247,9 +165,6 @@ const keyOf = (found: TraceContext): string => `${found.traceId}:${found.parentI
 /**
  * Records the context of record `index`: the parent when it is the first, else a span link unless it repeats
  * the parent or a link. Returns `false` once the link cap is passed (the scan should stop).
- *
- * @since 0.1.0
- * @category combinators
  */
 export const addContext = (
   scan: Scan,
@@ -277,9 +192,6 @@ export const addContext = (
 /**
  * Records a record that yielded no context: malformed when `malformed` is given, else empty when it had a
  * carrier.
- *
- * @since 0.1.0
- * @category combinators
  */
 export const addMiss = (
   scan: Scan,
@@ -301,9 +213,6 @@ export const addMiss = (
  * - `Found`: the parent, its links and notes.
  * - `Malformed`: no context, and at least one record held a malformed carrier (the first one is reported).
  * - `Nothing`: no context and nothing malformed, with notes saying why.
- *
- * @since 0.1.0
- * @category models
  */
 export type Outcome =
   | {
@@ -319,12 +228,7 @@ export type Outcome =
   }
   | { readonly _tag: "Nothing"; readonly notes: ReadonlyArray<string> }
 
-/**
- * How notes name records: `"record 3"` in a batch, nothing for a single event (EventBridge).
- *
- * @since 0.1.0
- * @category models
- */
+/** How notes name records: `"record 3"` in a batch, nothing for a single event (EventBridge). */
 export interface NoteStyle {
   /** `true` for a single event: notes name the location only. */
   readonly single?: boolean | undefined
@@ -335,12 +239,7 @@ export interface NoteStyle {
 const at = (style: NoteStyle, index: number, location: Location): string =>
   style.single === true ? location : `record ${index}: ${location}`
 
-/**
- * Notes on the bounds a scan hit: the link cap, records not scanned, the decode budget, oversized payloads.
- *
- * @since 0.1.0
- * @category conversions
- */
+/** Notes on the bounds a scan hit: the link cap, records not scanned, the decode budget, oversized payloads. */
 export const boundNotes = (scan: Scan, budget: Budget, style: NoteStyle = {}): Array<string> => {
   const noun = style.noun ?? "records"
   const notes: Array<string> = []
@@ -355,9 +254,6 @@ export const boundNotes = (scan: Scan, budget: Budget, style: NoteStyle = {}): A
 /**
  * Turns a finished scan into its {@link Outcome}, with notes on bounds (records not scanned, decode budget, link
  * cap) and on records whose carrier was malformed or held no context.
- *
- * @since 0.1.0
- * @category conversions
  */
 export const outcome = (scan: Scan, budget: Budget, style: NoteStyle = {}): Outcome => {
   const noun = style.noun ?? "records"

@@ -2,8 +2,6 @@
  * Pure reading of SNS messages: records of an SNS-triggered Lambda (`Records[i].Sns`) and SNS notifications
  * delivered as SQS bodies (SNS→SQS without raw delivery). The carrier is the `_datadog` message attribute:
  * `Type` `String` holds JSON; any other type (dd-trace writes `Binary`) holds base64 JSON.
- *
- * @since 0.1.0
  */
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -12,20 +10,10 @@ import { isRecord } from "../propagation/carrier.js"
 import * as RecordBatch from "./recordBatch.js"
 import * as SqsMessage from "./sqsMessage.js"
 
-/**
- * The cheap guard: `Records[0].Sns` is an object.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** The cheap guard: `Records[0].Sns` is an object. */
 export const isSnsEvent = (event: unknown): boolean => isRecord(RecordBatch.firstRecord(event)?.["Sns"])
 
-/**
- * The fields of an SNS `_datadog` message attribute that are read.
- *
- * @since 0.1.0
- * @category decoding
- */
+/** The fields of an SNS `_datadog` message attribute that are read. */
 export const DatadogAttribute = Schema.Struct({
   Type: Schema.optional(Schema.Unknown),
   Value: Schema.String
@@ -35,12 +23,7 @@ const decodeDatadogAttribute: (input: unknown) => Option.Option<typeof DatadogAt
   Schema.decodeUnknownOption(DatadogAttribute)
 )
 
-/**
- * The head of an SNS notification as SNS delivers it to an SQS queue: `Type` `Notification` and a `TopicArn`.
- *
- * @since 0.1.0
- * @category decoding
- */
+/** The head of an SNS notification as SNS delivers it to an SQS queue: `Type` `Notification` and a `TopicArn`. */
 export const Notification = Schema.Struct({
   Type: Schema.Literal("Notification"),
   TopicArn: Schema.NonEmptyString,
@@ -51,20 +34,12 @@ const decodeNotification: (input: unknown) => Option.Option<typeof Notification.
   Schema.decodeUnknownOption(Notification)
 )
 
-/**
- * The cheap test before parsing an SQS body as a notification.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The cheap test before parsing an SQS body as a notification. */
 export const NOTIFICATION_MARKER = "\"TopicArn\""
 
 /**
  * The `MessageAttributes` of an SQS body that is an SNS notification, or `undefined` when the body is not one.
  * `null` stands for a notification without attributes.
- *
- * @since 0.1.0
- * @category parsing
  */
 export const notificationAttributes = (
   record: unknown,
@@ -80,9 +55,6 @@ export const notificationAttributes = (
 /**
  * The `_datadog` candidate of SNS `MessageAttributes` (`Type` `String` → JSON, else base64 JSON). `undefined`
  * when there is no `_datadog` attribute or its value is empty.
- *
- * @since 0.1.0
- * @category parsing
  */
 export const datadogAttribute = (
   messageAttributes: unknown,
@@ -101,20 +73,10 @@ export const datadogAttribute = (
     : SqsMessage.base64JsonCarrier(Value, location, budget, "Value")
 }
 
-/**
- * The location of the carrier in an SNS record, for notes.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The location of the carrier in an SNS record, for notes. */
 export const RECORD_LOCATION = "Sns.MessageAttributes._datadog"
 
-/**
- * The `Sns.MessageAttributes._datadog` candidate of an SNS record.
- *
- * @since 0.1.0
- * @category parsing
- */
+/** The `Sns.MessageAttributes._datadog` candidate of an SNS record. */
 export const recordCarrier = (record: unknown, budget: RecordBatch.Budget): RecordBatch.Candidate | undefined => {
   if (!isRecord(record)) return undefined
   const sns = record["Sns"]

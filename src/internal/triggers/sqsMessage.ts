@@ -3,8 +3,6 @@
  * from SNS raw delivery), the Datadog-padded `AWSTraceHeader`, and the body. SNS→SQS, EventBridge→SQS and SQS read
  * the same records one after another, so a parsed body is kept per record (a `WeakMap`, reused only while
  * `record.body` is the same string) and a substring test runs before any parse.
- *
- * @since 0.1.0
  */
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -15,12 +13,7 @@ import { isRecord } from "../propagation/carrier.js"
 import * as XRayHeader from "../propagation/xRayHeader.js"
 import * as RecordBatch from "./recordBatch.js"
 
-/**
- * Bounds on SQS records.
- *
- * @since 0.1.0
- * @category constants
- */
+/** Bounds on SQS records. */
 export const limits = {
   /** Longest body parsed (SQS messages are at most 1 MiB). */
   maxBodyLength: Encoded.limits.maxJsonLength,
@@ -28,28 +21,15 @@ export const limits = {
   maxAttributeLength: Encoded.limits.maxJsonLength
 } as const
 
-/**
- * The `eventSource` of SQS records.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The `eventSource` of SQS records. */
 export const EVENT_SOURCE = "aws:sqs"
 
-/**
- * The cheap guard: `Records[0].eventSource` is `aws:sqs`.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** The cheap guard: `Records[0].eventSource` is `aws:sqs`. */
 export const isSqsEvent = (event: unknown): boolean => RecordBatch.firstRecord(event)?.["eventSource"] === EVENT_SOURCE
 
 /**
  * The fields of a `_datadog` message attribute that are read. Other fields (`dataType`, `stringListValues`, ...)
  * are ignored.
- *
- * @since 0.1.0
- * @category decoding
  */
 export const DatadogAttribute = Schema.Struct({
   stringValue: Schema.optional(Schema.NullOr(Schema.String)),
@@ -60,28 +40,13 @@ const decodeDatadogAttribute: (input: unknown) => Option.Option<typeof DatadogAt
   Schema.decodeUnknownOption(DatadogAttribute)
 )
 
-/**
- * The location of the SQS `_datadog` attribute, for notes.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The location of the SQS `_datadog` attribute, for notes. */
 export const ATTRIBUTE_LOCATION = "messageAttributes._datadog"
 
-/**
- * The location of the `AWSTraceHeader` attribute, for notes.
- *
- * @since 0.1.0
- * @category constants
- */
+/** The location of the `AWSTraceHeader` attribute, for notes. */
 export const TRACE_HEADER_LOCATION = "attributes.AWSTraceHeader"
 
-/**
- * Decodes JSON text of a carrier object, taking its length from the budget.
- *
- * @since 0.1.0
- * @category decoding
- */
+/** Decodes JSON text of a carrier object, taking its length from the budget. */
 export const jsonCarrier = (
   text: string,
   location: RecordBatch.Location,
@@ -98,12 +63,7 @@ export const jsonCarrier = (
     : RecordBatch.carrier(location, carrier)
 }
 
-/**
- * Decodes base64 (UTF-8) JSON text of a carrier object, taking its length from the budget.
- *
- * @since 0.1.0
- * @category decoding
- */
+/** Decodes base64 (UTF-8) JSON text of a carrier object, taking its length from the budget. */
 export const base64JsonCarrier = (
   text: string,
   location: RecordBatch.Location,
@@ -122,9 +82,6 @@ export const base64JsonCarrier = (
 /**
  * The `messageAttributes._datadog` candidate of an SQS record: `stringValue` JSON, else `binaryValue` base64 JSON
  * (raw SNS delivery). `undefined` when the record has no such attribute (or both values are empty).
- *
- * @since 0.1.0
- * @category parsing
  */
 export const datadogAttribute = (
   record: unknown,
@@ -152,9 +109,6 @@ export const datadogAttribute = (
 /**
  * The `attributes.AWSTraceHeader` candidate: a context only when the header carries a Datadog-padded trace id
  * (dd-trace-java's X-Ray propagation); any other header is X-Ray's own and yields `undefined`.
- *
- * @since 0.1.0
- * @category parsing
  */
 export const awsTraceHeader = (record: unknown, source: ExtractorName): RecordBatch.Candidate | undefined => {
   if (!isRecord(record)) return undefined
@@ -166,12 +120,7 @@ export const awsTraceHeader = (record: unknown, source: ExtractorName): RecordBa
   return context === undefined ? undefined : RecordBatch.context(TRACE_HEADER_LOCATION, context)
 }
 
-/**
- * `true` when the record's `body` is a string that contains `needle`: the cheap test before parsing a body.
- *
- * @since 0.1.0
- * @category predicates
- */
+/** `true` when the record's `body` is a string that contains `needle`: the cheap test before parsing a body. */
 export const bodyMentions = (record: unknown, needle: string): boolean => {
   if (!isRecord(record)) return false
   const body = record["body"]
@@ -181,9 +130,6 @@ export const bodyMentions = (record: unknown, needle: string): boolean => {
 /**
  * `true` when any of the first `maxRecords` records has a string `body` containing one of `needles`: the guard of
  * the extractors that read bodies (a substring search, no decoding).
- *
- * @since 0.1.0
- * @category predicates
  */
 export const anyBodyMentions = (
   event: unknown,
@@ -212,9 +158,6 @@ const OBJECT_START = /^\s*\{/
  * The record's `body` parsed as a JSON object, or `undefined` (no string body, not a JSON object, over the bound,
  * or the budget is spent; the last two are noted on the budget). Parsed at most once per record object and body text (see the module notes); the body
  * length is taken from the budget on every call, so a scan's bound does not depend on what ran before it.
- *
- * @since 0.1.0
- * @category parsing
  */
 export const parsedBody = (
   record: unknown,

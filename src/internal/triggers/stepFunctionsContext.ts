@@ -2,8 +2,6 @@
  * Step Functions context objects (`$$`, passed whole, under `Payload` or under `_datadog`) and the ids Datadog
  * derives from them with SHA-256, so the Lambda span joins the trace the Datadog backend builds for the state
  * machine. Pure.
- *
- * @since 0.1.0
  */
 import { createHash } from "node:crypto"
 import * as TraceContext from "../../domain/TraceContext.js"
@@ -12,12 +10,7 @@ import * as Ids from "../ids.js"
 import { isRecord } from "../propagation/carrier.js"
 import * as DatadogHeaders from "../propagation/datadogHeaders.js"
 
-/**
- * Bounds on the strings that are hashed or parsed: longer values are not a context object.
- *
- * @since 0.1.0
- * @category constants
- */
+/** Bounds on the strings that are hashed or parsed: longer values are not a context object. */
 export const limits = {
   /** Longest execution id, state name or entered time accepted (execution ARNs are at most ~2 KiB). */
   maxFieldLength: 4096
@@ -30,18 +23,10 @@ export const limits = {
  * - `lambda-root`: `serverless-version` `v1` with propagated `x-datadog-trace-id` / `x-datadog-tags`.
  * - `legacy-lambda-root`: no `v1`, but `Execution.Input._datadog` carries `x-datadog-trace-id` / `x-datadog-tags`.
  * - `legacy`: no `v1`; the trace is the execution's own.
- *
- * @since 0.1.0
- * @category models
  */
 export type Kind = "nested" | "lambda-root" | "legacy-lambda-root" | "legacy"
 
-/**
- * The fields of a recognised context object that the ids depend on.
- *
- * @since 0.1.0
- * @category models
- */
+/** The fields of a recognised context object that the ids depend on. */
 export interface StepFunctionsContext {
   readonly kind: Kind
   readonly executionId: string
@@ -69,9 +54,6 @@ const countString = (value: unknown): string => {
 /**
  * `true` when `value` has `Execution.Id`, `State.EnteredTime` and `State.Name` strings: a Step Functions context
  * object. Cheap: no decoding beyond these property reads.
- *
- * @since 0.1.0
- * @category predicates
  */
 export const isContextObject = (value: unknown): value is Readonly<Record<string, unknown>> => {
   if (!isRecord(value)) return false
@@ -84,9 +66,6 @@ export const isContextObject = (value: unknown): value is Readonly<Record<string
 /**
  * Finds the context object: `value.Payload` when it holds `_datadog` or a context object (legacy Lambda task
  * API), then `._datadog` when it is an object (JSONata / `v1`). Returns `undefined` when none is a context object.
- *
- * @since 0.1.0
- * @category parsing
  */
 export const unwrap = (value: unknown): Readonly<Record<string, unknown>> | undefined => {
   if (!isRecord(value)) return undefined
@@ -111,9 +90,6 @@ const propagatedHeaders = (
  * Parses a Step Functions context object (direct, `Payload`-wrapped or under `_datadog`). Returns `undefined` when
  * `value` is not one, when a field is too long, or for a `v1` object with neither `RootExecutionId` nor propagated
  * Datadog headers (as the reference does). `RootExecutionId` wins over propagated headers when both are present.
- *
- * @since 0.1.0
- * @category parsing
  */
 export const parse = (value: unknown): StepFunctionsContext | undefined => {
   const context = unwrap(value)
@@ -163,35 +139,21 @@ const hash63 = (value: string, offset: 0 | 8): bigint => {
 /**
  * Datadog's deterministic trace id (low 64 bits) for a string: SHA-256 bytes 8..15, big-endian, top bit cleared,
  * `0` replaced by `1`; decimal.
- *
- * @since 0.1.0
- * @category hashing
  */
 export const hashTraceId = (value: string): string => hash63(value, 8).toString(10)
 
 /**
  * Datadog's deterministic span id for a string: SHA-256 bytes 0..7, big-endian, top bit cleared, `0` replaced by
  * `1`; decimal.
- *
- * @since 0.1.0
- * @category hashing
  */
 export const hashSpanId = (value: string): string => hash63(value, 0).toString(10)
 
-/**
- * Datadog's deterministic `_dd.p.tid` for a string: the same 63 bits as {@link hashSpanId}, as 16 lower-case hex.
- *
- * @since 0.1.0
- * @category hashing
- */
+/** Datadog's deterministic `_dd.p.tid` for a string: the same 63 bits as {@link hashSpanId}, as 16 lower-case hex. */
 export const hashTid = (value: string): string => hash63(value, 0).toString(16).padStart(16, "0")
 
 /**
  * The string hashed into the parent id: `"{executionId}#{stateName}#{stateEnteredTime}"`, followed by
  * `"#{retryCount}#{redriveCount}"` only when either count is non-zero.
- *
- * @since 0.1.0
- * @category hashing
  */
 export const parentIdInput = (context: StepFunctionsContext): string => {
   const base = `${context.executionId}#${context.stateName}#${context.stateEnteredTime}`
@@ -223,9 +185,6 @@ const traceIds = (
 /**
  * The Datadog context of a parsed Step Functions context object: sampling priority `1` (AUTO_KEEP), `_dd.p.tid`
  * both as `traceIdHigh` and in `tags`. `undefined` when a Lambda-root kind propagates an invalid trace id.
- *
- * @since 0.1.0
- * @category conversions
  */
 export const toTraceContext = (
   context: StepFunctionsContext,
@@ -247,9 +206,6 @@ export const toTraceContext = (
  * Recognises a Step Functions context object (directly, `Payload`-wrapped, under `_datadog` including JSONata /
  * `v1`, nested root executions, Lambda roots with propagated headers, legacy `Execution.Input._datadog`) and returns
  * its deterministic Datadog context. Never throws, never mutates `value`.
- *
- * @since 0.1.0
- * @category conversions
  */
 export const fromPayload = (value: unknown, source: ExtractorName): TraceContext.TraceContext | undefined => {
   const context = parse(value)
