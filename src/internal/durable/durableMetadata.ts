@@ -50,12 +50,12 @@ export const attributeNames = {
  * @since 0.1.0
  * @category models
  */
-export class DurableMetadata extends Schema.Class<DurableMetadata>("effect-datadog-lambda/DurableMetadata")({
-  executionArn: Schema.String,
-  executionName: Schema.OptionFromNullOr(Schema.String),
-  executionId: Schema.OptionFromNullOr(Schema.String),
-  firstInvocation: Schema.Boolean
-}) {}
+export interface DurableMetadata {
+  readonly executionArn: string
+  readonly executionName: Option.Option<string>
+  readonly executionId: Option.Option<string>
+  readonly firstInvocation: boolean
+}
 
 /**
  * Reads the metadata of a durable event; `None` for anything else (including an envelope whose operations
@@ -89,12 +89,12 @@ export const fromEvent = (event: unknown): Option.Option<DurableMetadata> => {
   const morePages = typeof state.NextMarker === "string" && state.NextMarker !== ""
   const arn = DurableArn.parse(event.DurableExecutionArn)
   return Option.some(
-    new DurableMetadata({
+    {
       executionArn: event.DurableExecutionArn,
       executionName: Option.fromNullable(arn?.executionName),
       executionId: Option.fromNullable(arn?.executionId),
       firstInvocation: !replay && !morePages
-    }, true)
+    }
   )
 }
 
