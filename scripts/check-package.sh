@@ -31,9 +31,8 @@ for kind in commonjs module; do
   # shellcheck disable=SC2086
   npm install --silent "$tarball" $install_line typescript esbuild
   printf '%s\n' "$quick_start" > handler.ts
-  # --types node: what the app's tsconfig says ("types": ["node"]); TypeScript 6+ loads no @types by default.
-  echo "== $kind app: tsc --strict --module nodenext --skipLibCheck false --types node"
-  npx --no-install tsc --strict --module nodenext --skipLibCheck false --types node --noEmit handler.ts
+  echo "== $kind app: tsc --strict --module nodenext --skipLibCheck false"
+  npx --no-install tsc --strict --module nodenext --skipLibCheck false --noEmit handler.ts
   echo "== $kind app: esbuild --bundle --platform=node"
   npx --no-install esbuild handler.ts --bundle --platform=node --log-level=warning --outfile=bundle.cjs
 done

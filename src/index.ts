@@ -1,3 +1,6 @@
+// The library runs on Node.js, and a Lambda app's types (@types/aws-lambda) need Node's: this makes them part of an
+// app that imports the library, whatever its tsconfig "types" says (TypeScript 6+ loads no @types by default).
+/// <reference types="node" preserve="true" />
 /**
  * Datadog trace-context extraction for Effect AWS Lambda apps, including durable executions.
  *

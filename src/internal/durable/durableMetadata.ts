@@ -31,12 +31,12 @@ export const attributeNames = {
  * other than the EXECUTION one exists yet and no later page is announced (datadog-lambda counts exactly one
  * operation; both agree on real envelopes, and this one also reads the map form of `Operations`).
  */
-export class DurableMetadata extends Schema.Class<DurableMetadata>("effect-datadog-lambda/DurableMetadata")({
-  executionArn: Schema.String,
-  executionName: Schema.OptionFromNullOr(Schema.String),
-  executionId: Schema.OptionFromNullOr(Schema.String),
-  firstInvocation: Schema.Boolean
-}) {}
+export interface DurableMetadata {
+  readonly executionArn: string
+  readonly executionName: Option.Option<string>
+  readonly executionId: Option.Option<string>
+  readonly firstInvocation: boolean
+}
 
 /**
  * Reads the metadata of a durable event; `None` for anything else (including an envelope whose operations
@@ -67,12 +67,12 @@ export const fromEvent = (event: unknown): Option.Option<DurableMetadata> => {
   const morePages = typeof state.NextMarker === "string" && state.NextMarker !== ""
   const arn = DurableArn.parse(event.DurableExecutionArn)
   return Option.some(
-    new DurableMetadata({
+    {
       executionArn: event.DurableExecutionArn,
       executionName: Option.fromNullable(arn?.executionName),
       executionId: Option.fromNullable(arn?.executionId),
       firstInvocation: !replay && !morePages
-    }, true)
+    }
   )
 }
 
