@@ -21,6 +21,7 @@ export default defineConfig({
   cacheDir: path.join(os.tmpdir(), "effect-datadog-lambda-vitest"),
   test: {
     include: isolated ? isolatedFiles : ["test/**/*.test.ts"],
+    globalSetup: ["test/support/globalSetup.ts"],
     exclude: isolated ? [] : isolatedFiles,
     isolate: isolated,
     // Two workers on the shared pass even on two cores: the durable files mostly wait on real timers.

@@ -6,8 +6,8 @@ import { execFile } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import * as CheckpointPlan from "../../src/internal/durable/checkpointPlan.js"
+import { bundled } from "../support/childScript.js"
 
-const driver = fileURLToPath(new URL("./support/dd-trace-durable-driver.ts", import.meta.url))
 const root = fileURLToPath(new URL("../..", import.meta.url))
 
 interface Invocation {
@@ -31,10 +31,8 @@ const run = async (options: {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [
-      "--import",
-      "tsx",
       ...(options.hook ? ["--import", "dd-trace/initialize.mjs"] : []),
-      driver,
+      await bundled("test/integration/support/dd-trace-durable-driver.ts"),
       ...(options.args ?? [])
     ],
     {

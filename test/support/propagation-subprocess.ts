@@ -1,10 +1,11 @@
 /**
- * Runs a test/support script in a fresh Node process (`node --import tsx`), so dd-trace's process-wide singleton
+ * Runs a test/support script in a fresh Node process (bundled, see childScript.ts), so dd-trace's process-wide singleton
  * of the test process is untouched. Returns the JSON the script prints on its last line.
  */
 import { execFile } from "node:child_process"
 import * as path from "node:path"
 import { promisify } from "node:util"
+import { bundled } from "./childScript.js"
 
 const run = promisify(execFile)
 
@@ -18,7 +19,7 @@ export const runScript = async (
 ): Promise<unknown> => {
   const { stdout } = await run(
     process.execPath,
-    ["--import", "tsx", path.join(root, "test/support", script), ...args],
+    [await bundled(path.join("test/support", script)), ...args],
     {
       cwd: root,
       env: { ...process.env, ...env },

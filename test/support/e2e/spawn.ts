@@ -1,6 +1,7 @@
 // Runs the end-to-end driver in one child process against a test agent, and collects what the agent received.
 import { spawn } from "node:child_process"
 import * as path from "node:path"
+import { bundled } from "../childScript.js"
 import * as TestAgent from "../TestAgent.js"
 import type { Report } from "./cases.js"
 
@@ -26,7 +27,7 @@ export const runDriver = async <R = Report>(options: {
   try {
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", path.join(root, "test/support/e2e", options.script ?? "driver.ts"), options.sampleRate],
+      [await bundled(path.join("test/support/e2e", options.script ?? "driver.ts")), options.sampleRate],
       {
         cwd: root,
         env: {
