@@ -98,24 +98,27 @@ export const OperationStatus = {
  * `Payload` (the write-side name) is kept because Datadog's JS reader reads it before `StepDetails.Result`. The
  * other `*Details` members are kept opaque.
  */
+export const operationFields = {
+  Id: optional(Schema.String),
+  ParentId: optional(Schema.String),
+  Name: optional(Schema.String),
+  Type: optional(Schema.String),
+  SubType: optional(Schema.String),
+  Status: optional(Schema.String),
+  StartTimestamp: optional(Timestamp),
+  EndTimestamp: optional(Timestamp),
+  Payload: optional(PayloadValue),
+  StepDetails: optional(StepDetails),
+  ExecutionDetails: optional(ExecutionDetails),
+  ContextDetails: /* @__PURE__ */ Schema.optional(Schema.Unknown),
+  WaitDetails: /* @__PURE__ */ Schema.optional(Schema.Unknown),
+  CallbackDetails: /* @__PURE__ */ Schema.optional(Schema.Unknown),
+  ChainedInvokeDetails: /* @__PURE__ */ Schema.optional(Schema.Unknown)
+}
+
+/** {@link operationFields} as a class; the extractors' view (`operationFields.ts`) takes the fields, not the class. */
 export class DurableOperation
-  extends /* @__PURE__ */ Schema.Class<DurableOperation>("effect-datadog-lambda/DurableOperation")({
-    Id: optional(Schema.String),
-    ParentId: optional(Schema.String),
-    Name: optional(Schema.String),
-    Type: optional(Schema.String),
-    SubType: optional(Schema.String),
-    Status: optional(Schema.String),
-    StartTimestamp: optional(Timestamp),
-    EndTimestamp: optional(Timestamp),
-    Payload: optional(PayloadValue),
-    StepDetails: optional(StepDetails),
-    ExecutionDetails: optional(ExecutionDetails),
-    ContextDetails: /* @__PURE__ */ Schema.optional(Schema.Unknown),
-    WaitDetails: /* @__PURE__ */ Schema.optional(Schema.Unknown),
-    CallbackDetails: /* @__PURE__ */ Schema.optional(Schema.Unknown),
-    ChainedInvokeDetails: /* @__PURE__ */ Schema.optional(Schema.Unknown)
-  })
+  extends /* @__PURE__ */ Schema.Class<DurableOperation>("effect-datadog-lambda/DurableOperation")(operationFields)
 {}
 
 /**

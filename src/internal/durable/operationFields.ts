@@ -8,22 +8,29 @@ import * as Schema from "effect/Schema"
 import * as Issues from "../issues.js"
 import { lazyParser } from "../lazyParser.js"
 import { isRecord } from "../propagation/carrier.js"
-import { DurableOperation, StepDetails } from "./durableEnvelope.js"
+import { operationFields, StepDetails } from "./durableEnvelope.js"
 
-/** The view of an operation the extractors decode: the fields they read, as the model decodes them. */
-export const OperationView = /* @__PURE__ */ Schema.Struct({
-  Id: DurableOperation.fields.Id,
-  Name: DurableOperation.fields.Name,
-  Type: DurableOperation.fields.Type,
-  Status: DurableOperation.fields.Status,
-  Payload: DurableOperation.fields.Payload,
-  StepDetails: /* @__PURE__ */ Schema.optionalWith(/* @__PURE__ */ StepDetails.pick("Result"), { nullable: true }),
-  ExecutionDetails: DurableOperation.fields.ExecutionDetails
-})
+/**
+ * The view of an operation the extractors decode: the fields they read, as the model decodes them. Built on first
+ * use: the fast path below rarely needs it.
+ */
+export const operationView = () =>
+  Schema.Struct({
+    Id: operationFields.Id,
+    Name: operationFields.Name,
+    Type: operationFields.Type,
+    Status: operationFields.Status,
+    Payload: operationFields.Payload,
+    StepDetails: Schema.optionalWith(StepDetails.pick("Result"), { nullable: true }),
+    ExecutionDetails: operationFields.ExecutionDetails
+  })
 
-/** Decodes {@link OperationView} with Schema. */
-export const decodeView: (input: unknown) => Either.Either<typeof OperationView.Type, ParseResult.ParseError> =
-  /* @__PURE__ */ lazyParser(() => Schema.decodeUnknownEither(OperationView))
+/** What {@link operationView} decodes to. */
+export type OperationView = Schema.Schema.Type<ReturnType<typeof operationView>>
+
+/** Decodes {@link operationView} with Schema. */
+export const decodeView: (input: unknown) => Either.Either<OperationView, ParseResult.ParseError> =
+  /* @__PURE__ */ lazyParser(() => Schema.decodeUnknownEither(operationView()))
 
 /** The fields of an operation the extractors use (`null` read as absent). */
 export interface OperationFields {
