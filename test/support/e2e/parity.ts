@@ -24,16 +24,11 @@ import { fakeTransport } from "../durable/pages.js"
 import { readRuns, toWire } from "../durable/wire.js"
 import { example, examplesDir, jsonFiles } from "../fixtures.js"
 import { apiGateway, lambdaContext } from "./cases.js"
+import { datadog } from "./peer.js"
 
 type Tracer = typeof TracerModule
 
 const require = createRequire(import.meta.url)
-const { datadog } = require("datadog-lambda-js") as {
-  readonly datadog: <E, R>(handler: (event: E, context: unknown) => Promise<R>) => (
-    event: E,
-    context: unknown
-  ) => Promise<R>
-}
 
 /** The example files, in the order both sides run them (the first is each side's cold start). */
 export const exampleFiles = (): ReadonlyArray<string> => [...jsonFiles(examplesDir)].sort()

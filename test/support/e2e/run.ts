@@ -24,18 +24,13 @@ import * as LambdaTracing from "../../../src/wrappers/LambdaTracing.js"
 import { fakeTransport } from "../durable/pages.js"
 import { readRuns, toWire } from "../durable/wire.js"
 import { type Behaviour, cases, durableUpstream, lambdaContext, type Report, type Run } from "./cases.js"
+import { datadog } from "./peer.js"
 
 type Tracer = typeof TracerModule
 
 // Loaded with require() after dd-trace's init, so that its http integration instruments them.
 const require = createRequire(import.meta.url)
 const http = require("node:http") as typeof Http
-const { datadog } = require("datadog-lambda-js") as {
-  readonly datadog: <E, R>(handler: (event: E, context: unknown) => Promise<R>) => (
-    event: E,
-    context: unknown
-  ) => Promise<R>
-}
 
 const report: {
   httpHeaders: Record<string, Record<string, string>>
