@@ -24,7 +24,7 @@ import { fakeTransport } from "../durable/pages.js"
 import { readRuns, toWire } from "../durable/wire.js"
 import { example, examplesDir, jsonFiles } from "../fixtures.js"
 import { apiGateway, lambdaContext } from "./cases.js"
-import { datadog } from "./peer.js"
+import { datadog, flush } from "./peer.js"
 
 type Tracer = typeof TracerModule
 
@@ -110,14 +110,6 @@ const durableRuns = async (): Promise<ParityReport["durable"]> => {
   out[UNMANAGED] = { ours: String(output.Status), peer: "not run" }
   return out
 }
-
-const flush = (tracer: Tracer): Promise<void> =>
-  new Promise((resolve) => {
-    const exporter = (tracer as unknown as { _tracer?: { _exporter?: { flush?: (done: () => void) => void } } })
-      ._tracer?._exporter
-    if (typeof exporter?.flush !== "function") return resolve()
-    exporter.flush(() => resolve())
-  })
 
 export const main = async (tracer: Tracer): Promise<void> => {
   const ours = LambdaHandler.make({

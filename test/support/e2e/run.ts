@@ -24,7 +24,7 @@ import * as LambdaTracing from "../../../src/wrappers/LambdaTracing.js"
 import { fakeTransport } from "../durable/pages.js"
 import { readRuns, toWire } from "../durable/wire.js"
 import { type Behaviour, cases, durableUpstream, lambdaContext, type Report, type Run } from "./cases.js"
-import { datadog } from "./peer.js"
+import { datadog, flush } from "./peer.js"
 
 type Tracer = typeof TracerModule
 
@@ -138,14 +138,6 @@ const durableRuns = async (): Promise<Report["durable"]> => {
     joined: { status: joinedOutput.Status, attempts }
   }
 }
-
-const flush = (tracer: Tracer): Promise<void> =>
-  new Promise((resolve) => {
-    const exporter = (tracer as unknown as { _tracer?: { _exporter?: { flush?: (done: () => void) => void } } })
-      ._tracer?._exporter
-    if (typeof exporter?.flush !== "function") return resolve()
-    exporter.flush(() => resolve())
-  })
 
 export const main = async (tracer: Tracer, sampleRate: "0" | "1"): Promise<void> => {
   const server = await loopback()
