@@ -5,7 +5,6 @@
  * invocations are siblings. Where they differ or are silent: a malformed newest checkpoint does not block a write
  * (a valid one above it lets readers recover), and with no valid anchor the current span anchors the write.
  */
-import * as Crypto from "node:crypto"
 import { isRecord } from "../propagation/carrier.js"
 import * as DatadogHeaders from "../propagation/datadogHeaders.js"
 import * as CheckpointName from "./checkpointName.js"
@@ -122,8 +121,10 @@ export const plan = (operations: Iterable<unknown>, headers: CheckpointPayload.H
  * characters of the MD5 of that step id. Deterministic, so a retried write targets the same operation.
  */
 export const operationId = (name: string, executionArn: string): string => {
-  const stepId = Crypto.createHash("blake2b512").update(`${name}:${executionArn}`).digest("hex").slice(0, 64)
-  return Crypto.createHash("md5").update(stepId).digest("hex").slice(0, 16)
+  // Node's module is loaded on first use, not at import, to keep it off every cold start.
+  const crypto = process.getBuiltinModule("node:crypto")
+  const stepId = crypto.createHash("blake2b512").update(`${name}:${executionArn}`).digest("hex").slice(0, 64)
+  return crypto.createHash("md5").update(stepId).digest("hex").slice(0, 16)
 }
 
 /** One operation update of the checkpoint API (`CheckpointDurableExecution`'s `Updates`). */

@@ -4,7 +4,6 @@
  * guards in the same order), plus Kafka. Total and read-only: where datadog-lambda-js would throw part-way, the
  * part it would have dropped is left out the same way.
  */
-import { gunzipSync } from "node:zlib"
 import * as Encoded from "../encoded.js"
 import { get, lastPart, text, truthy } from "../jsValue.js"
 import * as KafkaEvent from "../triggers/kafkaEvent.js"
@@ -142,7 +141,10 @@ const logGroup = (event: unknown): { readonly found: boolean; readonly value?: u
   const data = get(get(event, "awslogs"), "data")
   if (typeof data !== "string" || data.length > limits.maxLogsLength) return { found: false }
   try {
-    const json = gunzipSync(Buffer.from(data, "base64"), { maxOutputLength: limits.maxLogsLength }).toString()
+    // Node's module is loaded on first use, not at import, to keep it off every cold start.
+    const json = process.getBuiltinModule("node:zlib").gunzipSync(Buffer.from(data, "base64"), {
+      maxOutputLength: limits.maxLogsLength
+    }).toString()
     const logs = Encoded.parseJson(json, limits.maxLogsLength)
     return logs === undefined || logs === null ? { found: false } : { found: true, value: get(logs, "logGroup") }
   } catch {

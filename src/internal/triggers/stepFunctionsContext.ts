@@ -3,7 +3,6 @@
  * derives from them with SHA-256, so the Lambda span joins the trace the Datadog backend builds for the state
  * machine. Pure.
  */
-import { createHash } from "node:crypto"
 import * as TraceContext from "../../domain/TraceContext.js"
 import type { ExtractorName } from "../extractorName.js"
 import * as Ids from "../ids.js"
@@ -131,7 +130,8 @@ export const parse = (value: unknown): StepFunctionsContext | undefined => {
 const TOP_BIT_CLEAR = (1n << 63n) - 1n
 
 const hash63 = (value: string, offset: 0 | 8): bigint => {
-  const digest = createHash("sha256").update(value, "utf8").digest()
+  // Node's module is loaded on first use, not at import, to keep it off every cold start.
+  const digest = process.getBuiltinModule("node:crypto").createHash("sha256").update(value, "utf8").digest()
   const id = digest.readBigUInt64BE(offset) & TOP_BIT_CLEAR
   return id === 0n ? 1n : id
 }
