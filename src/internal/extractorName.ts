@@ -35,6 +35,3 @@ export type KnownExtractorName = typeof names[number]
 export type ExtractorName = KnownExtractorName | (string & {})
 
 export const ExtractorName: Schema.Schema<ExtractorName> = Schema.String
-
-/** Whether `name` is a built-in extractor's. */
-export const isKnown = (name: string): name is KnownExtractorName => (names as ReadonlyArray<string>).includes(name)

@@ -23,9 +23,6 @@ export const parse = (name: unknown): number | undefined => {
   return Number.isSafeInteger(n) ? n : undefined
 }
 
-/** `true` when `name` is a checkpoint name. */
-export const isCheckpointName = (name: unknown): boolean => parse(name) !== undefined
-
 /** The operation name of checkpoint `n`. `n` must be a non-negative safe integer. */
 export const format = (n: number): string => {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`checkpoint number must be a non-negative integer: ${n}`)

@@ -161,16 +161,6 @@ export const run = <A, E>(
     undefined
   )
 
-/** Scans `items` and returns the scan and the budget it used. Propagator failures are passed on. */
-export const scan = (
-  propagator: Propagator.Service,
-  source: ExtractorName,
-  items: ReadonlyArray<unknown>,
-  candidatesOf: CandidatesOf,
-  options: Options = {}
-): Effect.Effect<{ readonly scan: RecordBatch.Scan; readonly budget: RecordBatch.Budget }, ExtractorFailure> =>
-  run(propagator, source, items, candidatesOf, options, (scan, budget) => Effect.succeed({ scan, budget }))
-
 /**
  * Turns a scan's outcome into the extractor result: the parent with its links, a typed `ExtractionError` when
  * only malformed carriers were found, or `none` with notes.
@@ -189,7 +179,7 @@ export const toExtracted = (
   }
 }
 
-/** Scans `items` and returns the extractor result (see {@link scan} and {@link toExtracted}). */
+/** Scans `items` and returns the extractor result (see {@link toExtracted}). */
 export const extract = (
   propagator: Propagator.Service,
   source: ExtractorName,

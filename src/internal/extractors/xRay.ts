@@ -87,9 +87,6 @@ export const headerReader: Effect.Effect<HeaderReader> = Effect.configProviderWi
   Effect.succeed(headerReaderFor(provider))
 )
 
-/** `_X_AMZN_TRACE_ID` read from the current `ConfigProvider` when run: `None` when unset (or unreadable). */
-export const traceHeader: Effect.Effect<Option.Option<string>> = Effect.flatMap(headerReader, (read) => read())
-
 /** Where a header was read: the Lambda context's `xRayTraceId`, or the `_X_AMZN_TRACE_ID` variable. */
 export type HeaderSource = "context" | "environment"
 
