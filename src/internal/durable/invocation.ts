@@ -19,6 +19,7 @@ import * as DdTraceSpans from "../ddTrace/tracer.js"
 import type { DurableExecutionClient, InvocationOutput } from "../durableSdk.js"
 import { isRecord } from "../propagation/carrier.js"
 import * as ServerlessInvocation from "../serverless/invocation.js"
+import * as LambdaContext from "../serverless/lambdaContext.js"
 import type * as ServerlessSpans from "../serverless/serverlessSpans.js"
 import * as Apply from "../tracing/apply.js"
 import * as SpanContext from "../tracing/spanContext.js"
@@ -54,21 +55,6 @@ export const resolveOptions = (options: Options): ResolvedOptions => ({
   activeSpan: options.activeSpan ?? "join"
 })
 
-interface LambdaContextLike {
-  readonly getRemainingTimeInMillis?: () => number
-}
-
-const remainingTime = (lambdaContext: unknown): number | undefined => {
-  const get = (lambdaContext as LambdaContextLike | undefined)?.getRemainingTimeInMillis
-  if (typeof get !== "function") return undefined
-  try {
-    const value = get.call(lambdaContext)
-    return typeof value === "number" ? value : undefined
-  } catch {
-    return undefined
-  }
-}
-
 const outcomeLabel = (outcome: CheckpointWriter.Outcome): string =>
   outcome._tag === "Written" ? outcome.name : outcome._tag === "Skipped" ? outcome.reason : `Failed.${outcome.reason}`
 
@@ -92,7 +78,7 @@ const saveCheckpoint = (
       operations: state.checkpoints.values(),
       context: context.value,
       transport: state.transport,
-      remainingTimeMillis: remainingTime(lambdaContext)
+      remainingTimeMillis: LambdaContext.remainingMillis(lambdaContext)
     })
     return outcomeLabel(outcome)
   })

@@ -8,6 +8,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type { DurableState, Limits } from "../../services/DurableState.js"
 import * as TraceExtractor from "../../services/TraceExtractor.js"
+import * as LambdaContext from "../serverless/lambdaContext.js"
 import * as DurableOperations from "./durableOperations.js"
 
 /** Where paging starts: the envelope's ARN, token and `NextMarker`. */
@@ -29,23 +30,10 @@ export interface PagesRead {
 
 const shareName = (share: number): string => share === 0.25 ? "a quarter" : `${Math.round(share * 100)}%`
 
-/** The Lambda context's remaining time in milliseconds; `undefined` when it has no usable clock. */
-const remainingMillis = (lambdaContext: unknown): number | undefined => {
-  if (typeof lambdaContext !== "object" || lambdaContext === null) return undefined
-  const get = (lambdaContext as { readonly getRemainingTimeInMillis?: unknown }).getRemainingTimeInMillis
-  if (typeof get !== "function") return undefined
-  try {
-    const value: unknown = get.call(lambdaContext)
-    return typeof value === "number" && Number.isFinite(value) ? Math.max(0, value) : undefined
-  } catch {
-    return undefined
-  }
-}
-
 /** The paging budget of an invocation: the configured one, cut to its share of the remaining time. */
 const budgetOf = (limits: Limits, lambdaContext: unknown): { readonly millis: number; readonly text: string } => {
   const configured = Duration.toMillis(Duration.decode(limits.budget))
-  const remaining = remainingMillis(lambdaContext)
+  const remaining = LambdaContext.remainingMillis(lambdaContext)
   const share = Math.min(1, Math.max(0, limits.maxShareOfRemainingTime))
   if (remaining === undefined || remaining * share >= configured) {
     return { millis: configured, text: Duration.format(Duration.millis(configured)) }
@@ -184,14 +172,3 @@ export const pagesOf = (
   if (found === undefined) byService.set(service, found = pages(service, start, lambdaContext))
   return found
 }
-
-/**
- * Pages through `GetDurableExecutionState` from the envelope's `NextMarker`, within the service's limits (its
- * `budget` counted from this call). Stops early when `until` returns `true` for a page. Never fails: errors, bad
- * pages, repeated markers and limits end the paging with a note.
- */
-export const readPages = (
-  service: DurableState.Service,
-  start: PagingStart,
-  until?: (operations: ReadonlyArray<unknown>) => boolean
-): Effect.Effect<PagesRead> => pages(service, start).read(until)

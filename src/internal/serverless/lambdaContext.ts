@@ -15,6 +15,19 @@ const stringField = (context: Readonly<Record<string, unknown>>, key: string): s
   return typeof value === "string" ? value : undefined
 }
 
+/** The context's remaining time in milliseconds (at least 0); `undefined` when it has no usable clock. */
+export const remainingMillis = (context: unknown): number | undefined => {
+  if (!isRecord(context)) return undefined
+  const get = context.getRemainingTimeInMillis
+  if (typeof get !== "function") return undefined
+  try {
+    const value: unknown = get.call(context)
+    return typeof value === "number" && Number.isFinite(value) ? Math.max(0, value) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** Reads a Lambda context object; `undefined` when `context` is not an object. */
 export const read = (context: unknown): LambdaContext | undefined =>
   isRecord(context)
