@@ -40,20 +40,16 @@ interface Execution {
   readonly notes: ReadonlyArray<string>
 }
 
-/** The EXECUTION operation: on the first page (always, on the real service), else on a later one. */
-const findExecution = (
+/** The EXECUTION operation on a later page, for an envelope whose first page lacks it. */
+const findOnLaterPages = (
   envelope: DurableOperations.Envelope,
+  marker: string,
   executionId: string | undefined,
   state: Option.Option<DurableState.DurableState.Service>,
   lambdaContext: unknown,
   invocation: TraceExtractor.Invocation | undefined
-): Effect.Effect<Execution> => {
-  const onFirst = DurableOperations.findExecution(envelope.operations, executionId)
-  const marker = envelope.nextMarker
-  if (onFirst !== undefined || marker === undefined) {
-    return Effect.succeed({ operation: onFirst, notes: envelope.notes })
-  }
-  return Effect.flatMap(StateOverride.resolve(state), (service) =>
+): Effect.Effect<Execution> =>
+  Effect.flatMap(StateOverride.resolve(state), (service) =>
     Option.isNone(service)
       ? Effect.succeed({
         operation: undefined,
@@ -75,7 +71,6 @@ const findExecution = (
           return { operation, notes: [...envelope.notes, `read ${read.pages.length} later page(s)`, ...read.notes] }
         }
       ))
-}
 
 /** The `InputPayload` text of the EXECUTION operation (`undefined` when it has none), within bounds. */
 const inputPayload = (
@@ -202,11 +197,12 @@ const extract = (
   const arn = envelope.right.arn
   const onFirst = DurableOperations.findExecution(envelope.right.operations, () => DurableArn.executionId(arn))
   // The EXECUTION operation is on the first page (always, on the real service): no paging effect.
-  if (onFirst !== undefined || envelope.right.nextMarker === undefined) {
+  const marker = envelope.right.nextMarker
+  if (onFirst !== undefined || marker === undefined) {
     return fromExecution(propagator, triggers, { operation: onFirst, notes: envelope.right.notes }, lambdaContext)
   }
   return Effect.flatMap(
-    findExecution(envelope.right, DurableArn.executionId(arn), state, lambdaContext, invocation),
+    findOnLaterPages(envelope.right, marker, DurableArn.executionId(arn), state, lambdaContext, invocation),
     (execution) => fromExecution(propagator, triggers, execution, lambdaContext)
   )
 }
