@@ -11,7 +11,7 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
 import { TracerUnavailable } from "../../domain/Errors.js"
-import type { Attempt } from "../../domain/ExtractionResult.js"
+import type { Attempt, ExtractionResult } from "../../domain/ExtractionResult.js"
 import * as TraceContext from "../../domain/TraceContext.js"
 import * as DdTracePropagator from "../../layers/DdTracePropagator.js"
 import type { DdLink, DdScope, DdSpan, DdSpanContext, DdStartOptions, DdTrace } from "../../layers/DdTraceTracer.js"
@@ -395,13 +395,28 @@ export const joinActiveSpan = (): JoinedSpan | undefined => {
  * The attempt a handler wrapper records when it joined the active span: `dd-trace-span`, found, and whether the
  * chain ran as well.
  */
-export const joinedAttempt = (extracted: boolean): Attempt => ({
+const joinedAttempt = (extracted: boolean): Attempt => ({
   extractor: "dd-trace-span",
   outcome: "found",
   detail: extracted
     ? "joined the span dd-trace had active (datadog-lambda-js's aws.lambda); the chain ran as well"
     : "joined the span dd-trace had active (datadog-lambda-js's aws.lambda); no extraction"
 })
+
+/**
+ * The result of an invocation: the chain's (`extract`) when no span was joined; with a joined span, its context alone
+ * (`joinOnly`) or the chain's result with the joined attempt first.
+ */
+export const joinedExtraction = <R>(
+  joined: JoinedSpan | undefined,
+  joinOnly: boolean,
+  extract: Effect.Effect<ExtractionResult, never, R>
+): Effect.Effect<ExtractionResult, never, R> =>
+  joined === undefined
+    ? extract
+    : joinOnly
+    ? Effect.succeed({ context: Option.some(joined.context), links: [], attempts: [joinedAttempt(false)] })
+    : Effect.map(extract, (result) => ({ ...result, attempts: [joinedAttempt(true), ...result.attempts] }))
 
 /**
  * The process-wide dd-trace with the tracing API this module uses, initialised or not (`undefined`, logged at debug

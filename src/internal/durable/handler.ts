@@ -4,7 +4,7 @@
  * `invocation` on a runtime built once per cold start.
  */
 import * as Cause from "effect/Cause"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -12,7 +12,7 @@ import * as Option from "effect/Option"
 import type { ExtractionResult } from "../../domain/ExtractionResult.js"
 import * as DefaultChain from "../../layers/DefaultChain.js"
 import * as CheckpointWriter from "../../services/CheckpointWriter.js"
-import { CurrentExtraction } from "../../services/CurrentExtraction.js"
+import type { CurrentExtraction } from "../../services/CurrentExtraction.js"
 import type * as ExtractorChain from "../../services/ExtractorChain.js"
 import type { Options } from "../../wrappers/DurableTracing.js"
 import * as DurableIntegration from "../ddTrace/durableIntegration.js"
@@ -23,6 +23,7 @@ import type {
   Sdk as DurableSdk
 } from "../durableSdk.js"
 import { importOptionalPeer } from "../optionalPeer.js"
+import * as Apply from "../tracing/apply.js"
 import * as Invocation from "./invocation.js"
 import * as Transport from "./transport.js"
 
@@ -112,10 +113,9 @@ export const fromEffectHandler = <TEvent, A, E, R, LE, TContext>(
   const sdkHandler: DurableExecutionHandler<TEvent, A, TContext> = async (event, durableContext) => {
     const state = Transport.storage.getStore()
     const current = state?.invocation
-    const effect = handler(event, durableContext).pipe(
-      Effect.provideService(CurrentExtraction, current?.extraction ?? noExtraction)
+    const fiber = runtime.runFork(
+      Apply.provideExtraction(handler(event, durableContext), current?.extraction ?? noExtraction, current?.span)
     )
-    const fiber = runtime.runFork(current === undefined ? effect : Effect.withParentSpan(effect, current.span))
     state?.fibers.add(fiber)
     const exit = await new Promise<Exit.Exit<A, unknown>>((resolve) => fiber.addObserver(resolve))
     state?.fibers.delete(fiber)

@@ -9,7 +9,6 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
-import type { ExtractionResult } from "../../domain/ExtractionResult.js"
 import * as CheckpointWriter from "../../services/CheckpointWriter.js"
 import * as DurableState from "../../services/DurableState.js"
 import * as ExtractorChain from "../../services/ExtractorChain.js"
@@ -127,18 +126,11 @@ export const invocation = (
 
     // Under a wrapper that already extracted and opened a span (datadog-lambda-js's datadog()), join it.
     const joined = options.activeSpan === "ignore" ? undefined : DdTraceSpans.joinActiveSpan()
-    const extract = ExtractorChain.extract(event, lambdaContext)
-    const extraction: ExtractionResult = joined !== undefined && options.activeSpan === "join"
-      ? { context: Option.some(joined.context), links: [], attempts: [DdTraceSpans.joinedAttempt(false)] }
-      : yield* Effect.map(
-        options.readLaterPages
-          ? DurableState.withClient(Transport.pagingClient(state, transport), options.pageLimits)(extract)
-          : extract,
-        (result) =>
-          joined === undefined
-            ? result
-            : { ...result, attempts: [DdTraceSpans.joinedAttempt(true), ...result.attempts] }
-      )
+    const chain = ExtractorChain.extract(event, lambdaContext)
+    const extract = options.readLaterPages
+      ? DurableState.withClient(Transport.pagingClient(state, transport), options.pageLimits)(chain)
+      : chain
+    const extraction = yield* DdTraceSpans.joinedExtraction(joined, options.activeSpan === "join", extract)
 
     const attributes: Record<string, unknown> = {
       [DurableMetadata.attributeNames.executionArn]: executionArn,

@@ -28,7 +28,7 @@ const isSpanScope = (span: Tracer.AnySpan): span is Tracer.AnySpan & SpanScope =
 
 // Runs `self` with the extraction result provided and `parent` as its parent span: one change of the fiber's context
 // for both (each `Effect.provideService` is one, a dozen steps of the run loop and a copy of the context).
-const provideExtraction = <A, E, R>(
+export const provideExtraction = <A, E, R>(
   self: Effect.Effect<A, E, R>,
   result: ExtractionResult,
   parent: Tracer.AnySpan | undefined

@@ -4,21 +4,12 @@
  * span name is given.
  */
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
-import type { ExtractionResult } from "../../domain/ExtractionResult.js"
-import { CurrentExtraction } from "../../services/CurrentExtraction.js"
+import type { CurrentExtraction } from "../../services/CurrentExtraction.js"
 import * as ExtractorChain from "../../services/ExtractorChain.js"
 import type { EffectHandler, Options } from "../../wrappers/LambdaTracing.js"
 import * as DdTraceSpans from "../ddTrace/tracer.js"
 import * as ServerlessInvocation from "../serverless/invocation.js"
 import * as Apply from "./apply.js"
-
-const join = <A, E, R>(
-  run: Effect.Effect<A, E, R>,
-  parent: DdTraceSpans.JoinedSpan,
-  result: ExtractionResult
-): Effect.Effect<A, E, Exclude<R, CurrentExtraction>> =>
-  Effect.withParentSpan(Effect.provideService(run, CurrentExtraction, result), parent.span)
 
 /** `LambdaTracing.withExtraction`. */
 export const withExtraction = <T, C, A, E, R>(
@@ -35,13 +26,9 @@ export const withExtraction = <T, C, A, E, R>(
     const run = Effect.suspend(() => handler(event, context))
     const parent = activeSpan === "ignore" ? undefined : DdTraceSpans.joinActiveSpan()
     if (parent !== undefined) {
-      if (activeSpan === "join") {
-        const attempts = [DdTraceSpans.joinedAttempt(false)]
-        return join(run, parent, { context: Option.some(parent.context), links: [], attempts })
-      }
       return Effect.flatMap(
-        ExtractorChain.extract(event, context),
-        (result) => join(run, parent, { ...result, attempts: [DdTraceSpans.joinedAttempt(true), ...result.attempts] })
+        DdTraceSpans.joinedExtraction(parent, activeSpan === "join", ExtractorChain.extract(event, context)),
+        (result) => Apply.provideExtraction(run, result, parent.span)
       )
     }
     return Effect.flatMap(
