@@ -39,11 +39,6 @@ export const limits = {
 
 const requestContext = (event: unknown): unknown => get(event, "requestContext")
 
-const firstRecord = (event: unknown): unknown => {
-  const records = RecordBatch.records(event)
-  return records === undefined ? undefined : records[0]
-}
-
 const includesText = (value: unknown, needle: string): boolean =>
   (typeof value === "string" || Array.isArray(value)) && value.includes(needle)
 
@@ -71,7 +66,7 @@ export const isFunctionUrl = (event: unknown): boolean =>
 export const isLoadBalancer = (event: unknown): boolean => get(requestContext(event), "elb") !== undefined
 
 const hasRecordField = (event: unknown, field: string): boolean => {
-  const record = firstRecord(event)
+  const record = RecordBatch.firstRecord(event)
   return record !== undefined && get(record, field) !== undefined
 }
 
@@ -121,7 +116,7 @@ export const detect = (event: unknown): EventSource | undefined => {
   if (hasRecordField(event, "kinesis")) return "kinesis"
   if (hasRecordField(event, "s3")) return "s3"
   if (hasRecordField(event, "Sns")) return "sns"
-  if (get(firstRecord(event), "eventSource") === "aws:sqs") return "sqs"
+  if (get(RecordBatch.firstRecord(event), "eventSource") === "aws:sqs") return "sqs"
   if (get(event, "detail-type") !== undefined) return "eventbridge"
   if (isStepFunctions(event)) return "states"
   if (KafkaEvent.isKafkaEvent(event)) return "kafka"
@@ -178,7 +173,7 @@ const sourceArn = (
   event: unknown,
   at: NonNullable<ReturnType<typeof LambdaContext.location>>
 ): unknown => {
-  const record = firstRecord(event)
+  const record = RecordBatch.firstRecord(event)
   switch (source) {
     case "s3":
       return get(get(get(record, "s3"), "bucket"), "arn")
