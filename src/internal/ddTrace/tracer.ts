@@ -119,10 +119,7 @@ class Span implements Tracer.Span, SpanContextSource.SpanContextSource, Apply.Sp
 
   addLinks(links: ReadonlyArray<Tracer.SpanLink>): void {
     this.links = [...this.links, ...links]
-    for (const link of links) {
-      const context = linkContext(this.tracer, link.span)
-      if (context !== undefined) this.dd.addLink({ context, attributes: { ...link.attributes } })
-    }
+    for (const link of toDdLinks(this.tracer, links) ?? []) this.dd.addLink(link)
   }
 
   end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
