@@ -120,11 +120,11 @@ const withSpans = <A, E, R>(
         const annotations: Record<string, unknown> = error ? { ...tags, error: 1 } : tags
         return Object.keys(annotations).length === 0 ? Effect.void : Effect.annotateCurrentSpan(annotations)
       }))
-    const last = inferred[inferred.length - 1]
+    const invocationParent = inferred[inferred.length - 1] ?? upstream
     const attributes = attributesOf(description.invocation)
     const traced = Apply.underInvocationSpan(body, description.invocation.name, result, {
       attributes: input.attributes === undefined ? attributes : { ...input.attributes, ...attributes },
-      ...(last !== undefined ? { parent: last } : upstream === undefined ? { root: true } : {})
+      ...(invocationParent === undefined ? { root: true } : { parent: invocationParent })
     })
     return yield* Effect.onExit(traced, (exit) =>
       Effect.sync(() => {
