@@ -8,13 +8,14 @@ import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import { VERSION } from "../internal/version.js"
 import * as ExtractCommand from "./ExtractCommand.js"
 
 /**
  * @since 0.1.0
  * @category constants
  */
-export const version = "0.1.0"
+export const version: string = VERSION
 
 const usageError = (message: string) => Console.error(`error: ${message}\n${ExtractCommand.usage}`).pipe(Effect.as(2))
 

@@ -15,6 +15,7 @@ import * as OperationFields from "../durable/operationFields.js"
 import type { ExtractorName } from "../extractorName.js"
 import { isRecord } from "../propagation/carrier.js"
 import * as StepFunctionsContext from "../triggers/stepFunctionsContext.js"
+import { VERSION } from "../version.js"
 import type * as ColdStart from "./coldStart.js"
 import * as EventSource from "./eventSource.js"
 import * as InferredSpans from "./inferredSpans.js"
@@ -22,7 +23,7 @@ import * as LambdaContext from "./lambdaContext.js"
 import { type InferredSpan, setTag, type SpanDescription, type Tags } from "./spanDescription.js"
 
 /** This library's version, written on the invocation span as `effect_datadog_lambda`. */
-export const VERSION = "0.1.0"
+export { VERSION }
 
 /** The default name of the invocation span. */
 export const DEFAULT_SPAN_NAME = "aws.lambda"
