@@ -132,13 +132,7 @@ export const invocation = (
       : chain
     const extraction = yield* DdTraceSpans.joinedExtraction(joined, options.activeSpan === "join", extract)
 
-    const attributes: Record<string, unknown> = {
-      [DurableMetadata.attributeNames.executionArn]: executionArn,
-      ...Option.match(DurableMetadata.fromEvent(envelope), {
-        onNone: () => ({}),
-        onSome: DurableMetadata.toAttributes
-      })
-    }
+    const arnAttribute = { [DurableMetadata.attributeNames.executionArn]: executionArn }
     const body = Effect.gen(function*() {
       const span = yield* Effect.orDie(Effect.currentSpan)
       state.invocation = { executionArn, extraction, span }
@@ -155,14 +149,21 @@ export const invocation = (
     })
     if (options.serverless === undefined || joined !== undefined) {
       return yield* Apply.underInvocationSpan(body, options.spanName, extraction, {
-        attributes,
+        attributes: {
+          ...arnAttribute,
+          ...Option.match(DurableMetadata.fromEvent(envelope), {
+            onNone: () => ({}),
+            onSome: DurableMetadata.toAttributes
+          })
+        },
         parent: joined?.span
       })
     }
+    // The serverless description writes the durable tags of the envelope itself.
     const settings = yield* options.serverless
     return yield* ServerlessInvocation.trace(
       body,
-      { event: envelope, context: lambdaContext, extraction, attributes },
+      { event: envelope, context: lambdaContext, extraction, attributes: arnAttribute },
       settings
     )
   })
