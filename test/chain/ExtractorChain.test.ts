@@ -12,7 +12,7 @@ import * as Builtin from "../../src/internal/extractors/builtin.js"
 import * as DefaultChain from "../../src/layers/DefaultChain.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import * as TraceExtractor from "../../src/services/TraceExtractor.js"
-import { fixture } from "../triggers/http-support.js"
+import { fixture } from "../support/fixtures.js"
 
 const context = (traceId: string) => TraceContext.make({ traceId, parentId: "42", source: "http" })
 
@@ -283,7 +283,7 @@ describe("ExtractorChain", () => {
         }
       }
       const events: ReadonlyArray<readonly [string, unknown]> = [
-        ["found, no links", fixture("apigw-v1.json")],
+        ["found, no links", fixture("triggers", "apigw-v1.json")],
         ["nothing found", { Records: [{ eventSource: "aws:s3", s3: {} }] }],
         ["nothing found, a durable envelope", { DurableExecutionArn: "arn", InitialExecutionState: {} }]
       ]

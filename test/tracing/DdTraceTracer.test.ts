@@ -8,7 +8,6 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 import type * as Tracer from "effect/Tracer"
-import { readFileSync } from "node:fs"
 import * as TraceContext from "../../src/domain/TraceContext.js"
 import * as DdTraceTracer from "../../src/layers/DdTraceTracer.js"
 import * as DefaultChain from "../../src/layers/DefaultChain.js"
@@ -16,6 +15,7 @@ import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import * as CurrentExtraction from "../../src/services/CurrentExtraction.js"
 import * as LambdaTracing from "../../src/wrappers/LambdaTracing.js"
 import * as Tracing from "../../src/wrappers/Tracing.js"
+import { example } from "../support/fixtures.js"
 import { runtimeContext } from "../support/lambdaContext.js"
 import { extractionResult } from "../support/otel.js"
 import * as TestAgent from "../support/TestAgent.js"
@@ -26,6 +26,8 @@ afterAll(() => agent.close())
 tracer.init({ url: agent.url, flushInterval: 0, plugins: false, startupLogs: false, service: "dd-tracer-test" })
 
 const TracerLive = DdTraceTracer.layer(tracer)
+// The tracer over dd-trace with the default chain on the native propagator.
+const TracedChain = Layer.merge(TracerLive, DefaultChain.layer.pipe(Layer.provide(NativePropagator.layer())))
 const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.provide(effect, TracerLive)
 
 let traceIds = 7_000_000_000_000_000_000n
@@ -186,7 +188,7 @@ describe("DdTraceTracer", () => {
 
   it.effect("runs only the handler under a serverless invocation's aws.lambda; the wrapper's steps under no span", () =>
     Effect.gen(function*() {
-      const event = JSON.parse(readFileSync(new URL("../../examples/events/apigw-v1.json", import.meta.url), "utf8"))
+      const event = example("apigw-v1")
       const traceId = String(++traceIds)
       event.headers["X-Datadog-Trace-Id"] = traceId
       const app = (_event: unknown, _context: unknown) =>
@@ -198,7 +200,6 @@ describe("DdTraceTracer", () => {
           return { statusCode: 200, body: "{}" }
         })
       const handler = LambdaTracing.withExtraction(app, { spanName: "aws.lambda" })
-      const layer = Layer.merge(TracerLive, DefaultChain.layer.pipe(Layer.provide(NativePropagator.layer())))
       // Every span dd-trace's scope is switched to while the invocation runs, by span id.
       const switched: Array<string> = []
       const scope = tracer.scope()
@@ -207,7 +208,9 @@ describe("DdTraceTracer", () => {
         switched.push(span.context().toSpanId())
         return activate.call(this, span, fn) as T
       }
-      yield* Effect.promise(() => Effect.runPromise(Effect.provide(handler(event, runtimeContext(undefined)), layer)))
+      yield* Effect.promise(() =>
+        Effect.runPromise(Effect.provide(handler(event, runtimeContext(undefined)), TracedChain))
+      )
         .pipe(Effect.ensuring(Effect.sync(() => delete (scope as { activate?: unknown }).activate)))
       const chunk = yield* chunkOf(traceId)
       const lambda = TestAgent.spanNamed(chunk, "aws.lambda")
@@ -268,7 +271,6 @@ describe("LambdaTracing under a span dd-trace already has active", () => {
   const headers = (traceId: string) => ({
     headers: { "x-datadog-trace-id": traceId, "x-datadog-parent-id": "77", "x-datadog-sampling-priority": "2" }
   })
-  const layer = Layer.merge(TracerLive, DefaultChain.layer.pipe(Layer.provide(NativePropagator.layer())))
   const app = (_event: unknown, _context: unknown) =>
     Effect.zip(CurrentExtraction.get, Effect.currentSpan).pipe(Effect.withSpan("handler-work"))
 
@@ -278,7 +280,7 @@ describe("LambdaTracing under a span dd-trace already has active", () => {
       // As datadog-lambda-js does: the invocation runs inside a dd-trace `aws.lambda` span (here a new trace).
       const { ids, result } = yield* Effect.promise(() =>
         tracer.trace("aws.lambda", async (span) => {
-          const [extraction] = await Effect.runPromise(Effect.provide(handler(headers("555"), {}), layer))
+          const [extraction] = await Effect.runPromise(Effect.provide(handler(headers("555"), {}), TracedChain))
           return { ids: [span.context().toTraceId(), span.context().toSpanId()], result: Option.getOrThrow(extraction) }
         })
       )
@@ -300,8 +302,8 @@ describe("LambdaTracing under a span dd-trace already has active", () => {
       const [extracted, ignored] = yield* Effect.promise(() =>
         tracer.trace("aws.lambda", () =>
           Promise.all([
-            Effect.runPromise(Effect.provide(joinAndExtract(headers("556"), {}), layer)),
-            Effect.runPromise(Effect.provide(ignore(headers("557"), {}), layer))
+            Effect.runPromise(Effect.provide(joinAndExtract(headers("556"), {}), TracedChain)),
+            Effect.runPromise(Effect.provide(ignore(headers("557"), {}), TracedChain))
           ]))
       )
       const both = Option.getOrThrow(extracted[0])

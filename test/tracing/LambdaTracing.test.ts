@@ -161,15 +161,10 @@ describe("LambdaTracing.withExtraction with spanName: the serverless view throug
       const xray = ExtractorChain.make([
         TraceExtractor.make({ name: "xray", extract: () => Effect.succeed(TraceExtractor.found(upstream)) })
       ])
-      const make = () =>
-        LambdaTracing.withExtraction(
-          (_event: Record<string, unknown>, _context: unknown) => Effect.withSpan(Effect.currentSpan, "handler-work"),
-          { spanName: "aws.lambda" }
-        )
       const merge = (value: string) => ConfigProvider.fromMap(new Map([["DD_MERGE_XRAY_TRACES", value]]))
       const [alone, joined] = yield* Effect.all(
         [merge("false"), merge("true")].map((provider) =>
-          make()(sqsEvent(), runtimeContext(undefined)).pipe(
+          wrapped(sqsEvent(), runtimeContext(undefined)).pipe(
             Effect.provideService(ExtractorChain.ExtractorChain, xray),
             Effect.withConfigProvider(provider)
           )
