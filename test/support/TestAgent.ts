@@ -6,7 +6,6 @@
  */
 import { decode } from "@msgpack/msgpack"
 import * as Effect from "effect/Effect"
-import type * as Scope from "effect/Scope"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 
@@ -34,7 +33,6 @@ export interface Chunk {
 
 export interface TestAgent {
   readonly url: string
-  readonly port: number
   /** Every chunk received so far, in arrival order. */
   readonly chunks: () => ReadonlyArray<Chunk>
   /** `METHOD path` of every request received, in order. */
@@ -167,7 +165,6 @@ export const start = async (): Promise<TestAgent> => {
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
-    port,
     chunks: () => [...chunks],
     requests: () => [...requests],
     errors: () => [...errors],
@@ -178,12 +175,6 @@ export const start = async (): Promise<TestAgent> => {
       })
   }
 }
-
-/** The agent as a scoped resource: closed when the scope closes. */
-export const scoped: Effect.Effect<TestAgent, never, Scope.Scope> = Effect.acquireRelease(
-  Effect.promise(start),
-  (agent) => Effect.promise(agent.close)
-)
 
 /**
  * Waits (polling every 10 ms, at most `timeoutMs`) until a received chunk satisfies `predicate`, and returns it.

@@ -22,11 +22,7 @@ import * as TraceExtractor from "../../src/services/TraceExtractor.js"
 import * as Fixtures from "../support/fixtures.js"
 import { mutationsOf } from "../support/mutations.js"
 
-export { mutationsOf }
-
 tracer.init({ plugins: false })
-
-export const fixturesDir = Fixtures.fixturesDir("triggers")
 
 export const fixture = (name: string): unknown => Fixtures.fixture("triggers", name)
 
