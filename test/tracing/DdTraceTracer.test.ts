@@ -246,7 +246,7 @@ describe("DdTraceTracer", () => {
       assert.isTrue(near(found.duration, 1_500_000_000n), String(found.duration))
     }))
 
-  it.effect("reports dd-trace's own context for injection (Tracing.spanContext)", () =>
+  it.effect("reports dd-trace's own context for injection (Tracing.currentSpanContext)", () =>
     Effect.gen(function*() {
       const context = upstream({ samplingPriority: undefined })
       const [span, injected] = yield* Effect.zip(Effect.currentSpan, Tracing.currentSpanContext).pipe(

@@ -4,7 +4,7 @@
 // close (the parent closes it when the agent has every chunk it expects: dd-trace may still be sending), then
 // exits (the runtimes it built would keep it alive).
 //
-//   node --import tsx test/support/e2e/driver.ts <sampleRate: 0|1>
+// Run bundled by spawn.ts (see test/support/childScript.ts); by hand: node --import tsx test/support/e2e/driver.ts <0|1>
 import tracer from "dd-trace"
 
 tracer.init({ tags: { "_dd.origin": "lambda" } })

@@ -2,7 +2,7 @@
 // Lambda layer does, then loads and runs parity.ts; once its report is written it waits for its standard input to
 // close (see driver.ts), then exits.
 //
-//   node --import tsx test/support/e2e/parity-driver.ts
+// Run bundled by spawn.ts (see test/support/childScript.ts); by hand: node --import tsx test/support/e2e/parity-driver.ts
 import tracer from "dd-trace"
 
 tracer.init({ tags: { "_dd.origin": "lambda" } })
