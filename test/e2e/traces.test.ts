@@ -4,7 +4,7 @@
 // datadog-lambda-js's datadog() alone, and through datadog() around the contract handler, plus some cases through
 // the OpenTelemetry path and two durable invocations; a loopback agent decodes what dd-trace sends.
 import { assert, beforeAll, describe, it } from "@effect/vitest"
-import { cases, durableUpstream } from "../support/e2e/cases.js"
+import { cases, durableUpstream, expectedRuns } from "../support/e2e/cases.js"
 import { chunkOf, hasAll, type Outcome, runDriver } from "../support/e2e/spawn.js"
 import * as TestAgent from "../support/TestAgent.js"
 
@@ -14,12 +14,7 @@ const RESUMED_TRACE = "8207797864307523213"
 // Process-level tags dd-trace writes on the first span of a chunk, not part of a span's description.
 const PROCESS_TAGS = new Set(["runtime-id", "_dd.tags.process", "env", "language", "version", "_dd.p.tid", "_dd.p.dm"])
 
-const expected: ReadonlyArray<readonly [string, string]> = all.flatMap((testCase) => [
-  [testCase.name, "ours"] as const,
-  [testCase.name, "peer"] as const,
-  [testCase.name, "joined"] as const,
-  ...(testCase.otel === true ? [[testCase.name, "otel"] as const] : [])
-])
+const expected = expectedRuns(all)
 
 let outcome: Outcome
 

@@ -205,6 +205,15 @@ export const durableUpstream = {
 /** The runs of each case: our contract handler, datadog-lambda-js's datadog() alone, ours under datadog(), OTel. */
 export type Run = "ours" | "peer" | "joined" | "otel"
 
+/** Every `[case, run]` the driver makes for `all`: the agent has the whole run when it has a chunk for each. */
+export const expectedRuns = (all: ReadonlyArray<Case>): ReadonlyArray<readonly [string, Run]> =>
+  all.flatMap((testCase) => [
+    [testCase.name, "ours"] as const,
+    [testCase.name, "peer"] as const,
+    [testCase.name, "joined"] as const,
+    ...(testCase.otel === true ? [[testCase.name, "otel"] as const] : [])
+  ])
+
 /** What the driver reports besides the spans. */
 export interface Report {
   /** `case/run` → the trace headers the loopback HTTP server received. */
