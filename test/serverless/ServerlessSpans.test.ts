@@ -48,6 +48,13 @@ const coldStarts: ReadonlyArray<readonly [string, ColdStart.Invocation, { init: 
 
 const extract = (input: unknown, context: unknown) => ExtractorChain.extract(input, context)
 
+/** `describe` of a warm invocation with no extraction, under the first Lambda context. */
+const describeWarm = (event: unknown, settings: ServerlessSpans.Options = options()) =>
+  ServerlessSpans.describe(
+    { event, context: contexts[0]![1], extraction: undefined, coldStart: coldStarts[2]![1], now: NOW },
+    settings
+  )
+
 /** datadog-lambda-js's `TraceSource` for a context our chain found: X-Ray for the X-Ray fallback, else the event. */
 const traceSourceOf = (extraction: ExtractionResult | undefined): "event" | "xray" | null => {
   const source = extraction === undefined
@@ -169,13 +176,7 @@ describe("ServerlessSpans.describe: the invocation span as datadog-lambda-js's l
         { DD_TRACE_AWS_SERVICE_REPRESENTATION_ENABLED: "true", DD_SERVICE: "checkout" }
       ]
     ) {
-      const ours = ServerlessSpans.describe({
-        event: input,
-        context: contexts[0]![1],
-        extraction: undefined,
-        coldStart: coldStarts[2]![1],
-        now: NOW
-      }, options(env))
+      const ours = describeWarm(input, options(env))
       const reference = referenceInvocation(input, contexts[0]![1], {
         traceSource: null,
         stepFunctionsStage: false,
@@ -302,16 +303,7 @@ describe("ServerlessSpans.complete: the handler's response", () => {
         }
       }
     }
-    const alb = ServerlessSpans.describe(
-      {
-        event: event("test/fixtures/triggers/alb.json"),
-        context: contexts[0]![1],
-        extraction: undefined,
-        coldStart: coldStarts[2]![1],
-        now: NOW
-      },
-      options()
-    )
+    const alb = describeWarm(event("test/fixtures/triggers/alb.json"))
     assert.deepStrictEqual(alb.inferred, [], "datadog-lambda-js infers no span for an ALB request")
     assert.isTrue(
       ServerlessSpans.complete(alb, { _tag: "Success", response: { statusCode: 502 } }, NOW).invocation.error
@@ -319,16 +311,7 @@ describe("ServerlessSpans.complete: the handler's response", () => {
   })
 
   it("treats an undefined response of a streaming function as 200", () => {
-    const description = ServerlessSpans.describe(
-      {
-        event: event("examples/events/function-url.json"),
-        context: contexts[0]![1],
-        extraction: undefined,
-        coldStart: coldStarts[2]![1],
-        now: NOW
-      },
-      options()
-    )
+    const description = describeWarm(event("examples/events/function-url.json"))
     for (const streaming of [false, true]) {
       const completion = ServerlessSpans.complete(description, { _tag: "Success", response: undefined }, NOW, {
         responseStreaming: streaming
@@ -469,10 +452,7 @@ describe("ServerlessSpans on a durable execution's envelope", () => {
   it("writes aws.durable.execution_status from the SDK's output as datadog-lambda-js, and no http.status_code", () => {
     for (const file of eventFiles.filter((f) => f.includes("durable-"))) {
       const input = event(file)
-      const description = ServerlessSpans.describe(
-        { event: input, context: contexts[0]![1], extraction: undefined, coldStart: coldStarts[2]![1], now: NOW },
-        options()
-      )
+      const description = describeWarm(input)
       assert.isTrue(description.durable, file)
       for (const status of statuses) {
         const response = { Status: status, Result: "{\"statusCode\":500}" }
@@ -486,16 +466,7 @@ describe("ServerlessSpans on a durable execution's envelope", () => {
         assert.isFalse(completion.invocation.error)
       }
     }
-    const plain = ServerlessSpans.describe(
-      {
-        event: event("examples/events/sqs.json"),
-        context: contexts[0]![1],
-        extraction: undefined,
-        coldStart: coldStarts[2]![1],
-        now: NOW
-      },
-      options()
-    )
+    const plain = describeWarm(event("examples/events/sqs.json"))
     assert.isFalse(plain.durable)
     assert.deepStrictEqual(
       ServerlessSpans.complete(plain, { _tag: "Success", response: { Status: "SUCCEEDED" } }, NOW).invocation.tags,
@@ -504,29 +475,11 @@ describe("ServerlessSpans on a durable execution's envelope", () => {
   })
 
   it("infers the original event's spans on the first invocation (intended: datadog-lambda-js sees only the envelope)", () => {
-    const description = ServerlessSpans.describe(
-      {
-        event: firstApiGateway(),
-        context: contexts[0]![1],
-        extraction: undefined,
-        coldStart: coldStarts[2]![1],
-        now: NOW
-      },
-      options()
-    )
+    const description = describeWarm(firstApiGateway())
     assert.deepStrictEqual(description.inferred.map((span) => span.name), ["aws.apigateway"])
     assert.strictEqual(description.invocation.tags["function_trigger.event_source"], "api-gateway")
     assert.strictEqual(description.invocation.tags["aws.durable.first_invocation"], "true")
-    const resumed = ServerlessSpans.describe(
-      {
-        event: event("examples/events/durable-resume-checkpoints.json"),
-        context: contexts[0]![1],
-        extraction: undefined,
-        coldStart: coldStarts[2]![1],
-        now: NOW
-      },
-      options()
-    )
+    const resumed = describeWarm(event("examples/events/durable-resume-checkpoints.json"))
     assert.lengthOf(resumed.inferred, 0)
     assert.isUndefined(resumed.invocation.tags["function_trigger.event_source"])
   })
