@@ -304,14 +304,15 @@ export const referenceInvocation = (
   }
 ): { readonly name: string } & Formatted => {
   const copy = structuredClone(input)
+  const stepFunctionsInput = referenceStepFunctionsInput(copy)
   let recorded: { name: string; options: Record<string, unknown> } | undefined
   const listener = Object.assign(Object.create(TraceListener.prototype) as typeof TraceListener.prototype, {
     config: { mergeDatadogXrayTraces: state.mergeDatadogXrayTraces ?? false },
     context,
     contextService: { traceSource: state.traceSource },
     triggerTags: trigger.extractTriggerTags(copy, context, trigger.parseEventSource(copy)),
-    stepFunctionContext: referenceStepFunctionsInput(copy).carrier
-      ? new StepFunctionContextService(referenceStepFunctionsInput(copy).value).context
+    stepFunctionContext: stepFunctionsInput.carrier
+      ? new StepFunctionContextService(stepFunctionsInput.value).context
       : state.stepFunctionsStage
       ? new StepFunctionContextService(copy).context
       : undefined,
@@ -380,11 +381,14 @@ const { TraceContextExtractor } = require(path.join(dist, "context/extractor.js"
  * Whether datadog-lambda-js's extraction reaches its Step Functions stage for an event that none of its event
  * extractors handles (it has no extractor for the event's shape).
  */
-export const referenceReachesStepFunctions = (input: unknown): boolean =>
+export const referenceReachesStepFunctions = (input: unknown): boolean => referenceEventExtractor(input) === undefined
+
+/** datadog-lambda-js's event extractor for `input` (`undefined` when none handles its shape), on a copy. */
+const referenceEventExtractor = (input: unknown): unknown =>
   TraceContextExtractor.prototype.getTraceEventExtractor.call(
     { tracerWrapper: {}, config: { decodeAuthorizerContext: true } },
     structuredClone(input)
-  ) === undefined
+  )
 
 // ---------------------------------------------------------------------------------------------------------------
 // Arbitraries
@@ -486,10 +490,7 @@ export const anyContext: fc.Arbitrary<unknown> = fc.oneof(
  * (`extractTraceContext`), else the event (its Step Functions stage).
  */
 export const referenceStepFunctionsInput = (input: unknown): { readonly carrier: boolean; readonly value: unknown } => {
-  const extractor = TraceContextExtractor.prototype.getTraceEventExtractor.call(
-    { tracerWrapper: {}, config: { decodeAuthorizerContext: true } },
-    structuredClone(input)
-  ) as { constructor: { name: string } } | undefined
+  const extractor = referenceEventExtractor(input) as { constructor: { name: string } } | undefined
   const headers = (input as { detail?: { _datadog?: unknown } } | null)?.detail?._datadog
   if (extractor?.constructor.name !== "EventBridgeEventTraceExtractor" || !headers) {
     return { carrier: false, value: input }
