@@ -132,6 +132,12 @@ const ancestors = (span: TestAgent.AgentSpan): Array<TestAgent.AgentSpan> => {
   return chain
 }
 
+// The trigger's tags on the invocation span: `function_trigger.*`, `http.*` and `_dd.parent_source`.
+const triggerKeys = (span: TestAgent.AgentSpan): Array<string> =>
+  Object.keys(span.meta).filter((key) =>
+    key.startsWith("function_trigger.") || key.startsWith("http.") || key === "_dd.parent_source"
+  )
+
 const fields = (span: TestAgent.AgentSpan) => ({
   name: span.name,
   service: span.service,
@@ -176,7 +182,7 @@ describe("the serverless view of every example event, against datadog-lambda-js'
       const ours = invocation(file, "ours")
       const peer = invocation(file, "peer")
       assert.deepStrictEqual(fields(ours), fields(peer))
-      assert.strictEqual(ours.meta.effect_datadog_lambda !== undefined, true, INTENDED.version)
+      assert.isDefined(ours.meta.effect_datadog_lambda, INTENDED.version)
       assert.isUndefined(ours.meta.datadog_lambda, INTENDED.version)
       const oursChain = ancestors(ours)
       const peerChain = ancestors(peer)
@@ -185,9 +191,7 @@ describe("the serverless view of every example event, against datadog-lambda-js'
         assert.lengthOf(peerChain, 0, INTENDED.durableFirstInvocation)
         assert.strictEqual(peer.parent_id, "0", INTENDED.durableFirstParent)
         assert.isAbove(oursChain.length, 0, INTENDED.durableFirstInvocation)
-        const trigger = Object.keys(ours.meta).filter((key) =>
-          key.startsWith("function_trigger.") || key.startsWith("http.") || key === "_dd.parent_source"
-        )
+        const trigger = triggerKeys(ours)
         assert.isAbove(trigger.length, 0)
         assert.deepStrictEqual(tagsOf(ours, trigger), tagsOf(peer, trigger), INTENDED.durableFirstInvocation)
         return
@@ -252,9 +256,7 @@ describe("a durable execution (real durable SDK) through DurableTracing, against
       resource: "my-fn",
       type: "serverless"
     })
-    const intended = Object.keys(ours.meta).filter((key) =>
-      key.startsWith("function_trigger.") || key.startsWith("http.") || key === "_dd.parent_source"
-    )
+    const intended = triggerKeys(ours)
     assert.deepStrictEqual(
       tagsOf(ours, [...intended, ...DURABLE_EXTRA_TAGS]),
       tagsOf(peer, [...intended, ...DURABLE_EXTRA_TAGS])

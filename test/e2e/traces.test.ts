@@ -217,7 +217,7 @@ describe("under datadog-lambda-js's datadog() wrapper", () => {
       const found = chunk(testCase.name, "joined")
       const lambdas = found.spans.filter((s) => s.name === "aws.lambda")
       assert.lengthOf(lambdas, 1, testCase.name)
-      assert.strictEqual(lambdas[0]!.meta.datadog_lambda !== undefined, true, testCase.name)
+      assert.isDefined(lambdas[0]!.meta.datadog_lambda, testCase.name)
       assert.strictEqual(span(testCase.name, "joined", "inner-child").parent_id, lambdas[0]!.span_id, testCase.name)
       assert.deepStrictEqual(traceFacts(found), traceFacts(chunk(testCase.name, "peer")), testCase.name)
       assert.deepStrictEqual(outcome.report.attempts[`${testCase.name}/joined`], ["dd-trace-span"], testCase.name)
