@@ -22,7 +22,8 @@ export default defineConfig({
   test: {
     include: isolated ? isolatedFiles : ["test/**/*.test.ts"],
     globalSetup: ["test/support/globalSetup.ts"],
-    exclude: isolated ? [] : isolatedFiles,
+    // test/effect4 is the Effect 4 line's, run by its own vitest (test/effect4/vitest.config.ts).
+    exclude: isolated ? [] : [...isolatedFiles, "test/effect4/**"],
     isolate: isolated,
     // Two workers on the shared pass even on two cores: the durable files mostly wait on real timers.
     maxWorkers: isolated ? 1 : 2,

@@ -1,17 +1,24 @@
-// `npm test`: lint, typecheck and the two test passes (shared and isolated, see vitest.config.ts) run at the same
-// time, since the durable tests spend most of their time waiting on real timers. Each task's output is kept and
-// printed only when it fails; a passing task prints one line (vitest's counts). `node scripts/test.mjs unit` runs
-// the two test passes alone.
+// `npm test`: lint, typecheck, the two test passes (shared and isolated, see vitest.config.ts) and the Effect 4
+// line's tests (test/effect4, on vitest 5) run at the same time, since the durable tests spend most of their time
+// waiting on real timers. Each task's output is kept and printed only when it fails; a passing task prints one line
+// (vitest's counts). `node scripts/test.mjs unit` runs the test passes alone.
 import { spawn } from "node:child_process"
 import * as path from "node:path"
 
-const bin = (name) => path.join(import.meta.dirname, "..", "node_modules", ".bin", name)
+const root = path.join(import.meta.dirname, "..")
+const bin = (name) => path.join(root, "node_modules", ".bin", name)
 
 const all = [
   { name: "lint", command: bin("eslint"), args: ["."] },
   { name: "typecheck", command: bin("tsc"), args: ["--noEmit", "-p", "tsconfig.json"] },
   { name: "tests", command: bin("vitest"), args: ["run"], unit: true },
-  { name: "isolated tests", command: bin("vitest"), args: ["run"], env: { TEST_ISOLATED: "1" }, unit: true }
+  { name: "isolated tests", command: bin("vitest"), args: ["run"], env: { TEST_ISOLATED: "1" }, unit: true },
+  {
+    name: "effect 4 tests",
+    command: path.join(root, "src", "effect4", "node_modules", ".bin", "vitest"),
+    args: ["run", "--config", "test/effect4/vitest.config.ts"],
+    unit: true
+  }
 ]
 const tasks = process.argv[2] === "unit" ? all.filter((task) => task.unit) : all
 
