@@ -11,116 +11,26 @@ import type { ExtractorFailure } from "../domain/Errors.js"
 import type { Attempt, ExtractionResult } from "../domain/ExtractionResult.js"
 import * as TraceContext from "../domain/TraceContext.js"
 import type { ExtractorChain } from "../services/ExtractorChain.js"
-import { type Extracted, type Group, Invocation, type TraceExtractor } from "../services/TraceExtractor.js"
+import { type Extracted, Invocation, type TraceExtractor } from "../services/TraceExtractor.js"
+import * as Guards from "./chainGuards.js"
 import * as Completed from "./completed.js"
-
-const failureReason = (error: ExtractorFailure): string => `${error._tag}.${error.reason}`
-
-const MAX_DEFECT_DETAIL = 200
-
-/** A defect in words: an error's name and the first line of its message, bounded; never a rendering of a value. */
-const describeDefect = (defect: unknown): string => {
-  if (!(defect instanceof Error)) return `a thrown ${defect === null ? "null" : typeof defect}`
-  const text = `${String(defect.name).slice(0, 64)}: ${
-    String(defect.message).slice(0, MAX_DEFECT_DETAIL).split("\n", 1)[0]
-  }`
-  return text.length > MAX_DEFECT_DETAIL ? `${text.slice(0, MAX_DEFECT_DETAIL)}…` : text
-}
 
 const failureAttempt = (extractor: TraceExtractor, cause: Cause.Cause<ExtractorFailure>): Attempt => {
   const failure = Cause.failureOption(cause)
-  if (Option.isSome(failure)) {
-    return {
-      extractor: extractor.name,
-      outcome: "failed",
-      reason: failureReason(failure.value),
-      detail: failure.value.detail
-    }
-  }
-  const defect = Cause.dieOption(cause)
-  return {
-    extractor: extractor.name,
-    outcome: "failed",
-    reason: "Defect",
-    detail: Option.isSome(defect) ? describeDefect(defect.value) : "unexpected defect"
-  }
+  return Option.isSome(failure)
+    ? Guards.failedAttempt(extractor.name, failure.value)
+    : Guards.defectAttempt(
+      extractor.name,
+      Option.getOrUndefined(Option.map(Cause.dieOption(cause), (value) => ({ value })))
+    )
 }
 
-const successAttempt = (extractor: TraceExtractor, extracted: Extracted): Attempt => {
-  const outcome = Option.isSome(extracted.context) ? "found" : "none"
-  const notes = extracted.notes
-  return notes.length === 0
-    ? { extractor: extractor.name, outcome }
-    : { extractor: extractor.name, outcome, detail: notes.length === 1 ? notes[0]! : notes.join("; ") }
-}
-
-const guardDefect = (extractor: TraceExtractor): Attempt => ({
-  extractor: extractor.name,
-  outcome: "failed",
-  reason: "Defect",
-  detail: "the extractor's guard threw"
-})
-
-/** `true`, `false`, or `undefined` when the guard itself threw. */
-const accepts = (extractor: TraceExtractor, event: unknown, lambdaContext: unknown): boolean | undefined => {
-  if (extractor.accepts === undefined) return true
-  try {
-    return extractor.accepts(event, lambdaContext)
-  } catch {
-    return undefined
-  }
-}
-
-/** A group's guard; one that throws lets its extractors' own guards decide. */
-const groupAccepts = (group: Group, event: unknown, lambdaContext: unknown): boolean => {
-  try {
-    return group.accepts(event, lambdaContext)
-  } catch {
-    return true
-  }
-}
-
-/** A group and its enclosing groups, innermost first. */
-const lineage = (group: Group | undefined): ReadonlyArray<Group> => {
-  const groups: Array<Group> = []
-  for (let current = group; current !== undefined && groups.length < 8; current = current.parent) groups.push(current)
-  return groups
-}
-
-/** A group whose run of consecutive members starts at an extractor, and the position just past the run. */
-interface Run {
-  readonly group: Group
-  readonly end: number
-}
-
-/**
- * For each extractor, the runs that start there, outermost group first. A run is a longest stretch of consecutive
- * extractors whose groups (or enclosing groups) include the same group; its guard is checked once, at its start.
- */
-const runsOf = (extractors: ReadonlyArray<TraceExtractor>): ReadonlyArray<ReadonlyArray<Run>> => {
-  const lineages = extractors.map((extractor) => lineage(extractor.group))
-  return lineages.map((groups, index) =>
-    [...groups].reverse().flatMap((group) => {
-      if (index > 0 && lineages[index - 1]!.includes(group)) return []
-      let end = index + 1
-      while (end < extractors.length && lineages[end]!.includes(group)) end++
-      return [{ group, end }]
-    })
-  )
-}
-
-/** The end of the first run starting here whose group rejects the event, or -1. */
-const rejectedUntil = (runs: ReadonlyArray<Run>, event: unknown, lambdaContext: unknown): number => {
-  for (const run of runs) if (!groupAccepts(run.group, event, lambdaContext)) return run.end
-  return -1
-}
-
-/** The links of a result that found none: frozen, so no caller can add to another invocation's result. */
-const NO_LINKS: ReadonlyArray<never> = Object.freeze([])
+const successAttempt = (extractor: TraceExtractor, extracted: Extracted): Attempt =>
+  Guards.ranAttempt(extractor.name, Option.isSome(extracted.context), extracted.notes)
 
 /** Builds a chain's service from an ordered list of extractors. */
 export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.Service => {
-  const runs = runsOf(extractors)
+  const runs = Guards.runsOf(extractors)
   const noneAttempts: ReadonlyArray<Attempt> = extractors.map((extractor) =>
     Object.freeze({ extractor: extractor.name, outcome: "none" as const })
   )
@@ -131,7 +41,7 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
     const context = Option.getOrThrow(extracted.context)
     return {
       context: Option.some(TraceContext.withSource(context, extractor.name)),
-      links: extracted.links.length === 0 ? NO_LINKS : extracted.links.slice(),
+      links: extracted.links.length === 0 ? Guards.NO_LINKS : extracted.links.slice(),
       attempts
     }
   }
@@ -147,15 +57,15 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
     lambdaContext: unknown
   ): Effect.Effect<ExtractionResult> => {
     while (index < extractors.length) {
-      const skipTo = rejectedUntil(runs[index]!, event, lambdaContext)
+      const skipTo = Guards.rejectedUntil(runs[index]!, event, lambdaContext)
       if (skipTo >= 0) {
         for (; index < skipTo; index++) attempts.push(noneAttempts[index]!)
         continue
       }
       const extractor = extractors[index]!
-      const accepted = accepts(extractor, event, lambdaContext)
+      const accepted = Guards.accepts(extractor, event, lambdaContext)
       if (accepted !== true) {
-        attempts.push(accepted === false ? noneAttempts[index]! : guardDefect(extractor))
+        attempts.push(accepted === false ? noneAttempts[index]! : Guards.guardDefect(extractor.name))
         index++
         continue
       }
@@ -183,7 +93,7 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
       attempts.push(successAttempt(extractor, extracted))
       index++
     }
-    return Exit.succeed({ context: Option.none(), links: NO_LINKS, attempts })
+    return Exit.succeed({ context: Option.none(), links: Guards.NO_LINKS, attempts })
   }
 
   const onFailure = (

@@ -9,6 +9,7 @@ import * as Option from "effect/Option"
 import type { ExtractorFailure } from "../domain/Errors.js"
 import type { TraceContext } from "../domain/TraceContext.js"
 import * as internalName from "../internal/extractorName.js"
+import * as internalInvocation from "../internal/invocation.js"
 
 /**
  * An extractor's name: a built-in one (see {@link knownNames}) or any other string, for a user's own extractor.
@@ -54,10 +55,13 @@ export interface Extracted {
  * @since 0.1.0
  * @category models
  */
-export class InvocationKey<A> {
-  declare readonly _A: (_: never) => A
-  constructor(readonly description: string) {}
-}
+export const InvocationKey: typeof internalInvocation.InvocationKey = internalInvocation.InvocationKey
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type InvocationKey<A> = internalInvocation.InvocationKey<A>
 
 /**
  * One invocation as the extractors of a chain see it: work that more than one of them needs (the durable
@@ -67,22 +71,13 @@ export class InvocationKey<A> {
  * @since 0.1.0
  * @category models
  */
-export class Invocation {
-  #shared: Map<InvocationKey<unknown>, unknown> | undefined
+export const Invocation: typeof internalInvocation.Invocation = internalInvocation.Invocation
 
-  /**
-   * The value of `key` in this invocation: made by `make` on first use, the same value after.
-   *
-   * @since 0.1.0
-   */
-  shared<A>(key: InvocationKey<A>, make: () => A): A {
-    const shared = this.#shared ??= new Map()
-    if (shared.has(key)) return shared.get(key) as A
-    const value = make()
-    shared.set(key, value)
-    return value
-  }
-}
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Invocation = internalInvocation.Invocation
 
 /**
  * An extractor: event and Lambda context in, {@link Extracted} out. `None` means "not mine / nothing here"; a
@@ -128,12 +123,7 @@ export interface TraceExtractor {
  * @since 0.1.0
  * @category models
  */
-export interface Group {
-  readonly name: string
-  readonly accepts: (event: unknown, lambdaContext: unknown) => boolean
-  /** An enclosing group: its guard is checked first, for the longer run of extractors it covers. */
-  readonly parent?: Group | undefined
-}
+export type Group = internalInvocation.Group
 
 // Shared by every result without links or notes: frozen, so that no caller can add to another invocation's.
 const EMPTY: ReadonlyArray<never> = Object.freeze([])
