@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { ExtractorName } from "../internal/extractorName.js"
+import { ExtractorName } from "../internal/extractorNameSchema.js"
 
 /**
  * Why an extractor failed on input that was present but broken.

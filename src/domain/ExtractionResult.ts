@@ -6,7 +6,7 @@
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { ParseOptions } from "effect/SchemaAST"
-import { ExtractorName } from "../internal/extractorName.js"
+import { ExtractorName } from "../internal/extractorNameSchema.js"
 import { lazyParser } from "../internal/lazyParser.js"
 import { TraceContext } from "./TraceContext.js"
 

@@ -17,7 +17,8 @@ import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type { ParseOptions } from "effect/SchemaAST"
-import { ExtractorName } from "../internal/extractorName.js"
+import type { ContextFields } from "../internal/contextFields.js"
+import { ExtractorName } from "../internal/extractorNameSchema.js"
 import * as Ids from "../internal/ids.js"
 import { lazyParser } from "../internal/lazyParser.js"
 
@@ -90,17 +91,11 @@ export class TraceContext extends Schema.Class<TraceContext>("effect-datadog-lam
  * @since 0.1.0
  * @category models
  */
-export interface Fields {
-  readonly traceId: string
-  readonly parentId: string
-  readonly source: ExtractorName
-  readonly traceIdHigh?: string | undefined
-  readonly samplingPriority?: number | undefined
-  readonly origin?: string | undefined
-  readonly tags?: Readonly<Record<string, string>> | undefined
-}
+export type Fields = ContextFields
 
 const EMPTY_TAGS: Readonly<Record<string, string>> = Object.freeze({})
+
+type Mutable = { -readonly [K in keyof TraceContext]: TraceContext[K] }
 
 /**
  * What `new TraceContext(fields, true)` builds (the same prototype and the same own properties, in the same order,
@@ -109,7 +104,7 @@ const EMPTY_TAGS: Readonly<Record<string, string>> = Object.freeze({})
  */
 const build = (fields: { readonly [K in keyof typeof TraceContext.fields]: TraceContext[K] }): TraceContext => {
   // Assigned one by one, in the class's field order, so every context shares one hidden class.
-  const context = Object.create(TraceContext.prototype) as { -readonly [K in keyof TraceContext]: TraceContext[K] }
+  const context = Object.create(TraceContext.prototype) as Mutable
   context.traceId = fields.traceId
   context.traceIdHigh = fields.traceIdHigh
   context.parentId = fields.parentId
@@ -127,16 +122,33 @@ const build = (fields: { readonly [K in keyof typeof TraceContext.fields]: Trace
  * @since 0.1.0
  * @category constructors
  */
-export const make = (fields: Fields): TraceContext =>
-  build({
-    traceId: fields.traceId,
-    traceIdHigh: Option.fromNullable(fields.traceIdHigh),
-    parentId: fields.parentId,
-    samplingPriority: Option.fromNullable(fields.samplingPriority),
-    origin: Option.fromNullable(fields.origin),
-    tags: fields.tags ?? EMPTY_TAGS,
-    source: fields.source
-  })
+export const make = (fields: Fields): TraceContext => {
+  // As `build` does, without an intermediate object: this runs for every context found.
+  const context = Object.create(TraceContext.prototype) as Mutable
+  context.traceId = fields.traceId
+  context.traceIdHigh = Option.fromNullable(fields.traceIdHigh)
+  context.parentId = fields.parentId
+  context.samplingPriority = Option.fromNullable(fields.samplingPriority)
+  context.origin = Option.fromNullable(fields.origin)
+  context.tags = fields.tags ?? EMPTY_TAGS
+  context.source = fields.source
+  return context as TraceContext
+}
+
+/**
+ * The plain fields of a context, for the Effect-free writers (`DatadogHeaders.inject`, checkpoint payloads).
+ *
+ * @internal
+ */
+export const toFields = (context: TraceContext): ContextFields => ({
+  traceId: context.traceId,
+  parentId: context.parentId,
+  source: context.source,
+  traceIdHigh: Option.getOrUndefined(context.traceIdHigh),
+  samplingPriority: Option.getOrUndefined(context.samplingPriority),
+  origin: Option.getOrUndefined(context.origin),
+  tags: context.tags
+})
 
 /**
  * Returns the same context attributed to another extractor.

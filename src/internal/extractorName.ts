@@ -1,8 +1,8 @@
 /**
  * The names of extractors, as reported in results, attempts and the CLI. The built-in names are a known set; a
- * user's own extractor carries any name it likes.
+ * user's own extractor carries any name it likes. Effect-free: each Effect line has its own Schema for the names
+ * (`extractorNameSchema.ts` for Effect 3).
  */
-import * as Schema from "effect/Schema"
 
 /**
  * The built-in names, in the default chain order, then `dd-trace-span`: not an extractor but the span dd-trace
@@ -33,5 +33,3 @@ export type KnownExtractorName = typeof names[number]
 
 /** An extractor's name: a built-in one, or any other string (a user's own extractor). */
 export type ExtractorName = KnownExtractorName | (string & {})
-
-export const ExtractorName: Schema.Schema<ExtractorName> = Schema.String

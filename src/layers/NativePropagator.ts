@@ -16,6 +16,7 @@ import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as TraceContext from "../domain/TraceContext.js"
 import type { ExtractorName } from "../internal/extractorName.js"
 import * as Carrier from "../internal/propagation/carrier.js"
 import * as DatadogHeaders from "../internal/propagation/datadogHeaders.js"
@@ -60,15 +61,14 @@ export const make = (options: Options = {}): Propagator["Type"] => {
   return Propagator.of({
     extract: (carrier, source) => Effect.succeed(extractWith(carrier, resolved, source)),
     extractDatadog: (carrier, source) => Effect.succeed(extractWith(carrier, datadogOnly, source)),
-    inject: (context) => Effect.succeed(DatadogHeaders.inject(context))
+    inject: (context) => Effect.succeed(DatadogHeaders.inject(TraceContext.toFields(context)))
   })
 }
 
 const extractWith = (carrier: unknown, options: NativeExtraction.Options, source: ExtractorName) => {
   const normalized = Carrier.normalize(carrier)
-  return normalized === undefined
-    ? Option.none()
-    : Option.fromNullable(NativeExtraction.extract(normalized, options, source))
+  const fields = normalized === undefined ? undefined : NativeExtraction.extract(normalized, options, source)
+  return fields === undefined ? Option.none() : Option.some(TraceContext.make(fields))
 }
 
 /**

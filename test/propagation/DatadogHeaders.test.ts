@@ -119,8 +119,9 @@ describe("DatadogHeaders.parse and extract", () => {
     }, "sqs")
     assert.strictEqual(context?.traceId, "1")
     assert.strictEqual(context?.source, "sqs")
-    assert.isTrue(context !== undefined && context.traceIdHigh._tag === "None")
-    assert.isTrue(context !== undefined && context.origin._tag === "Some" && context.origin.value === "")
+    assert.isDefined(context)
+    assert.isUndefined(context?.traceIdHigh)
+    assert.strictEqual(context?.origin, "")
     assert.isUndefined(DatadogHeaders.extract({ "x-datadog-trace-id": "1", "x-datadog-parent-id": "0" }, "sqs"))
   })
 

@@ -12,6 +12,7 @@ import { execFileSync } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import * as TraceContext from "../../src/domain/TraceContext.js"
 import * as SpanContext from "../../src/internal/ddTrace/spanContext.js"
 import * as DatadogHeaders from "../../src/internal/propagation/datadogHeaders.js"
 import * as DdTracePropagator from "../../src/layers/DdTracePropagator.js"
@@ -111,7 +112,9 @@ layer(DdTracePropagator.layer(tracer))("DdTracePropagator over the initialised t
 
   it.effect("injects Datadog headers", () =>
     Effect.gen(function*() {
-      const context = DatadogHeaders.extract({ "x-datadog-trace-id": "5", "x-datadog-parent-id": "6" }, "http")!
+      const context = TraceContext.make(
+        DatadogHeaders.extract({ "x-datadog-trace-id": "5", "x-datadog-parent-id": "6" }, "http")!
+      )
       const carrier = yield* Effect.flatMap(Propagator, (propagator) => propagator.inject(context))
       assert.deepStrictEqual(carrier, { "x-datadog-trace-id": "5", "x-datadog-parent-id": "6" })
     }))

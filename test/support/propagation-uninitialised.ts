@@ -7,6 +7,7 @@ import tracer from "dd-trace"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Layer from "effect/Layer"
+import * as TraceContext from "../../src/domain/TraceContext.js"
 import * as SpanContext from "../../src/internal/ddTrace/spanContext.js"
 import * as DatadogHeaders from "../../src/internal/propagation/datadogHeaders.js"
 import * as DdTracePropagator from "../../src/layers/DdTracePropagator.js"
@@ -24,7 +25,12 @@ const outcome = (layer: Layer.Layer<Propagator>) => {
     })
   return {
     extract: run(Effect.flatMap(Propagator, (propagator) => propagator.extract(carrier, "http"))),
-    inject: run(Effect.flatMap(Propagator, (propagator) => propagator.inject(DatadogHeaders.extract(carrier, "http")!)))
+    inject: run(
+      Effect.flatMap(
+        Propagator,
+        (propagator) => propagator.inject(TraceContext.make(DatadogHeaders.extract(carrier, "http")!))
+      )
+    )
   }
 }
 

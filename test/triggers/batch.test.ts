@@ -118,7 +118,7 @@ describe("BatchExtraction", () => {
       const extracted = yield* runScan([[
         RecordBatch.malformed("first", "broken"),
         RecordBatch.carrier("second", { "x-datadog-trace-id": "5" }),
-        RecordBatch.context("third", ctx("8", "9"))
+        RecordBatch.context("third", { traceId: "8", parentId: "9", source: "sqs" })
       ]])
       assert.deepStrictEqual(idsOf(Option.getOrThrow(extracted.context)), { traceId: "8", parentId: "9" })
       assert.deepStrictEqual(extracted.notes, ["from record 0: third"])

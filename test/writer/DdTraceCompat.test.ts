@@ -2,6 +2,7 @@
 // headers dd-trace's Datadog propagator injects (what dd-trace-js's durable writer saves) must match.
 import { assert, describe, it } from "@effect/vitest"
 import tracer from "dd-trace"
+import * as TraceContext from "../../src/domain/TraceContext.js"
 import * as SpanContext from "../../src/internal/ddTrace/spanContext.js"
 import * as CheckpointPayload from "../../src/internal/durable/checkpointPayload.js"
 
@@ -16,7 +17,7 @@ const ddInject = (span: ReturnType<typeof tracer.startSpan>): string => {
 const ours = (span: ReturnType<typeof tracer.startSpan>): string => {
   const context = SpanContext.fromSpanContext(span.context(), "custom")
   assert.isDefined(context)
-  return CheckpointPayload.encode(CheckpointPayload.fromContext(context!))
+  return CheckpointPayload.encode(CheckpointPayload.fromContext(TraceContext.toFields(context!)))
 }
 
 describe("checkpoint payload vs dd-trace's Datadog injection", () => {

@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import { PropagatorError, TracerUnavailable } from "../../domain/Errors.js"
-import type * as TraceContext from "../../domain/TraceContext.js"
+import * as TraceContext from "../../domain/TraceContext.js"
 import type { DdTracer } from "../../layers/DdTracePropagator.js"
 import { Propagator } from "../../services/Propagator.js"
 import type { ExtractorName } from "../extractorName.js"
@@ -63,7 +63,9 @@ export const makeLazy = (resolve: Effect.Effect<DdTracer, TracerUnavailable>): E
       extract: (carrier, source) => withTracer((tracer) => extract(tracer, carrier, source)),
       inject: (context) =>
         withTracer((tracer) =>
-          isInitialised(tracer) ? Effect.succeed(DatadogHeaders.inject(context)) : Effect.fail(notInitialised())
+          isInitialised(tracer)
+            ? Effect.succeed(DatadogHeaders.inject(TraceContext.toFields(context)))
+            : Effect.fail(notInitialised())
         )
     })
   })

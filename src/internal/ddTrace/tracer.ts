@@ -148,7 +148,8 @@ class Span implements Tracer.Span, SpanContextSource.SpanContextSource, Apply.Sp
     if (carrier === undefined) return Option.none()
     const upstream = Option.getOrUndefined(ExternalSpan.upstreamContext(this))
     const source: ExtractorName = upstream?.source ?? "custom"
-    return Option.fromNullable(NativeExtraction.extract(carrier, injectedStyles, source))
+    const fields = NativeExtraction.extract(carrier, injectedStyles, source)
+    return fields === undefined ? Option.none() : Option.some(TraceContext.make(fields))
   }
 }
 
@@ -185,7 +186,7 @@ const w3cHeaders = (context: TraceContext.TraceContext): Record<string, string> 
 const spanContextFor = (tracer: DdTrace, context: TraceContext.TraceContext): DdSpanContext | undefined => {
   const known = SpanContext.extractedSpanContext(context)
   if (isSpanContext(known)) return known
-  const datadog = tracer.extract("text_map", DatadogHeaders.inject(context))
+  const datadog = tracer.extract("text_map", DatadogHeaders.inject(TraceContext.toFields(context)))
   if (isSpanContext(datadog)) return datadog
   const w3c = tracer.extract("text_map", w3cHeaders(context))
   return isSpanContext(w3c) ? w3c : undefined

@@ -3,9 +3,9 @@
  * dd-trace's key order (trace id, parent id, sampling priority, origin, tags). This is what dd-trace-js and
  * dd-trace-py write and what every Datadog reader parses.
  *
- * Pure functions only: the writer's decisions (diff, anchor) are built from these.
+ * Pure, Effect-free functions only: the writer's decisions (diff, anchor) are built from these.
  */
-import type * as TraceContext from "../../domain/TraceContext.js"
+import type { ContextFields } from "../contextFields.js"
 import * as Encoded from "../encoded.js"
 import * as Ids from "../ids.js"
 import { isRecord } from "../propagation/carrier.js"
@@ -23,7 +23,7 @@ export const MAX_PAYLOAD_LENGTH = 64 * 1024
 const PARENT_ID = DatadogHeaders.headers.parentId
 
 /** The headers of a context, in dd-trace's order. */
-export const fromContext = (context: TraceContext.TraceContext): Headers => DatadogHeaders.inject(context)
+export const fromContext = (context: ContextFields): Headers => DatadogHeaders.inject(context)
 
 /** Serialises headers the way both Datadog writers do: compact JSON (no spaces), keys in insertion order. */
 export const encode = (headers: Headers): string => JSON.stringify(headers)

@@ -5,6 +5,7 @@
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as TraceContext from "../../domain/TraceContext.js"
 import type { CheckpointWriter, Options, Outcome, SaveRequest, SkipReason } from "../../services/CheckpointWriter.js"
 import * as CheckpointPayload from "./checkpointPayload.js"
 import * as CheckpointPlan from "./checkpointPlan.js"
@@ -24,7 +25,10 @@ export const make = (options: Options): CheckpointWriter.Service => {
 
   const save = Effect.fnUntraced(function*(request: SaveRequest) {
     if (!enabled) return skipped("Disabled")
-    const plan = CheckpointPlan.plan(request.operations, CheckpointPayload.fromContext(request.context))
+    const plan = CheckpointPlan.plan(
+      request.operations,
+      CheckpointPayload.fromContext(TraceContext.toFields(request.context))
+    )
     if (plan._tag === "Skip") {
       yield* Effect.logDebug("durable trace checkpoint not written").pipe(Effect.annotateLogs("reason", plan.reason))
       return skipped(plan.reason)

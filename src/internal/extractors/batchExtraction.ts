@@ -9,13 +9,19 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import type { ExtractorFailure } from "../../domain/Errors.js"
 import { ExtractionError } from "../../domain/Errors.js"
-import type { TraceContext } from "../../domain/TraceContext.js"
+import * as TraceContext from "../../domain/TraceContext.js"
 import type { Propagator } from "../../services/Propagator.js"
 import * as TraceExtractor from "../../services/TraceExtractor.js"
 import * as Completed from "../completed.js"
 import type { ExtractorName } from "../extractorName.js"
 import * as RecordBatch from "../triggers/recordBatch.js"
 import * as StepFunctionsContext from "../triggers/stepFunctionsContext.js"
+
+/** A scan over the Effect 3 {@link TraceContext.TraceContext}. */
+export type Scan = RecordBatch.Scan<TraceContext.TraceContext>
+
+/** A scan's outcome over the Effect 3 {@link TraceContext.TraceContext}. */
+export type Outcome = RecordBatch.Outcome<TraceContext.TraceContext>
 
 /** The candidates of one record, read when the scan reaches it. Decoders take from `budget`. */
 export type CandidatesOf = (
@@ -34,7 +40,7 @@ export interface Options extends RecordBatch.NoteStyle {
 }
 
 /** What a scan ends with: its state and budget in, the extractor's effect out. */
-export type Finish<A, E> = (scan: RecordBatch.Scan, budget: RecordBatch.Budget) => Effect.Effect<A, E>
+export type Finish<A, E> = (scan: Scan, budget: RecordBatch.Budget) => Effect.Effect<A, E>
 
 interface State<A, E> {
   readonly finish: Finish<A, E>
@@ -44,7 +50,7 @@ interface State<A, E> {
   readonly limit: number
   readonly maxLinks: number
   readonly candidatesOf: CandidatesOf
-  readonly scan: RecordBatch.Scan
+  readonly scan: Scan
   readonly budget: RecordBatch.Budget
   /** The record being read: whether it had a carrier, and its first malformed candidate. */
   hadCarrier: boolean
@@ -62,7 +68,7 @@ const accept = <A, E>(
   state: State<A, E>,
   index: number,
   location: RecordBatch.Location,
-  context: TraceContext
+  context: TraceContext.TraceContext
 ): boolean => {
   state.hadCarrier = false
   state.malformed = undefined
@@ -96,7 +102,9 @@ const scanFrom = <A, E>(
         ? candidate.context
         : StepFunctionsContext.fromPayload(carrier, state.source)
       if (direct !== undefined) {
-        if (!accept(state, index, candidate.location, direct)) return state.finish(state.scan, state.budget)
+        if (!accept(state, index, candidate.location, TraceContext.make(direct))) {
+          return state.finish(state.scan, state.budget)
+        }
         break
       }
       if (carrier === undefined) continue
@@ -151,7 +159,7 @@ export const run = <A, E>(
       limit: Math.min(items.length, options.maxRecords ?? RecordBatch.limits.maxRecords),
       maxLinks: options.maxLinks ?? RecordBatch.limits.maxLinks,
       candidatesOf,
-      scan: RecordBatch.makeScan(Math.max(items.length, options.total ?? 0)),
+      scan: RecordBatch.makeScan<TraceContext.TraceContext>(Math.max(items.length, options.total ?? 0)),
       budget: RecordBatch.makeBudget(options.maxDecodedLength),
       hadCarrier: false,
       malformed: undefined
@@ -167,7 +175,7 @@ export const run = <A, E>(
  */
 export const toExtracted = (
   source: ExtractorName,
-  outcome: RecordBatch.Outcome
+  outcome: Outcome
 ): Effect.Effect<TraceExtractor.Extracted, ExtractionError> => {
   switch (outcome._tag) {
     case "Found":

@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type { ExtractorFailure } from "../../domain/Errors.js"
+import * as TraceContext from "../../domain/TraceContext.js"
 import { SnsExtractor } from "../../services/Extractors.js"
 import { Propagator } from "../../services/Propagator.js"
 import * as TraceExtractor from "../../services/TraceExtractor.js"
@@ -28,19 +29,19 @@ export const candidatesOf: BatchExtraction.CandidatesOf = (record, _index, budge
 
 /** The function's own X-Ray header as a fallback, when Datadog padded it. */
 const withHeaderFallback = (
-  outcome: RecordBatch.Outcome,
+  outcome: BatchExtraction.Outcome,
   lambdaContext: unknown,
   readHeader: XRayExtractor.HeaderReader
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
   if (outcome._tag === "Found") return BatchExtraction.toExtracted("sns", outcome)
   const onHeader = (header: Option.Option<string>): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
-    const context = Option.isSome(header) ? XRayHeader.fromDatadogPadded(header.value, "sns") : undefined
-    if (context === undefined) return BatchExtraction.toExtracted("sns", outcome)
+    const fields = Option.isSome(header) ? XRayHeader.fromDatadogPadded(header.value, "sns") : undefined
+    if (fields === undefined) return BatchExtraction.toExtracted("sns", outcome)
     const notes = outcome._tag === "Nothing"
       ? outcome.notes
       : [`ignored: ${outcome.detail}`]
     return Effect.succeed(
-      TraceExtractor.found(context, { notes: ["from the X-Ray header (Datadog-padded)", ...notes] })
+      TraceExtractor.found(TraceContext.make(fields), { notes: ["from the X-Ray header (Datadog-padded)", ...notes] })
     )
   }
   return Completed.flatMap(XRayExtractor.invocationHeader(lambdaContext, readHeader), onHeader)

@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { ExtractionError } from "../../domain/Errors.js"
+import * as TraceContext from "../../domain/TraceContext.js"
 import { StepFunctionsExtractor } from "../../services/Extractors.js"
 import type { Propagator } from "../../services/Propagator.js"
 import * as TraceExtractor from "../../services/TraceExtractor.js"
@@ -41,10 +42,10 @@ const extractSync = (event: unknown): TraceExtractor.Extracted | ExtractionError
   if (parsed === undefined) {
     return StepFunctionsContext.unwrap(event) === undefined ? NOT_A_CONTEXT : V1_WITHOUT_TRACE
   }
-  const context = StepFunctionsContext.toTraceContext(parsed, "step-functions")
-  return context === undefined
+  const fields = StepFunctionsContext.toContextFields(parsed, "step-functions")
+  return fields === undefined
     ? badPropagatedTraceId()
-    : TraceExtractor.found(context, { notes: [`${parsed.kind} context object`] })
+    : TraceExtractor.found(TraceContext.make(fields), { notes: [`${parsed.kind} context object`] })
 }
 
 /** The extractor (it needs no service). */

@@ -14,6 +14,7 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { ExtractionError } from "../../domain/Errors.js"
+import * as TraceContext from "../../domain/TraceContext.js"
 import { XRayExtractor } from "../../services/Extractors.js"
 import type { Propagator } from "../../services/Propagator.js"
 import * as TraceExtractor from "../../services/TraceExtractor.js"
@@ -118,11 +119,11 @@ export const fromHeader = (
   const parsed = XRayHeader.parse(header)
   if (parsed === undefined) return malformedFrom(source)
   const padded = XRayHeader.isDatadogPadded(parsed)
-  const context = padded
+  const fields = padded
     ? XRayHeader.datadogContext(parsed, "xray")
     : XRayHeader.fallbackContext(parsed, "xray")
-  if (context === undefined) return malformedFrom(source)
-  return Effect.succeed(TraceExtractor.found(context, {
+  if (fields === undefined) return malformedFrom(source)
+  return Effect.succeed(TraceExtractor.found(TraceContext.make(fields), {
     notes: [
       padded
         ? "Datadog-written X-Ray root: Datadog ids, Sampled trusted"

@@ -1,8 +1,7 @@
 /**
- * Pure parsing and writing of Datadog-style headers (`x-datadog-*`).
+ * Pure parsing and writing of Datadog-style headers (`x-datadog-*`). Effect-free.
  */
-import * as Option from "effect/Option"
-import * as TraceContext from "../../domain/TraceContext.js"
+import type { ContextFields } from "../contextFields.js"
 import type { ExtractorName } from "../extractorName.js"
 import * as Ids from "../ids.js"
 import type { Carrier } from "./carrier.js"
@@ -120,12 +119,12 @@ export const extract = (
   carrier: Carrier,
   source: ExtractorName,
   options?: { readonly maxTagsLength?: number }
-): TraceContext.TraceContext | undefined => {
+): ContextFields | undefined => {
   const parsed = parse(carrier, options?.maxTagsLength)
   if (parsed === undefined || parsed.traceId === undefined || parsed.parentId === undefined) return undefined
   const tid = parsed.tags?.[TID]
   const priority = parsed.samplingPriority
-  return TraceContext.make({
+  return {
     traceId: parsed.traceId,
     parentId: parsed.parentId,
     source,
@@ -133,24 +132,27 @@ export const extract = (
     samplingPriority: priority !== undefined && Number.isSafeInteger(priority) ? priority : undefined,
     origin: parsed.origin,
     tags: parsed.tags
-  })
+  }
 }
+
+const NO_TAGS: Readonly<Record<string, string>> = {}
 
 // dd-trace's `#injectTags`, in the context's tag order, except that `_dd.p.tid` always comes from `traceIdHigh`
 // and an invalid tag is skipped alone (dd-trace drops the whole header, losing the 128-bit id with it).
-const injectTags = (context: TraceContext.TraceContext): string | undefined => {
-  const high = Option.getOrUndefined(context.traceIdHigh)
+const injectTags = (context: ContextFields): string | undefined => {
+  const high = context.traceIdHigh
+  const tags = context.tags ?? NO_TAGS
   const tid = high === undefined ? "" : `${TID}=${high}`
   let header = ""
   let tidWritten = false
-  for (const key in context.tags) {
+  for (const key in tags) {
     if (key === TID) {
       if (tid === "" || tidWritten) continue
       header += (header === "" ? "" : ",") + tid
       tidWritten = true
       continue
     }
-    const value = context.tags[key]
+    const value = tags[key]
     if (!value || !isTagKey(key) || !isTagValue(value)) continue
     header += `${header === "" ? "" : ","}${key}=${value}`
   }
@@ -166,13 +168,13 @@ const injectTags = (context: TraceContext.TraceContext): string | undefined => {
  * non-empty `_dd.p.*` tags in the context's order, with `_dd.p.tid` from `traceIdHigh` (appended when the tags
  * do not list it); invalid tags are skipped, and over 512 characters only `_dd.p.tid` is kept.
  */
-export const inject = (context: TraceContext.TraceContext): Record<string, string> => {
+export const inject = (context: ContextFields): Record<string, string> => {
   const out: Record<string, string> = {
     [headers.traceId]: context.traceId,
     [headers.parentId]: context.parentId
   }
-  if (Option.isSome(context.samplingPriority)) out[headers.samplingPriority] = String(context.samplingPriority.value)
-  if (Option.isSome(context.origin)) out[headers.origin] = context.origin.value
+  if (context.samplingPriority !== undefined) out[headers.samplingPriority] = String(context.samplingPriority)
+  if (context.origin !== undefined) out[headers.origin] = context.origin
   const tags = injectTags(context)
   if (tags !== undefined) out[headers.tags] = tags
   return out

@@ -3,9 +3,9 @@
  * styles are tried in order and the first present one wins; W3C fills a Datadog context's missing sampling
  * priority and, with the same trace id but another span id, replaces the parent (the previous one goes to
  * `_dd.parent_id`); `extractFirst` stops at the first style. Ids we cannot use give no context rather than a coerced
- * id.
+ * id. Effect-free.
  */
-import * as TraceContext from "../../domain/TraceContext.js"
+import type { ContextFields } from "../contextFields.js"
 import type { ExtractorName } from "../extractorName.js"
 import * as Ids from "../ids.js"
 import * as B3Headers from "./b3Headers.js"
@@ -169,7 +169,7 @@ export const extract = (
   carrier: Carrier,
   options: Options,
   source: ExtractorName
-): TraceContext.TraceContext | undefined => {
+): ContextFields | undefined => {
   const headers = new Headers(carrier, options.maxTagsLength)
   let context: Candidate | undefined
   for (const style of options.styles) {
@@ -207,7 +207,7 @@ export const extract = (
       resolveConflicts(extracted, context, headers)
     }
   }
-  return context === undefined ? undefined : toTraceContext(context, source)
+  return context === undefined ? undefined : toFields(context, source)
 }
 
 // dd-trace's `#resolveTraceContextConflicts`: same 128-bit trace, other span id → the W3C span id is the parent.
@@ -237,10 +237,10 @@ const resolveConflicts = (
   first.parentId = traceContext.parentId
 }
 
-const toTraceContext = (candidate: Candidate, source: ExtractorName): TraceContext.TraceContext | undefined => {
+const toFields = (candidate: Candidate, source: ExtractorName): ContextFields | undefined => {
   if (candidate.traceId === undefined || candidate.parentId === undefined) return undefined
   const priority = candidate.samplingPriority
-  return TraceContext.make({
+  return {
     traceId: candidate.traceId,
     traceIdHigh: candidate.traceIdHigh,
     parentId: candidate.parentId,
@@ -248,5 +248,5 @@ const toTraceContext = (candidate: Candidate, source: ExtractorName): TraceConte
     origin: candidate.origin,
     tags: candidate.tags,
     source
-  })
+  }
 }

@@ -5,9 +5,9 @@
  * case-sensitively, so `FF` is accepted), version `00` must have no trailing fields, all-zero ids are invalid.
  * The sampled flag gives priority 1 or 0. The `dd` member of `tracestate` adds `s` (the priority, only when it
  * agrees with the flag), `o` (origin, `~` → `=`), `p` (`_dd.parent_id`), `t.dm` (`_dd.p.dm`) and `t.*`
- * (`_dd.p.*`); `t.tid` never overrides the upper half of the `traceparent` trace id.
+ * (`_dd.p.*`); `t.tid` never overrides the upper half of the `traceparent` trace id. Effect-free.
  */
-import * as TraceContext from "../../domain/TraceContext.js"
+import type { ContextFields } from "../contextFields.js"
 import type { ExtractorName } from "../extractorName.js"
 import * as Ids from "../ids.js"
 import type { Carrier } from "./carrier.js"
@@ -159,10 +159,10 @@ export const parse = (carrier: Carrier): Parsed | undefined => {
 }
 
 /** Extracts a complete context from the W3C headers of a normalised carrier. */
-export const extract = (carrier: Carrier, source: ExtractorName): TraceContext.TraceContext | undefined => {
+export const extract = (carrier: Carrier, source: ExtractorName): ContextFields | undefined => {
   const parsed = parse(carrier)
   if (parsed === undefined || parsed.traceId === undefined) return undefined
-  return TraceContext.make({
+  return {
     traceId: parsed.traceId,
     traceIdHigh: parsed.traceIdHigh,
     parentId: parsed.parentId,
@@ -170,5 +170,5 @@ export const extract = (carrier: Carrier, source: ExtractorName): TraceContext.T
     origin: parsed.origin,
     tags: parsed.tags,
     source
-  })
+  }
 }

@@ -4,7 +4,7 @@
  *
  * Pure and effect-free.
  */
-import * as TraceContext from "../../domain/TraceContext.js"
+import type { ContextFields } from "../contextFields.js"
 import type { ExtractorName } from "../extractorName.js"
 import * as Ids from "../ids.js"
 
@@ -83,24 +83,24 @@ export const isDatadogPadded = (header: XRayHeader): boolean => rootTraceHex(hea
  * padding, parent = `Parent`, both decimal; `Sampled` is trusted as Datadog's decision (`1` → 1, `0` → 0, absent →
  * no decision); `_dd.origin` is kept. `undefined` for any other header, or when an id is zero.
  */
-export const fromDatadogPadded = (header: string, source: ExtractorName): TraceContext.TraceContext | undefined => {
+export const fromDatadogPadded = (header: string, source: ExtractorName): ContextFields | undefined => {
   const parsed = parse(header)
   return parsed === undefined ? undefined : datadogContext(parsed, source)
 }
 
 /** {@link fromDatadogPadded} on an already parsed header. */
-export const datadogContext = (parsed: XRayHeader, source: ExtractorName): TraceContext.TraceContext | undefined => {
+export const datadogContext = (parsed: XRayHeader, source: ExtractorName): ContextFields | undefined => {
   if (!isDatadogPadded(parsed)) return undefined
   const traceId = Ids.hexToDecimal(rootTraceHex(parsed.root).slice(DATADOG_PAD.length))
   const parentId = Ids.hexToDecimal(parsed.parent)
   if (traceId === "0" || parentId === "0") return undefined
-  return TraceContext.make({
+  return {
     traceId,
     parentId,
     source,
     samplingPriority: parsed.sampled === undefined ? undefined : parsed.sampled ? 1 : 0,
     origin: parsed.origin
-  })
+  }
 }
 
 /**
@@ -108,15 +108,15 @@ export const datadogContext = (parsed: XRayHeader, source: ExtractorName): Trace
  * modulo 2^63, parent = `Parent` (all 64 bits), both decimal. No sampling priority: a header Datadog did not write
  * carries X-Ray's decision, not Datadog's. `undefined` when the header does not parse or an id is zero.
  */
-export const toFallbackContext = (header: string, source: ExtractorName): TraceContext.TraceContext | undefined => {
+export const toFallbackContext = (header: string, source: ExtractorName): ContextFields | undefined => {
   const parsed = parse(header)
   return parsed === undefined ? undefined : fallbackContext(parsed, source)
 }
 
 /** {@link toFallbackContext} on an already parsed header. */
-export const fallbackContext = (parsed: XRayHeader, source: ExtractorName): TraceContext.TraceContext | undefined => {
+export const fallbackContext = (parsed: XRayHeader, source: ExtractorName): ContextFields | undefined => {
   const traceId = (BigInt("0x" + rootTraceHex(parsed.root)) % MOD_2_63).toString(10)
   const parentId = Ids.hexToDecimal(parsed.parent)
   if (traceId === "0" || parentId === "0") return undefined
-  return TraceContext.make({ traceId, parentId, source })
+  return { traceId, parentId, source }
 }

@@ -1,9 +1,9 @@
 /**
  * The pure model of batch extraction: each record's ordered candidates, the decode budget one scan shares, and the
  * bookkeeping that picks the parent (the first record with a context) and collects de-duplicated, capped links.
+ * Effect-free: a scan is generic over the context type (each Effect line keeps its own `TraceContext`).
  */
-import type { ExtractionFailureReason } from "../../domain/Errors.js"
-import type { TraceContext } from "../../domain/TraceContext.js"
+import type { ContextFields } from "../contextFields.js"
 
 /** Bounds of one scan. */
 export const limits = {
@@ -18,6 +18,15 @@ export const limits = {
   maxDecodedLength: 8 * 1024 * 1024
 } as const
 
+/** What a scan reads of a context: the ids that tell contexts apart. */
+export interface ContextIds {
+  readonly traceId: string
+  readonly parentId: string
+}
+
+/** The extraction failure reasons of a malformed candidate (a subset of `ExtractionFailureReason`). */
+export type MalformedReason = "MalformedCarrier" | "LimitExceeded"
+
 /** Where a candidate was read from, for notes (`messageAttributes._datadog`, `attributes.AWSTraceHeader`, ...). */
 export type Location = string
 
@@ -30,11 +39,11 @@ export type Location = string
  */
 export type Candidate =
   | { readonly _tag: "Carrier"; readonly location: Location; readonly carrier: Readonly<Record<string, unknown>> }
-  | { readonly _tag: "Context"; readonly location: Location; readonly context: TraceContext }
+  | { readonly _tag: "Context"; readonly location: Location; readonly context: ContextFields }
   | {
     readonly _tag: "Malformed"
     readonly location: Location
-    readonly reason: Extract<ExtractionFailureReason, "MalformedCarrier" | "LimitExceeded">
+    readonly reason: MalformedReason
     readonly detail: string
   }
 
@@ -47,7 +56,7 @@ export const carrier = (location: Location, value: Readonly<Record<string, unkno
   carrier: value
 })
 
-export const context = (location: Location, value: TraceContext): Candidate => ({
+export const context = (location: Location, value: ContextFields): Candidate => ({
   _tag: "Context",
   location,
   context: value
@@ -129,14 +138,14 @@ export const firstRecord = (event: unknown): Readonly<Record<string, unknown>> |
     : undefined
 }
 
-/** The running state of one scan. */
-export interface Scan {
+/** The running state of one scan, over contexts of type `C`. */
+export interface Scan<C extends ContextIds> {
   /** Records in the batch (may exceed what is scanned). */
   readonly total: number
   /** Records scanned so far. */
   scanned: number
-  parent: { readonly index: number; readonly location: Location; readonly context: TraceContext } | undefined
-  readonly links: Array<TraceContext>
+  parent: { readonly index: number; readonly location: Location; readonly context: C } | undefined
+  readonly links: Array<C>
   /** `"{traceId}:{parentId}"` of the parent and of every link. */
   readonly seen: Set<string>
   /** Set when a distinct context beyond the link cap was found (the scan then stops). */
@@ -148,7 +157,7 @@ export interface Scan {
   firstMalformed: { readonly index: number; readonly candidate: Malformed } | undefined
 }
 
-export const makeScan = (total: number): Scan => ({
+export const makeScan = <C extends ContextIds>(total: number): Scan<C> => ({
   total,
   scanned: 0,
   parent: undefined,
@@ -160,17 +169,17 @@ export const makeScan = (total: number): Scan => ({
   firstMalformed: undefined
 })
 
-const keyOf = (found: TraceContext): string => `${found.traceId}:${found.parentId}`
+const keyOf = (found: ContextIds): string => `${found.traceId}:${found.parentId}`
 
 /**
  * Records the context of record `index`: the parent when it is the first, else a span link unless it repeats
  * the parent or a link. Returns `false` once the link cap is passed (the scan should stop).
  */
-export const addContext = (
-  scan: Scan,
+export const addContext = <C extends ContextIds>(
+  scan: Scan<C>,
   index: number,
   location: Location,
-  found: TraceContext,
+  found: C,
   maxLinks: number = limits.maxLinks
 ): boolean => {
   const key = keyOf(found)
@@ -194,7 +203,7 @@ export const addContext = (
  * carrier.
  */
 export const addMiss = (
-  scan: Scan,
+  scan: Scan<ContextIds>,
   index: number,
   hadCarrier: boolean,
   malformed: Malformed | undefined
@@ -214,16 +223,16 @@ export const addMiss = (
  * - `Malformed`: no context, and at least one record held a malformed carrier (the first one is reported).
  * - `Nothing`: no context and nothing malformed, with notes saying why.
  */
-export type Outcome =
+export type Outcome<C> =
   | {
     readonly _tag: "Found"
-    readonly context: TraceContext
-    readonly links: ReadonlyArray<TraceContext>
+    readonly context: C
+    readonly links: ReadonlyArray<C>
     readonly notes: ReadonlyArray<string>
   }
   | {
     readonly _tag: "Malformed"
-    readonly reason: Extract<ExtractionFailureReason, "MalformedCarrier" | "LimitExceeded">
+    readonly reason: MalformedReason
     readonly detail: string
   }
   | { readonly _tag: "Nothing"; readonly notes: ReadonlyArray<string> }
@@ -240,7 +249,7 @@ const at = (style: NoteStyle, index: number, location: Location): string =>
   style.single === true ? location : `record ${index}: ${location}`
 
 /** Notes on the bounds a scan hit: the link cap, records not scanned, the decode budget, oversized payloads. */
-export const boundNotes = (scan: Scan, budget: Budget, style: NoteStyle = {}): Array<string> => {
+export const boundNotes = (scan: Scan<ContextIds>, budget: Budget, style: NoteStyle = {}): Array<string> => {
   const noun = style.noun ?? "records"
   const notes: Array<string> = []
   if (scan.capped) {
@@ -255,7 +264,7 @@ export const boundNotes = (scan: Scan, budget: Budget, style: NoteStyle = {}): A
  * Turns a finished scan into its {@link Outcome}, with notes on bounds (records not scanned, decode budget, link
  * cap) and on records whose carrier was malformed or held no context.
  */
-export const outcome = (scan: Scan, budget: Budget, style: NoteStyle = {}): Outcome => {
+export const outcome = <C extends ContextIds>(scan: Scan<C>, budget: Budget, style: NoteStyle = {}): Outcome<C> => {
   const noun = style.noun ?? "records"
   const bounds = boundNotes(scan, budget, style)
   const malformed = scan.firstMalformed

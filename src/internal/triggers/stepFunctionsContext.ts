@@ -1,9 +1,9 @@
 /**
  * Step Functions context objects (`$$`, passed whole, under `Payload` or under `_datadog`) and the ids Datadog
  * derives from them with SHA-256, so the Lambda span joins the trace the Datadog backend builds for the state
- * machine. Pure.
+ * machine. Pure and Effect-free.
  */
-import * as TraceContext from "../../domain/TraceContext.js"
+import type { ContextFields } from "../contextFields.js"
 import type { ExtractorName } from "../extractorName.js"
 import * as Ids from "../ids.js"
 import { isRecord } from "../propagation/carrier.js"
@@ -186,20 +186,17 @@ const traceIds = (
  * The Datadog context of a parsed Step Functions context object: sampling priority `1` (AUTO_KEEP), `_dd.p.tid`
  * both as `traceIdHigh` and in `tags`. `undefined` when a Lambda-root kind propagates an invalid trace id.
  */
-export const toTraceContext = (
-  context: StepFunctionsContext,
-  source: ExtractorName
-): TraceContext.TraceContext | undefined => {
+export const toContextFields = (context: StepFunctionsContext, source: ExtractorName): ContextFields | undefined => {
   const ids = traceIds(context)
   if (ids === undefined) return undefined
-  return TraceContext.make({
+  return {
     traceId: ids.traceId,
     parentId: hashSpanId(parentIdInput(context)),
     source,
     traceIdHigh: ids.tid,
     samplingPriority: 1,
     tags: ids.tid === undefined ? {} : { "_dd.p.tid": ids.tid }
-  })
+  }
 }
 
 /**
@@ -207,7 +204,7 @@ export const toTraceContext = (
  * `v1`, nested root executions, Lambda roots with propagated headers, legacy `Execution.Input._datadog`) and returns
  * its deterministic Datadog context. Never throws, never mutates `value`.
  */
-export const fromPayload = (value: unknown, source: ExtractorName): TraceContext.TraceContext | undefined => {
+export const fromPayload = (value: unknown, source: ExtractorName): ContextFields | undefined => {
   const context = parse(value)
-  return context === undefined ? undefined : toTraceContext(context, source)
+  return context === undefined ? undefined : toContextFields(context, source)
 }
