@@ -131,17 +131,17 @@ const extract = (
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
   if (!DurableOperations.isDurableEvent(event)) return Effect.succeed(TraceExtractor.none)
   const envelope = DurableOperations.readEnvelope(event)
-  if (Either.isLeft(envelope)) return Effect.fail(malformed(envelope.left.reason, envelope.left.detail))
-  const first = DurableOperations.scanCheckpoints(envelope.right.operations)
+  if (envelope._tag === "Err") return Effect.fail(malformed(envelope.error.reason, envelope.error.detail))
+  const first = DurableOperations.scanCheckpoints(envelope.value.operations)
   if (first.malformedIndex >= 0) {
     return Effect.fail(malformed("MalformedEvent", `Operations[${first.malformedIndex}] is not an object`))
   }
   // One page (always, in the bench and usually in Lambda): no paging effect.
-  if (envelope.right.nextMarker === undefined) {
-    return choose(propagator, { candidates: first.candidates, notes: envelope.right.notes })
+  if (envelope.value.nextMarker === undefined) {
+    return choose(propagator, { candidates: first.candidates, notes: envelope.value.notes })
   }
   return Effect.flatMap(
-    laterPages(envelope.right, first, state, lambdaContext, invocation),
+    laterPages(envelope.value, first, state, lambdaContext, invocation),
     (found) => choose(propagator, found)
   )
 }
