@@ -14,6 +14,7 @@ const roots: ReadonlyArray<string> = [
   "internal/contextFields.ts",
   "internal/extractorName.ts",
   "internal/ids.ts",
+  "internal/result.ts",
   "internal/propagation/b3Headers.ts",
   "internal/propagation/datadogHeaders.ts",
   "internal/propagation/nativeExtraction.ts",
@@ -22,7 +23,9 @@ const roots: ReadonlyArray<string> = [
   "internal/triggers/recordBatch.ts",
   "internal/triggers/stepFunctionsContext.ts",
   "internal/durable/checkpointPayload.ts",
-  "internal/durable/checkpointPlan.ts"
+  "internal/durable/checkpointPlan.ts",
+  "internal/durable/durableCheckpoint.ts",
+  "internal/durable/durableOperations.ts"
 ]
 
 const FORBIDDEN = /^(effect|@effect\/)/

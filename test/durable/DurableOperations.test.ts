@@ -1,7 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Either from "effect/Either"
 import * as fc from "fast-check"
 import * as DurableOperations from "../../src/internal/durable/durableOperations.js"
+import type { Result } from "../../src/internal/result.js"
+
+const getOrThrow = <A, E>(result: Result<A, E>): A => {
+  if (result._tag === "Err") throw new Error(`expected Ok, got Err: ${JSON.stringify(result.error)}`)
+  return result.value
+}
 
 const ARN = "arn:aws:lambda:us-east-2:123456789012:function:demo:1/durable-execution/demo/exec-id"
 
@@ -15,7 +20,7 @@ describe("DurableOperations", () => {
 
   it("reads the outer shape; list form is not copied", () => {
     const operations = [{ Type: "EXECUTION" }]
-    const envelope = Either.getOrThrow(DurableOperations.readEnvelope({
+    const envelope = getOrThrow(DurableOperations.readEnvelope({
       DurableExecutionArn: ARN,
       CheckpointToken: "t",
       InitialExecutionState: { Operations: operations, NextMarker: "m" }
@@ -27,7 +32,7 @@ describe("DurableOperations", () => {
 
   it("treats absent Operations as none and empty/absent/null NextMarker as the last page", () => {
     for (const NextMarker of [undefined, null, ""]) {
-      const envelope = Either.getOrThrow(
+      const envelope = getOrThrow(
         DurableOperations.readEnvelope({ DurableExecutionArn: ARN, InitialExecutionState: { NextMarker } })
       )
       assert.deepStrictEqual(envelope.operations, [])
@@ -37,7 +42,7 @@ describe("DurableOperations", () => {
   })
 
   it("ignores a non-string NextMarker with a note", () => {
-    const envelope = Either.getOrThrow(
+    const envelope = getOrThrow(
       DurableOperations.readEnvelope({ DurableExecutionArn: ARN, InitialExecutionState: { NextMarker: 7 } })
     )
     assert.isUndefined(envelope.nextMarker)
@@ -56,14 +61,14 @@ describe("DurableOperations", () => {
     ]
     for (const [state, detail] of cases) {
       const read = DurableOperations.readEnvelope({ DurableExecutionArn: ARN, InitialExecutionState: state })
-      assert.deepStrictEqual(Either.flip(read).pipe(Either.getOrUndefined), { reason: "MalformedEvent", detail })
+      assert.deepStrictEqual(read._tag === "Err" ? read.error : undefined, { reason: "MalformedEvent", detail })
     }
   })
 
   it("bounds the number of operations", () => {
     const huge = { length: DurableOperations.limits.maxOperations + 1 }
     const read = DurableOperations.operationList(Object.assign(Array.from(huge), {}))
-    assert.strictEqual(Either.isLeft(read) && read.left.reason, "LimitExceeded")
+    assert.strictEqual(read._tag === "Err" && read.error.reason, "LimitExceeded")
   })
 
   it("scans once: EXECUTION by Type (not position), candidates, malformed entries, replay", () => {

@@ -70,27 +70,8 @@ export const ExecutionDetails = /* @__PURE__ */ Schema.Struct({
   InputPayload: optional(Schema.String)
 })
 
-/** The operation types of the service (the field is decoded as an open string). */
-export const OperationType = {
-  Execution: "EXECUTION",
-  Context: "CONTEXT",
-  Step: "STEP",
-  Wait: "WAIT",
-  Callback: "CALLBACK",
-  ChainedInvoke: "CHAINED_INVOKE"
-} as const
-
-/** The operation statuses of the service (the field is decoded as an open string). */
-export const OperationStatus = {
-  Started: "STARTED",
-  Pending: "PENDING",
-  Ready: "READY",
-  Succeeded: "SUCCEEDED",
-  Failed: "FAILED",
-  Cancelled: "CANCELLED",
-  TimedOut: "TIMED_OUT",
-  Stopped: "STOPPED"
-} as const
+/** The operation types and statuses of the service (the fields are decoded as open strings). */
+export { OperationStatus, OperationType } from "./durableOperations.js"
 
 /**
  * One operation of a durable execution. `Type`, `Status`, `SubType` are open strings (dd-trace writes `SubType`

@@ -1,10 +1,10 @@
 /**
- * Cheap, effect-free reading of a durable envelope: the detection guard, the envelope's outer shape, and one pass
+ * Cheap, Effect-free reading of a durable envelope: the detection guard, the envelope's outer shape, one pass
  * over the operations that finds the EXECUTION operation and the `_datadog_{N}` checkpoint candidates without
- * decoding any operation.
+ * decoding any operation, and the direct read of the operation fields the extractors use.
  */
-import * as Either from "effect/Either"
 import { isRecord } from "../propagation/carrier.js"
+import { err, ok, type Result } from "../result.js"
 import * as CheckpointName from "./checkpointName.js"
 
 /** Bounds on what is read from one envelope (or one page). */
@@ -63,18 +63,18 @@ const describe = (value: unknown): string =>
 export const operationList = (
   operations: unknown,
   field = "Operations"
-): Either.Either<ReadonlyArray<unknown>, EnvelopeIssue> => {
-  if (operations === undefined) return Either.right([])
+): Result<ReadonlyArray<unknown>, EnvelopeIssue> => {
+  if (operations === undefined) return ok([])
   if (Array.isArray(operations)) {
     return operations.length > limits.maxOperations
-      ? Either.left({
+      ? err({
         reason: "LimitExceeded",
         detail: `${field} holds ${operations.length} operations (limit ${limits.maxOperations})`
       })
-      : Either.right(operations)
+      : ok(operations)
   }
   if (!isRecord(operations)) {
-    return Either.left({
+    return err({
       reason: "MalformedEvent",
       detail: `${field} is ${describe(operations)}, expected a list or a map`
     })
@@ -83,11 +83,11 @@ export const operationList = (
   for (const key in operations) {
     if (!Object.prototype.hasOwnProperty.call(operations, key)) continue
     if (values.length >= limits.maxOperations) {
-      return Either.left({ reason: "LimitExceeded", detail: `${field} holds over ${limits.maxOperations} operations` })
+      return err({ reason: "LimitExceeded", detail: `${field} holds over ${limits.maxOperations} operations` })
     }
     values.push(operations[key])
   }
-  return Either.right(values)
+  return ok(values)
 }
 
 /** Reads a marker: a non-empty string within bounds, else `undefined` with a note when it was ignored. */
@@ -109,10 +109,10 @@ export const readMarker = (marker: unknown, notes: Array<string>, field = "NextM
  * missing or not an object, or `Operations` is neither a list nor a map. `None`-like callers check
  * {@link isDurableEvent} first.
  */
-export const readEnvelope = (event: DurableEvent): Either.Either<Envelope, EnvelopeIssue> => {
+export const readEnvelope = (event: DurableEvent): Result<Envelope, EnvelopeIssue> => {
   const state = event.InitialExecutionState
   if (!isRecord(state)) {
-    return Either.left({
+    return err({
       reason: "MalformedEvent",
       detail: state === undefined
         ? "InitialExecutionState is missing"
@@ -120,7 +120,7 @@ export const readEnvelope = (event: DurableEvent): Either.Either<Envelope, Envel
     })
   }
   const operations = operationList(state.Operations, "InitialExecutionState.Operations")
-  if (Either.isLeft(operations)) return Either.left(operations.left)
+  if (operations._tag === "Err") return operations
   const marker = state.NextMarker
   // The usual envelope (one page: no marker) has nothing to note, and gets no list for notes.
   let notes: ReadonlyArray<string> = NO_NOTES
@@ -131,10 +131,10 @@ export const readEnvelope = (event: DurableEvent): Either.Either<Envelope, Envel
     notes = noted
   }
   const token = event.CheckpointToken
-  return Either.right({
+  return ok({
     arn: event.DurableExecutionArn,
     checkpointToken: typeof token === "string" ? token : undefined,
-    operations: operations.right,
+    operations: operations.value,
     nextMarker,
     notes
   })
@@ -281,4 +281,75 @@ export const findExecution = (
   const first = operations[0]
   if (isRecord(first) && first.Type === "EXECUTION") return first
   return scan(operations, { executionId: typeof executionId === "function" ? executionId() : executionId }).execution
+}
+
+/** The operation types of the service (the field is decoded as an open string). */
+export const OperationType = {
+  Execution: "EXECUTION",
+  Context: "CONTEXT",
+  Step: "STEP",
+  Wait: "WAIT",
+  Callback: "CALLBACK",
+  ChainedInvoke: "CHAINED_INVOKE"
+} as const
+
+/** The operation statuses of the service (the field is decoded as an open string). */
+export const OperationStatus = {
+  Started: "STARTED",
+  Pending: "PENDING",
+  Ready: "READY",
+  Succeeded: "SUCCEEDED",
+  Failed: "FAILED",
+  Cancelled: "CANCELLED",
+  TimedOut: "TIMED_OUT",
+  Stopped: "STOPPED"
+} as const
+
+/** The fields of an operation the extractors use (`null` read as absent). */
+export interface OperationFields {
+  readonly Type: string | undefined
+  readonly Status: string | undefined
+  /** `Payload`, else `StepDetails.Result`: a checkpoint's carrier. */
+  readonly payload: string | Readonly<Record<string, unknown>> | undefined
+  /** `ExecutionDetails.InputPayload`: the EXECUTION operation's original event. */
+  readonly inputPayload: string | undefined
+}
+
+/**
+ * Decodes an operation that {@link readFields} did not accept, with an Effect line's Schema: its fields, or a
+ * text naming the invalid fields (never their values).
+ */
+export type DecodeFields = (operation: unknown) => Result<OperationFields, string>
+
+const isNullishString = (value: unknown): value is string | null | undefined =>
+  value === undefined || value === null || typeof value === "string"
+
+const isPayload = (value: unknown): value is string | Readonly<Record<string, unknown>> | null | undefined =>
+  isNullishString(value) || isRecord(value)
+
+const isNullishRecord = (value: unknown): value is Readonly<Record<string, unknown>> | null | undefined =>
+  value === undefined || value === null || isRecord(value)
+
+/**
+ * Reads {@link OperationFields} from the well-formed shape directly (this runs on every durable invocation);
+ * `undefined` for anything else, which a Schema decode ({@link DecodeFields}) accepts or explains.
+ */
+export const readFields = (input: unknown): OperationFields | undefined => {
+  if (
+    !isRecord(input) || !isNullishString(input.Id) || !isNullishString(input.Name) || !isNullishString(input.Type) ||
+    !isNullishString(input.Status) || !isPayload(input.Payload)
+  ) return undefined
+  const step = input.StepDetails
+  const execution = input.ExecutionDetails
+  const result = isRecord(step) ? step.Result : undefined
+  const inputPayload = isRecord(execution) ? execution.InputPayload : undefined
+  if (!isNullishRecord(step) || !isPayload(result) || !isNullishRecord(execution) || !isNullishString(inputPayload)) {
+    return undefined
+  }
+  return {
+    Type: input.Type ?? undefined,
+    Status: input.Status ?? undefined,
+    payload: input.Payload ?? result ?? undefined,
+    inputPayload: inputPayload ?? undefined
+  }
 }

@@ -7,8 +7,9 @@ import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Issues from "../issues.js"
 import { lazyParser } from "../lazyParser.js"
-import { isRecord } from "../propagation/carrier.js"
+import { err, ok } from "../result.js"
 import { operationFields, StepDetails } from "./durableEnvelope.js"
+import * as DurableOperations from "./durableOperations.js"
 
 /**
  * The view of an operation the extractors decode: the fields they read, as the model decodes them. Built on first
@@ -33,55 +34,32 @@ export const decodeView: (input: unknown) => Either.Either<OperationView, ParseR
   /* @__PURE__ */ lazyParser(() => Schema.decodeUnknownEither(operationView()))
 
 /** The fields of an operation the extractors use (`null` read as absent). */
-export interface OperationFields {
-  readonly Type: string | undefined
-  readonly Status: string | undefined
-  /** `Payload`, else `StepDetails.Result`: a checkpoint's carrier. */
-  readonly payload: string | Readonly<Record<string, unknown>> | undefined
-  /** `ExecutionDetails.InputPayload`: the EXECUTION operation's original event. */
-  readonly inputPayload: string | undefined
-}
+export type OperationFields = DurableOperations.OperationFields
 
-const isNullishString = (value: unknown): value is string | null | undefined =>
-  value === undefined || value === null || typeof value === "string"
-
-const isPayload = (value: unknown): value is string | Readonly<Record<string, unknown>> | null | undefined =>
-  isNullishString(value) || isRecord(value)
-
-const isNullishRecord = (value: unknown): value is Readonly<Record<string, unknown>> | null | undefined =>
-  value === undefined || value === null || isRecord(value)
+const fieldsOf = (op: OperationView): OperationFields => ({
+  Type: op.Type,
+  Status: op.Status,
+  payload: op.Payload ?? op.StepDetails?.Result,
+  inputPayload: op.ExecutionDetails?.InputPayload
+})
 
 /**
  * Reads {@link OperationFields}: accepts and rejects exactly what {@link decodeView} does. The well-formed shape
- * is read directly, as this runs on every durable invocation; anything else goes through Schema, which names the
- * failing fields.
+ * is read directly (`DurableOperations.readFields`), as this runs on every durable invocation; anything else goes
+ * through Schema, which names the failing fields.
  */
 export const readOperation = (input: unknown): Either.Either<OperationFields, ParseResult.ParseError> => {
-  if (
-    isRecord(input) && isNullishString(input.Id) && isNullishString(input.Name) && isNullishString(input.Type) &&
-    isNullishString(input.Status) && isPayload(input.Payload)
-  ) {
-    const step = input.StepDetails
-    const execution = input.ExecutionDetails
-    const result = isRecord(step) ? step.Result : undefined
-    const inputPayload = isRecord(execution) ? execution.InputPayload : undefined
-    if (
-      isNullishRecord(step) && isPayload(result) && isNullishRecord(execution) && isNullishString(inputPayload)
-    ) {
-      return Either.right({
-        Type: input.Type ?? undefined,
-        Status: input.Status ?? undefined,
-        payload: input.Payload ?? result ?? undefined,
-        inputPayload: inputPayload ?? undefined
-      })
-    }
-  }
-  return Either.map(decodeView(input), (op) => ({
-    Type: op.Type,
-    Status: op.Status,
-    payload: op.Payload ?? op.StepDetails?.Result,
-    inputPayload: op.ExecutionDetails?.InputPayload
-  }))
+  const fields = DurableOperations.readFields(input)
+  return fields !== undefined ? Either.right(fields) : Either.map(decodeView(input), fieldsOf)
+}
+
+/**
+ * The Schema half of {@link readOperation}, for the Effect-free readers (`DurableOperations.DecodeFields`): the
+ * fields, or the text of {@link invalidFields}.
+ */
+export const decodeFields: DurableOperations.DecodeFields = (input) => {
+  const decoded = decodeView(input)
+  return Either.isRight(decoded) ? ok(fieldsOf(decoded.right)) : err(invalidFields(decoded.left))
 }
 
 /**

@@ -121,12 +121,12 @@ export const pages = (service: DurableState.Service, start: PagingStart, lambdaC
       )
     }
     const operations = DurableOperations.operationList(response.right.Operations, "Operations")
-    if (operations._tag === "Left") return stop(`page ${page} unusable: ${operations.left.detail}`)
-    if (total + operations.right.length > maxOperations) {
+    if (operations._tag === "Err") return stop(`page ${page} unusable: ${operations.error.detail}`)
+    if (total + operations.value.length > maxOperations) {
       return stop(`stopped at ${total} operations from later pages (limit ${maxOperations})`)
     }
-    total += operations.right.length
-    fetched.push(operations.right)
+    total += operations.value.length
+    fetched.push(operations.value)
     const before = notes.length
     marker = DurableOperations.readMarker(response.right.NextMarker, notes, `page ${page} NextMarker`)
     if (notes.length > before) stopped = true

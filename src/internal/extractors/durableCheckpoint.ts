@@ -18,6 +18,7 @@ import * as Completed from "../completed.js"
 import * as CheckpointName from "../durable/checkpointName.js"
 import * as DurableCheckpoint from "../durable/durableCheckpoint.js"
 import * as DurableOperations from "../durable/durableOperations.js"
+import * as OperationFields from "../durable/operationFields.js"
 import * as Paging from "../durable/paging.js"
 import * as StateOverride from "../durable/stateOverride.js"
 import * as Builtin from "./builtin.js"
@@ -97,13 +98,13 @@ const choose = (
     }
     const candidate = i === 0 ? newest : (ranked ??= DurableOperations.byNewest(found.candidates))[i]!
     const name = CheckpointName.format(candidate.n)
-    const carrier = DurableCheckpoint.read(candidate.operation)
-    if (Either.isLeft(carrier)) {
+    const carrier = DurableCheckpoint.read(candidate.operation, OperationFields.decodeFields)
+    if (carrier._tag === "Err") {
       malformedCarrier = true
-      skipped.push(`${name} unusable (${carrier.left.text})`)
+      skipped.push(`${name} unusable (${carrier.error.text})`)
       return tryFrom(i + 1)
     }
-    return Completed.matchEither(extractCheckpoint(carrier.right, NAME), (result) => {
+    return Completed.matchEither(extractCheckpoint(carrier.value, NAME), (result) => {
       if (Either.isLeft(result)) {
         // A missing tracer fails at once; one payload the tracer chokes on must not hide an older good checkpoint.
         if (result.left._tag === "TracerUnavailable") return Effect.fail(result.left)
@@ -131,17 +132,17 @@ const extract = (
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
   if (!DurableOperations.isDurableEvent(event)) return Effect.succeed(TraceExtractor.none)
   const envelope = DurableOperations.readEnvelope(event)
-  if (Either.isLeft(envelope)) return Effect.fail(malformed(envelope.left.reason, envelope.left.detail))
-  const first = DurableOperations.scanCheckpoints(envelope.right.operations)
+  if (envelope._tag === "Err") return Effect.fail(malformed(envelope.error.reason, envelope.error.detail))
+  const first = DurableOperations.scanCheckpoints(envelope.value.operations)
   if (first.malformedIndex >= 0) {
     return Effect.fail(malformed("MalformedEvent", `Operations[${first.malformedIndex}] is not an object`))
   }
   // One page (always, in the bench and usually in Lambda): no paging effect.
-  if (envelope.right.nextMarker === undefined) {
-    return choose(propagator, { candidates: first.candidates, notes: envelope.right.notes })
+  if (envelope.value.nextMarker === undefined) {
+    return choose(propagator, { candidates: first.candidates, notes: envelope.value.notes })
   }
   return Effect.flatMap(
-    laterPages(envelope.right, first, state, lambdaContext, invocation),
+    laterPages(envelope.value, first, state, lambdaContext, invocation),
     (found) => choose(propagator, found)
   )
 }

@@ -189,20 +189,20 @@ const extract = (
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
   if (!DurableOperations.isDurableEvent(event)) return Effect.succeed(TraceExtractor.none)
   const envelope = DurableOperations.readEnvelope(event)
-  if (Either.isLeft(envelope)) return Effect.fail(failure(envelope.left.reason, envelope.left.detail))
-  const malformedIndex = DurableOperations.firstMalformed(envelope.right.operations)
+  if (envelope._tag === "Err") return Effect.fail(failure(envelope.error.reason, envelope.error.detail))
+  const malformedIndex = DurableOperations.firstMalformed(envelope.value.operations)
   if (malformedIndex >= 0) {
     return Effect.fail(failure("MalformedEvent", `Operations[${malformedIndex}] is not an object`))
   }
-  const arn = envelope.right.arn
-  const onFirst = DurableOperations.findExecution(envelope.right.operations, () => DurableArn.executionId(arn))
+  const arn = envelope.value.arn
+  const onFirst = DurableOperations.findExecution(envelope.value.operations, () => DurableArn.executionId(arn))
   // The EXECUTION operation is on the first page (always, on the real service): no paging effect.
-  const marker = envelope.right.nextMarker
+  const marker = envelope.value.nextMarker
   if (onFirst !== undefined || marker === undefined) {
-    return fromExecution(propagator, triggers, { operation: onFirst, notes: envelope.right.notes }, lambdaContext)
+    return fromExecution(propagator, triggers, { operation: onFirst, notes: envelope.value.notes }, lambdaContext)
   }
   return Effect.flatMap(
-    findOnLaterPages(envelope.right, marker, DurableArn.executionId(arn), state, lambdaContext, invocation),
+    findOnLaterPages(envelope.value, marker, DurableArn.executionId(arn), state, lambdaContext, invocation),
     (execution) => fromExecution(propagator, triggers, execution, lambdaContext)
   )
 }

@@ -183,8 +183,8 @@ const originalEvent = (
 ): Record<string, unknown> | undefined => {
   if (Option.isNone(metadata) || !metadata.value.firstInvocation) return undefined
   const envelope = DurableOperations.readEnvelope(event as DurableOperations.DurableEvent)
-  if (Either.isLeft(envelope)) return undefined
-  const execution = DurableOperations.findExecution(envelope.right.operations)
+  if (envelope._tag === "Err") return undefined
+  const execution = DurableOperations.findExecution(envelope.value.operations)
   const payload = Either.getOrUndefined(OperationFields.readOperation(execution))?.inputPayload
   if (payload === undefined || payload.length > MAX_DURABLE_INPUT_LENGTH) return undefined
   try {
