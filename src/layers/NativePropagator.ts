@@ -18,10 +18,9 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as TraceContext from "../domain/TraceContext.js"
 import type { ExtractorName } from "../internal/extractorName.js"
-import * as Carrier from "../internal/propagation/carrier.js"
 import * as DatadogHeaders from "../internal/propagation/datadogHeaders.js"
 import * as NativeExtraction from "../internal/propagation/nativeExtraction.js"
-import * as PropagationStyle from "../internal/propagation/propagationStyle.js"
+import type * as PropagationStyle from "../internal/propagation/propagationStyle.js"
 import { Propagator } from "../services/Propagator.js"
 
 /**
@@ -51,23 +50,16 @@ export interface Options {
  * @category constructors
  */
 export const make = (options: Options = {}): Propagator["Type"] => {
-  const resolved: NativeExtraction.Options = {
-    styles: options.extractStyles ?? PropagationStyle.defaultExtract,
-    extractFirst: options.extractFirst ?? false,
-    maxTagsLength: options.maxTagsLength ?? DatadogHeaders.MAX_TAGS_LENGTH,
-    b3: options.b3 ?? "single"
-  }
-  const datadogOnly: NativeExtraction.Options = { ...resolved, styles: ["datadog"], extractFirst: true }
+  const { configured, datadogOnly } = NativeExtraction.resolve(options)
   return Propagator.of({
-    extract: (carrier, source) => Effect.succeed(extractWith(carrier, resolved, source)),
+    extract: (carrier, source) => Effect.succeed(extractWith(carrier, configured, source)),
     extractDatadog: (carrier, source) => Effect.succeed(extractWith(carrier, datadogOnly, source)),
     inject: (context) => Effect.succeed(DatadogHeaders.inject(TraceContext.toFields(context)))
   })
 }
 
 const extractWith = (carrier: unknown, options: NativeExtraction.Options, source: ExtractorName) => {
-  const normalized = Carrier.normalize(carrier)
-  const fields = normalized === undefined ? undefined : NativeExtraction.extract(normalized, options, source)
+  const fields = NativeExtraction.extractUnknown(carrier, options, source)
   return fields === undefined ? Option.none() : Option.some(TraceContext.make(fields))
 }
 
@@ -119,9 +111,12 @@ export const layerConfig: Layer.Layer<Propagator> = Layer.effect(
       })),
       "DD_TRACE_X_DATADOG_TAGS_MAX_LENGTH"
     )
-    const styles = Option.orElse(extract, () => Option.orElse(both, () => otel))
     return make({
-      extractStyles: PropagationStyle.parse(Option.getOrUndefined(styles)),
+      extractStyles: NativeExtraction.stylesFrom(
+        Option.getOrUndefined(extract),
+        Option.getOrUndefined(both),
+        Option.getOrUndefined(otel)
+      ),
       extractFirst: Option.getOrUndefined(extractFirst),
       maxTagsLength: Option.getOrUndefined(maxTagsLength)
     })

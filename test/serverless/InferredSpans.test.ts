@@ -7,6 +7,7 @@ import * as InferredSpans from "../../src/internal/serverless/inferredSpans.js"
 import * as LambdaContext from "../../src/internal/serverless/lambdaContext.js"
 import * as ServerlessSpans from "../../src/internal/serverless/serverlessSpans.js"
 import type { InferredSpan } from "../../src/internal/serverless/spanDescription.js"
+import * as Schemas from "../../src/internal/triggers/schemas.js"
 import { mutationsOf } from "../support/mutations.js"
 import {
   anyContext,
@@ -26,7 +27,8 @@ const infer = (input: unknown, context: unknown, options: Partial<ServerlessSpan
     EventSource.detect(input),
     lambdaContext,
     { ...ServerlessSpans.defaults, ...options },
-    NOW
+    NOW,
+    Schemas.decoders
   )
 }
 

@@ -2,8 +2,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as AppSyncExtractor from "../../src/internal/extractors/appSync.js"
-import * as HttpExtractor from "../../src/internal/extractors/http.js"
+import * as Driver from "../../src/internal/extractors/driver.js"
+import * as Definitions from "../../src/internal/triggers/definitions.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import { fixture, idsOf, propagators, propertySuite, reference, run } from "./http-support.js"
 import { caps, overNative, watchValues } from "./support.js"
@@ -20,7 +20,7 @@ describe("AppSyncExtractor", () => {
   for (const [propagatorName, propagatorLayer] of propagators) {
     it.effect(`appsync.json over the ${propagatorName} propagator, without touching the event`, () =>
       Effect.gen(function*() {
-        const extractor = yield* AppSyncExtractor.make
+        const extractor = yield* Driver.make(Definitions.appSync)
         const { accepted, result, unchanged } = yield* run(extractor, fixture("appsync.json"))
         assert.isTrue(accepted)
         assert.isTrue(unchanged)
@@ -42,7 +42,7 @@ describe("AppSyncExtractor", () => {
 
   it.effect("no request.headers object: none, with a note", () =>
     Effect.gen(function*() {
-      const extractor = yield* AppSyncExtractor.make
+      const extractor = yield* Driver.make(Definitions.appSync)
       const event = fixture("appsync.json") as { request: Record<string, unknown> }
       for (const headers of [undefined, null, "x", ["a"]]) {
         event.request["headers"] = headers
@@ -53,18 +53,18 @@ describe("AppSyncExtractor", () => {
     }).pipe(Effect.provide(NativePropagator.layer())))
 
   it("the guard needs info.selectionSetGraphQL; the HTTP guard does not take AppSync events", () => {
-    const extractor = overNative(AppSyncExtractor.make)
+    const extractor = overNative(Driver.make(Definitions.appSync))
     const guard = (event: unknown) => extractor.accepts!(event, undefined)
     assert.isTrue(guard(fixture("appsync.json")))
     for (const event of [null, {}, { info: {} }, { info: null }, { info: "x" }, { request: { headers: {} } }]) {
       assert.isFalse(guard(event))
     }
-    assert.isFalse(HttpExtractor.accepts(fixture("appsync.json")))
+    assert.isFalse(Definitions.http().accepts!(fixture("appsync.json"), undefined))
   })
 
   it.effect("bounds the header walk on a huge request.headers: only the first 256 values are read", () =>
     Effect.gen(function*() {
-      const extractor = yield* AppSyncExtractor.make
+      const extractor = yield* Driver.make(Definitions.appSync)
       const event = fixture("appsync.json") as { request: { headers: Record<string, unknown> } }
       const headers = watchValues(200_000)
       Object.assign(headers.object, event.request.headers)
@@ -74,5 +74,5 @@ describe("AppSyncExtractor", () => {
       assert.isTrue(Option.isNone(extracted.context), "the context sits after the first 256 keys")
     }).pipe(Effect.provide(NativePropagator.layer())))
 
-  propertySuite(AppSyncExtractor.make, ["appsync.json"], { numRuns: 200 })
+  propertySuite(Driver.make(Definitions.appSync), ["appsync.json"], { numRuns: 200 })
 })

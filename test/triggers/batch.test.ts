@@ -5,9 +5,11 @@ import * as Option from "effect/Option"
 import { afterEach, vi } from "vitest"
 import * as ExtractionResult from "../../src/domain/ExtractionResult.js"
 import * as TraceContext from "../../src/domain/TraceContext.js"
-import * as BatchExtraction from "../../src/internal/extractors/batchExtraction.js"
-import * as EventBridgeSqsExtractor from "../../src/internal/extractors/eventBridgeSqs.js"
-import * as SnsSqsExtractor from "../../src/internal/extractors/snsSqs.js"
+import type { ExtractorName } from "../../src/internal/extractorName.js"
+import * as Driver from "../../src/internal/extractors/driver.js"
+import * as XRay from "../../src/internal/extractors/xRay.js"
+import * as Definitions from "../../src/internal/triggers/definitions.js"
+import * as Program from "../../src/internal/triggers/program.js"
 import * as RecordBatch from "../../src/internal/triggers/recordBatch.js"
 import * as DefaultChain from "../../src/layers/DefaultChain.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
@@ -23,11 +25,25 @@ const carrier = (traceId: number | string, parentId: number | string = 1) =>
   RecordBatch.carrier("test", { "x-datadog-trace-id": String(traceId), "x-datadog-parent-id": String(parentId) })
 
 const native = NativePropagator.layer()
-const runScan = (items: ReadonlyArray<unknown>, options: BatchExtraction.Options = {}) =>
+
+/** Scans `items` for the extractor `source` over `propagator`, as the Effect 3 driver runs a trigger's scan. */
+const extract = (
+  propagator: Propagator.Service,
+  source: ExtractorName,
+  items: ReadonlyArray<unknown>,
+  candidatesOf: Program.CandidatesOf,
+  options: Program.ScanOptions = {}
+) =>
+  Driver.run(source, Program.scanOutcome(Driver.env, source, items, candidatesOf, options), {
+    propagator,
+    readXRayHeader: XRay.envHeaderReader
+  })
+
+const runScan = (items: ReadonlyArray<unknown>, options: Program.ScanOptions = {}) =>
   Effect.flatMap(
     Propagator,
     (propagator) =>
-      BatchExtraction.extract(
+      extract(
         propagator,
         "sqs",
         items,
@@ -143,7 +159,7 @@ describe("BatchExtraction", () => {
       const extracted = yield* Effect.flatMap(
         Propagator,
         (propagator) =>
-          BatchExtraction.extract(propagator, "sqs", items, (item) => {
+          extract(propagator, "sqs", items, (item) => {
             read++
             return item as ReadonlyArray<RecordBatch.Candidate>
           })
@@ -159,6 +175,26 @@ describe("BatchExtraction", () => {
       const extracted = yield* runScan(items)
       assert.strictEqual(extracted.links.length, 49)
       assert.notInclude(extracted.notes.join(";"), "more than")
+    }))
+
+  it.effect("an extraction that waited on an asynchronous propagator runs again to the same result", () =>
+    Effect.gen(function*() {
+      const direct = NativePropagator.make()
+      const propagator = Propagator.of({
+        ...direct,
+        extract: (carrier, source) => Effect.suspend(() => direct.extract(carrier, source))
+      })
+      const cases = [[Definitions.sqs, "sqs-batch-mixed.json"], [
+        Definitions.http(),
+        "authorizer-request-v1.json"
+      ]] as const
+      for (const [trigger, file] of cases) {
+        const extractor = Driver.extractor(trigger, { propagator, readXRayHeader: XRay.envHeaderReader })
+        const effect = extractor.extract(fixture(file), {})
+        const first = yield* effect
+        assert.isTrue(Option.isSome(first.context), file)
+        assert.deepStrictEqual(yield* effect, first, file)
+      }
     }))
 
   it.effect("a record limit and the total of a pre-bounded list are honoured", () =>
@@ -310,8 +346,8 @@ describe("the default chain on message triggers", () => {
         ["eventbridge-sqs", "none", undefined],
         ["sqs", "found", "from record 0: messageAttributes._datadog"]
       ])
-      assert.isFalse(SnsSqsExtractor.accepts(fixture("sqs.json")))
-      assert.isFalse(EventBridgeSqsExtractor.accepts(fixture("sqs.json")))
+      assert.isFalse(Definitions.snsSqs.accepts!(fixture("sqs.json"), undefined))
+      assert.isFalse(Definitions.eventBridgeSqs.accepts!(fixture("sqs.json"), undefined))
       // A notification body without a carrier runs SNS→SQS, which says why it found nothing.
       const bare = fixture("snssqs-batch.json") as { Records: Array<unknown> }
       assert.deepStrictEqual(attemptsOf(yield* chain.extract({ Records: [bare.Records[0]] }, {})), [

@@ -1,7 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as EventBridgeSqsExtractor from "../../src/internal/extractors/eventBridgeSqs.js"
+import * as Driver from "../../src/internal/extractors/driver.js"
+import * as Definitions from "../../src/internal/triggers/definitions.js"
 import { conformance, ddTraceIds, properties, reference, type Row, stepFunctionsCase } from "./batch-support.js"
 import { fixture, type Ids } from "./http-support.js"
 import { caps, injected, overNative, parsing, recordOf, repeat, watchIndices } from "./support.js"
@@ -18,12 +19,12 @@ const rows: ReadonlyArray<Row> = [
   { file: "eventbridge-sqs-batch.json", expected: BATCH_PARENT, links: [BATCH_LINK], note: "from record 1" }
 ]
 
-const makeNative = () => overNative(EventBridgeSqsExtractor.make)
+const makeNative = () => overNative(Driver.make(Definitions.eventBridgeSqs))
 
 type SqsEvent = { Records: Array<Record<string, unknown>> }
 
 describe("EventBridgeSqsExtractor", () => {
-  conformance("eventbridge-sqs", EventBridgeSqsExtractor.make, rows)
+  conformance("eventbridge-sqs", Driver.make(Definitions.eventBridgeSqs), rows)
 
   it("the spec vector: Datadog and W3C agree, and datadog-lambda-js finds the same ids", () => {
     const event = fixture("eventbridge-sqs.json") as SqsEvent
@@ -38,7 +39,7 @@ describe("EventBridgeSqsExtractor", () => {
 
   stepFunctionsCase(
     "Step Functions → EventBridge → SQS: the context object in the body",
-    EventBridgeSqsExtractor.make,
+    Driver.make(Definitions.eventBridgeSqs),
     "eventBridgeSqs",
     "eventbridge-sqs-step-functions.json"
   )
@@ -73,5 +74,8 @@ describe("EventBridgeSqsExtractor", () => {
       assert.include(big.notes, "1 payloads over their size bound were not read")
     }))
 
-  properties(EventBridgeSqsExtractor.make, [...rows.map((row) => row.file), "eventbridge-sqs-step-functions.json"])
+  properties(Driver.make(Definitions.eventBridgeSqs), [
+    ...rows.map((row) => row.file),
+    "eventbridge-sqs-step-functions.json"
+  ])
 })

@@ -3,8 +3,8 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Encoded from "../../src/internal/encoded.js"
-import * as EventBridgeExtractor from "../../src/internal/extractors/eventBridge.js"
-import * as StepFunctionsExtractor from "../../src/internal/extractors/stepFunctions.js"
+import * as Driver from "../../src/internal/extractors/driver.js"
+import * as Definitions from "../../src/internal/triggers/definitions.js"
 import {
   conformance,
   ddTraceIds,
@@ -29,10 +29,10 @@ const rows: ReadonlyArray<Row> = [
   { file: "eventbridge-scheduled.json", expected: null }
 ]
 
-const makeNative = () => overNative(EventBridgeExtractor.make)
+const makeNative = () => overNative(Driver.make(Definitions.eventBridge))
 
 describe("EventBridgeExtractor", () => {
-  conformance("eventbridge", EventBridgeExtractor.make, rows)
+  conformance("eventbridge", Driver.make(Definitions.eventBridge), rows)
 
   it("datadog-lambda-js agrees on detail._datadog, and misses the input-transformer shape", () => {
     assert.deepStrictEqual(reference("eventBridge", fixture("eventbridge.json")), SPEC)
@@ -45,7 +45,7 @@ describe("EventBridgeExtractor", () => {
 
   stepFunctionsCase(
     "Step Functions → EventBridge: a nested context object in detail._datadog",
-    EventBridgeExtractor.make,
+    Driver.make(Definitions.eventBridge),
     "eventBridge",
     "eventbridge-step-functions.json"
   )
@@ -54,7 +54,7 @@ describe("EventBridgeExtractor", () => {
     Effect.gen(function*() {
       const sfn = fixture("step-functions-lambda-root.json")
       assert.isFalse(makeNative().accepts!(sfn, undefined))
-      assert.isTrue(StepFunctionsExtractor.accepts(sfn))
+      assert.isTrue(Definitions.stepFunctions.accepts!(sfn, undefined))
       // With detail-type present the detail carrier is read; the top-level context object is still not.
       const extracted = yield* makeNative().extract({ ...(sfn as object), "detail-type": "x", detail: {} }, {})
       assert.isTrue(Option.isNone(extracted.context))
@@ -120,5 +120,5 @@ describe("EventBridgeExtractor", () => {
       assert.strictEqual(failure.detail, `detail._datadog: the string is longer than ${Encoded.limits.maxJsonLength}`)
     }))
 
-  properties(EventBridgeExtractor.make, [...rows.map((row) => row.file), "eventbridge-step-functions.json"])
+  properties(Driver.make(Definitions.eventBridge), [...rows.map((row) => row.file), "eventbridge-step-functions.json"])
 })

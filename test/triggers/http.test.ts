@@ -3,7 +3,10 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as HttpExtractor from "../../src/internal/extractors/http.js"
+import * as Driver from "../../src/internal/extractors/driver.js"
+import * as Layers from "../../src/internal/extractors/layers.js"
+import * as XRay from "../../src/internal/extractors/xRay.js"
+import * as Definitions from "../../src/internal/triggers/definitions.js"
 import * as HttpEvent from "../../src/internal/triggers/httpEvent.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import { Propagator } from "../../src/services/Propagator.js"
@@ -127,8 +130,11 @@ const rows: ReadonlyArray<Row> = [
   }
 ]
 
-const extractorWith = (options?: HttpExtractor.Options) =>
-  Effect.map(Propagator, (propagator) => HttpExtractor.makeWith(propagator, options))
+const extractorWith = (options?: Definitions.HttpOptions) =>
+  Effect.map(
+    Propagator,
+    (propagator) => Driver.extractor(Definitions.http(options), { propagator, readXRayHeader: XRay.envHeaderReader })
+  )
 
 describe("HttpExtractor conformance", () => {
   for (const [propagatorName, propagatorLayer] of propagators) {
@@ -184,7 +190,7 @@ describe("HttpExtractor authorizer rules", () => {
 
   it.effect("DD_DECODE_AUTHORIZER_CONTEXT=false ignores the authorizer, like the reference with decoding off", () =>
     Effect.gen(function*() {
-      const extractor = yield* HttpExtractor.make.pipe(
+      const extractor = yield* Layers.http.pipe(
         Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["DD_DECODE_AUTHORIZER_CONTEXT", "false"]])))
       )
       const fresh = yield* extractor.extract(fixture("authorizer-request-v1.json"), undefined)
@@ -199,7 +205,7 @@ describe("HttpExtractor authorizer rules", () => {
 
   it.effect("the setting is read once, when the extractor is built", () =>
     Effect.gen(function*() {
-      const extractor = yield* HttpExtractor.make.pipe(
+      const extractor = yield* Layers.http.pipe(
         Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["DD_DECODE_AUTHORIZER_CONTEXT", "false"]])))
       )
       const result = yield* extractor.extract(fixture("authorizer-request-v1.json"), undefined).pipe(
@@ -211,7 +217,7 @@ describe("HttpExtractor authorizer rules", () => {
   it.effect("defaults to true when unset or unreadable", () =>
     Effect.gen(function*() {
       for (const map of [new Map<string, string>(), new Map([["DD_DECODE_AUTHORIZER_CONTEXT", "maybe"]])]) {
-        const extractor = yield* HttpExtractor.make.pipe(Effect.withConfigProvider(ConfigProvider.fromMap(map)))
+        const extractor = yield* Layers.http.pipe(Effect.withConfigProvider(ConfigProvider.fromMap(map)))
         const result = yield* extractor.extract(fixture("authorizer-request-v1.json"), undefined)
         assert.strictEqual(Option.getOrThrow(result.context).traceId, "2095319761084710747")
       }
@@ -266,14 +272,14 @@ describe("HttpExtractor guard and shapes", () => {
   const native = NativePropagator.layer()
 
   it("accepts headers or multiValueHeaders objects and WebSocket events with an authorizer, nothing else", () => {
-    assert.isTrue(HttpExtractor.accepts({ headers: {} }))
-    assert.isTrue(HttpExtractor.accepts({ headers: null, multiValueHeaders: { a: ["b"] } }))
-    assert.isTrue(HttpExtractor.accepts(fixture("authorizer-websocket-message.json")))
+    assert.isTrue(Definitions.http().accepts!({ headers: {} }, undefined))
+    assert.isTrue(Definitions.http().accepts!({ headers: null, multiValueHeaders: { a: ["b"] } }, undefined))
+    assert.isTrue(Definitions.http().accepts!(fixture("authorizer-websocket-message.json"), undefined))
     for (const event of [null, 1, "x", [], {}, { headers: "x" }, { headers: [] }, { requestContext: {} }]) {
-      assert.isFalse(HttpExtractor.accepts(event))
+      assert.isFalse(Definitions.http().accepts!(event, undefined))
     }
-    assert.isFalse(HttpExtractor.accepts(fixture("appsync.json")))
-    assert.isFalse(HttpExtractor.accepts(fixture("states.json")))
+    assert.isFalse(Definitions.http().accepts!(fixture("appsync.json"), undefined))
+    assert.isFalse(Definitions.http().accepts!(fixture("states.json"), undefined))
   })
 
   it.effect("keys are matched without case and multi-value headers use their first value", () =>

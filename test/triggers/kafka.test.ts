@@ -2,7 +2,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as KafkaExtractor from "../../src/internal/extractors/kafka.js"
+import * as Driver from "../../src/internal/extractors/driver.js"
+import * as Definitions from "../../src/internal/triggers/definitions.js"
 import * as KafkaEvent from "../../src/internal/triggers/kafkaEvent.js"
 import { conformance, ddTraceIds, properties, type Row } from "./batch-support.js"
 import { fixture, type Ids, idsOf } from "./http-support.js"
@@ -25,7 +26,7 @@ const rows: ReadonlyArray<Row> = [
   { file: "kafka-no-trace.json", expected: null }
 ]
 
-const makeNative = () => overNative(KafkaExtractor.make)
+const makeNative = () => overNative(Driver.make(Definitions.kafka))
 
 type Header = Record<string, unknown>
 type KafkaRecord = { headers: Array<Header> } & Record<string, unknown>
@@ -47,7 +48,7 @@ const oneRecord = (headers: Array<Header>): Event => {
 }
 
 describe("KafkaExtractor", () => {
-  conformance("kafka", KafkaExtractor.make, rows)
+  conformance("kafka", Driver.make(Definitions.kafka), rows)
 
   it("real dd-trace, given each record's decoded headers, finds the same ids (oracle)", () => {
     const msk = fixture("kafka-msk.json") as Event
@@ -171,5 +172,5 @@ describe("KafkaExtractor", () => {
       )
     }))
 
-  properties(KafkaExtractor.make, rows.map((row) => row.file))
+  properties(Driver.make(Definitions.kafka), rows.map((row) => row.file))
 })

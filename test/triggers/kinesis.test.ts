@@ -1,7 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as KinesisExtractor from "../../src/internal/extractors/kinesis.js"
+import * as Driver from "../../src/internal/extractors/driver.js"
+import * as Definitions from "../../src/internal/triggers/definitions.js"
 import * as KinesisRecord from "../../src/internal/triggers/kinesisRecord.js"
 import { conformance, properties, reference, type Row } from "./batch-support.js"
 import { fixture, type Ids } from "./http-support.js"
@@ -17,7 +18,7 @@ const rows: ReadonlyArray<Row> = [
   { file: "kinesis-batch.json", expected: BATCH_PARENT, links: [BATCH_LINK], note: "from record 1" }
 ]
 
-const makeNative = () => overNative(KinesisExtractor.make)
+const makeNative = () => overNative(Driver.make(Definitions.kinesis))
 
 type KinesisEvent = { Records: Array<{ kinesis: { data: string } }> }
 const withData = (data: string): KinesisEvent => {
@@ -29,7 +30,7 @@ const encode = (value: unknown) =>
   Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64")
 
 describe("KinesisExtractor", () => {
-  conformance("kinesis", KinesisExtractor.make, rows)
+  conformance("kinesis", Driver.make(Definitions.kinesis), rows)
 
   it("the spec vector decodes to the documented payload, and datadog-lambda-js finds the same ids", () => {
     const data = (fixture("kinesis.json") as KinesisEvent).Records[0]!.kinesis.data
@@ -104,5 +105,5 @@ describe("KinesisExtractor", () => {
       ])
     }))
 
-  properties(KinesisExtractor.make, rows.map((row) => row.file))
+  properties(Driver.make(Definitions.kinesis), rows.map((row) => row.file))
 })

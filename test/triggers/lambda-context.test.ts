@@ -2,7 +2,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as LambdaContextExtractor from "../../src/internal/extractors/lambdaContext.js"
+import * as Driver from "../../src/internal/extractors/driver.js"
+import * as Definitions from "../../src/internal/triggers/definitions.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import { fixture, type Ids, idsOf, propagators, propertySuite, reference, run } from "./http-support.js"
 import { caps, watchValues } from "./support.js"
@@ -29,7 +30,7 @@ describe("LambdaContextExtractor", () => {
     for (const row of rows) {
       it.effect(`${row.file} over the ${propagatorName} propagator`, () =>
         Effect.gen(function*() {
-          const extractor = yield* LambdaContextExtractor.make
+          const extractor = yield* Driver.make(Definitions.lambdaContext)
           const { accepted, result, unchanged } = yield* run(extractor, {}, fixture(row.file))
           assert.isTrue(accepted)
           assert.isTrue(unchanged)
@@ -49,7 +50,7 @@ describe("LambdaContextExtractor", () => {
 
   it.effect("the legacy _datadog object wins over keys directly in custom", () =>
     Effect.gen(function*() {
-      const extractor = yield* LambdaContextExtractor.make
+      const extractor = yield* Driver.make(Definitions.lambdaContext)
       const context = fixture("lambda-context-legacy.json") as { clientContext: { custom: Record<string, unknown> } }
       context.clientContext.custom["x-datadog-trace-id"] = "1"
       context.clientContext.custom["x-datadog-parent-id"] = "2"
@@ -59,7 +60,7 @@ describe("LambdaContextExtractor", () => {
 
   it.effect("no custom object, or no ids: none with a note; the guard needs a clientContext object", () =>
     Effect.gen(function*() {
-      const extractor = yield* LambdaContextExtractor.make
+      const extractor = yield* Driver.make(Definitions.lambdaContext)
       for (const custom of [undefined, null, "x", []]) {
         const extracted = yield* extractor.extract({}, { clientContext: { custom } })
         assert.deepStrictEqual(extracted.notes, ["no clientContext.custom object"])
@@ -73,7 +74,7 @@ describe("LambdaContextExtractor", () => {
 
   it.effect("bounds the walk over a huge custom object: only the first 256 values are read", () =>
     Effect.gen(function*() {
-      const extractor = yield* LambdaContextExtractor.make
+      const extractor = yield* Driver.make(Definitions.lambdaContext)
       const custom = watchValues(200_000, { prefix: "k" })
       custom.object["x-datadog-trace-id"] = "1"
       custom.object["x-datadog-parent-id"] = "2"
@@ -82,5 +83,8 @@ describe("LambdaContextExtractor", () => {
       assert.isTrue(Option.isNone(extracted.context))
     }).pipe(Effect.provide(NativePropagator.layer())))
 
-  propertySuite(LambdaContextExtractor.make, rows.map((row) => row.file), { asLambdaContext: true, numRuns: 150 })
+  propertySuite(Driver.make(Definitions.lambdaContext), rows.map((row) => row.file), {
+    asLambdaContext: true,
+    numRuns: 150
+  })
 })

@@ -1,7 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as SnsSqsExtractor from "../../src/internal/extractors/snsSqs.js"
+import * as Driver from "../../src/internal/extractors/driver.js"
+import * as Definitions from "../../src/internal/triggers/definitions.js"
 import { conformance, properties, reference, type Row, stepFunctionsCase, withoutTid } from "./batch-support.js"
 import { fixture, type Ids } from "./http-support.js"
 import { caps, injected, overNative, parsing, recordOf, repeat, total, watchIndices } from "./support.js"
@@ -18,13 +19,13 @@ const rows: ReadonlyArray<Row> = [
   { file: "snssqs-batch.json", expected: BATCH_PARENT, links: [BATCH_LINK], note: "from record 1" }
 ]
 
-const makeNative = () => overNative(SnsSqsExtractor.make)
+const makeNative = () => overNative(Driver.make(Definitions.snsSqs))
 
 const notificationRecord = () => recordOf("snssqs.json")
 const bodyOf = (record: Record<string, unknown>) => JSON.parse(record["body"] as string) as Record<string, unknown>
 
 describe("SnsSqsExtractor", () => {
-  conformance("sns-sqs", SnsSqsExtractor.make, rows)
+  conformance("sns-sqs", Driver.make(Definitions.snsSqs), rows)
 
   it("datadog-lambda-js finds the same ids in single-record fixtures, and misses the batch's record 1", () => {
     assert.deepStrictEqual(reference("snsSqs", fixture("snssqs.json")), SPEC)
@@ -34,7 +35,7 @@ describe("SnsSqsExtractor", () => {
 
   stepFunctionsCase(
     "Step Functions → SNS → SQS: a nested context object in the body, as the reference",
-    SnsSqsExtractor.make,
+    Driver.make(Definitions.snsSqs),
     "snsSqs",
     "snssqs-step-functions.json"
   )
@@ -117,5 +118,5 @@ describe("SnsSqsExtractor", () => {
       ])
     }))
 
-  properties(SnsSqsExtractor.make, [...rows.map((row) => row.file), "snssqs-step-functions.json"])
+  properties(Driver.make(Definitions.snsSqs), [...rows.map((row) => row.file), "snssqs-step-functions.json"])
 })

@@ -4,7 +4,8 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Encoded from "../../src/internal/encoded.js"
-import * as SnsExtractor from "../../src/internal/extractors/sns.js"
+import * as Driver from "../../src/internal/extractors/driver.js"
+import * as Definitions from "../../src/internal/triggers/definitions.js"
 import { runtimeContext } from "../support/lambdaContext.js"
 import { conformance, properties, reference, type Row, stepFunctionsCase, withoutTid } from "./batch-support.js"
 import { fixture, type Ids, idsOf } from "./http-support.js"
@@ -31,7 +32,7 @@ const rows: ReadonlyArray<Row> = [
   { file: "sns-no-trace.json", expected: null }
 ]
 
-const makeNative = () => overNative(SnsExtractor.make)
+const makeNative = () => overNative(Driver.make(Definitions.sns))
 
 type SnsEvent = { Records: Array<{ Sns: { MessageAttributes: Record<string, unknown> } }> }
 const withAttribute = (attribute: unknown): SnsEvent => {
@@ -42,14 +43,14 @@ const withAttribute = (attribute: unknown): SnsEvent => {
 
 /** The extractor built under a provider whose `_X_AMZN_TRACE_ID` is `header`, run on `event`. */
 const extractWithEnv = (event: unknown, header: string, lambdaContext: unknown = {}) =>
-  SnsExtractor.make.pipe(
+  Driver.make(Definitions.sns).pipe(
     Effect.provide(native),
     Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["_X_AMZN_TRACE_ID", header]]))),
     Effect.flatMap((extractor) => extractor.extract(event, lambdaContext))
   )
 
 describe("SnsExtractor", () => {
-  conformance("sns", SnsExtractor.make, rows)
+  conformance("sns", Driver.make(Definitions.sns), rows)
 
   it("datadog-lambda-js finds the same ids (String and Binary attributes)", () => {
     assert.deepStrictEqual(reference("sns", fixture("sns.json")), SPEC)
@@ -59,7 +60,7 @@ describe("SnsExtractor", () => {
 
   stepFunctionsCase(
     "Step Functions → SNS: a v1 Lambda-root context object, tid carried unchanged",
-    SnsExtractor.make,
+    Driver.make(Definitions.sns),
     "sns",
     "sns-step-functions.json",
     (context) => {
@@ -162,5 +163,5 @@ describe("SnsExtractor", () => {
       )
     }))
 
-  properties(SnsExtractor.make, [...rows.map((row) => row.file), "sns-step-functions.json"])
+  properties(Driver.make(Definitions.sns), [...rows.map((row) => row.file), "sns-step-functions.json"])
 })

@@ -2,7 +2,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as SqsExtractor from "../../src/internal/extractors/sqs.js"
+import * as Driver from "../../src/internal/extractors/driver.js"
+import * as Definitions from "../../src/internal/triggers/definitions.js"
 import * as SqsMessage from "../../src/internal/triggers/sqsMessage.js"
 import { conformance, properties, reference, type Row, stepFunctionsCase, withoutTid } from "./batch-support.js"
 import { fixture, type Ids, idsOf } from "./http-support.js"
@@ -39,7 +40,7 @@ const rows: ReadonlyArray<Row> = [
   { file: "sqs-malformed.json", expected: "MalformedCarrier" }
 ]
 
-const makeNative = () => overNative(SqsExtractor.make)
+const makeNative = () => overNative(Driver.make(Definitions.sqs))
 
 const sqsEvent = (...records: ReadonlyArray<unknown>) => ({ Records: records })
 const record = (overrides: Record<string, unknown>) => ({
@@ -51,7 +52,7 @@ const stringAttribute = (value: string) => ({
 })
 
 describe("SqsExtractor", () => {
-  conformance("sqs", SqsExtractor.make, rows)
+  conformance("sqs", Driver.make(Definitions.sqs), rows)
 
   it("datadog-lambda-js finds the same ids in the single-record fixtures", () => {
     for (const row of rows.slice(0, 4)) {
@@ -66,7 +67,7 @@ describe("SqsExtractor", () => {
 
   stepFunctionsCase(
     "Step Functions → SQS: the context object in stringValue, as the reference",
-    SqsExtractor.make,
+    Driver.make(Definitions.sqs),
     "sqs",
     "sqs-step-functions.json",
     (context) => {
@@ -261,5 +262,5 @@ describe("SqsExtractor", () => {
       assert.include(found.notes, "decode budget spent: larger payloads were skipped")
     }))
 
-  properties(SqsExtractor.make, rows.map((row) => row.file).concat("sqs-step-functions.json"))
+  properties(Driver.make(Definitions.sqs), rows.map((row) => row.file).concat("sqs-step-functions.json"))
 })

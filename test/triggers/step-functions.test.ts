@@ -2,11 +2,12 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as StepFunctionsExtractor from "../../src/internal/extractors/stepFunctions.js"
+import * as Driver from "../../src/internal/extractors/driver.js"
+import * as Definitions from "../../src/internal/triggers/definitions.js"
 import * as StepFunctionsContext from "../../src/internal/triggers/stepFunctionsContext.js"
 import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import { fixture, type Ids, idsOf, propagators, propertySuite, reference, run } from "./http-support.js"
-import { watchKeys } from "./support.js"
+import { overNative, watchKeys } from "./support.js"
 
 // An independent implementation of §4.7 (Web Crypto digest, hex slicing), for expectations only.
 const sha256Hex = (text: string) =>
@@ -99,7 +100,7 @@ const expectedIds = (row: Row) =>
 
 const extractOrThrow = (event: unknown) =>
   Effect.gen(function*() {
-    const extractor = yield* StepFunctionsExtractor.make
+    const extractor = yield* Driver.make(Definitions.stepFunctions)
     const observed = yield* run(extractor, event)
     assert.isTrue(observed.unchanged, "the event is not mutated")
     return observed
@@ -264,7 +265,7 @@ describe("StepFunctionsExtractor failures and bounds", () => {
       const big: Record<string, string> = {}
       for (let i = 0; i < 200_000; i++) big[`k${i}`] = "v"
       const payload = watchKeys({ ...event, ...big, items: Array.from({ length: 100_000 }, (_, i) => ({ i })) })
-      const extracted = yield* StepFunctionsExtractor.extractor.extract(payload.object, undefined)
+      const extracted = yield* overNative(Driver.make(Definitions.stepFunctions)).extract(payload.object, undefined)
       assert.strictEqual(payload.stats.listed, 0, "the payload's keys are never listed")
       assert.sameMembers([...payload.stats.read], ["Payload", "_datadog"], "only the context's fields are read")
       assert.isTrue(Option.isSome(extracted.context))
@@ -272,12 +273,12 @@ describe("StepFunctionsExtractor failures and bounds", () => {
 
   it("the guard rejects non-objects and objects without Payload/_datadog/Execution+State", () => {
     for (const event of [null, 1, "x", [], {}, { Execution: {} }, { State: {} }, { headers: {} }]) {
-      assert.isFalse(StepFunctionsExtractor.accepts(event))
+      assert.isFalse(Definitions.stepFunctions.accepts!(event, undefined))
     }
-    assert.isTrue(StepFunctionsExtractor.accepts(fixture("step-functions-legacy.json")))
-    assert.isTrue(StepFunctionsExtractor.accepts(fixture("states.json")))
-    assert.isTrue(StepFunctionsExtractor.accepts(fixture("step-functions-payload.json")))
+    assert.isTrue(Definitions.stepFunctions.accepts!(fixture("step-functions-legacy.json"), undefined))
+    assert.isTrue(Definitions.stepFunctions.accepts!(fixture("states.json"), undefined))
+    assert.isTrue(Definitions.stepFunctions.accepts!(fixture("step-functions-payload.json"), undefined))
   })
 
-  propertySuite(StepFunctionsExtractor.make, ["states.json", ...rows.map((row) => row.file)])
+  propertySuite(Driver.make(Definitions.stepFunctions), ["states.json", ...rows.map((row) => row.file)])
 })

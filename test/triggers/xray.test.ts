@@ -6,22 +6,29 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as fc from "fast-check"
 import { vi } from "vitest"
-import * as XRayExtractor from "../../src/internal/extractors/xRay.js"
+import * as Driver from "../../src/internal/extractors/driver.js"
+import * as XRay from "../../src/internal/extractors/xRay.js"
 import * as XRayHeader from "../../src/internal/propagation/xRayHeader.js"
+import * as Definitions from "../../src/internal/triggers/definitions.js"
+import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import { legacyContext, runtimeContext } from "../support/lambdaContext.js"
 import { idsOf, reference } from "./http-support.js"
 import { caps } from "./support.js"
+
+/** The X-Ray extractor over a header reader (it never asks the propagator). */
+const makeWith = (readXRayHeader: XRay.HeaderReader) =>
+  Driver.extractor(Definitions.xRay, { propagator: NativePropagator.make(), readXRayHeader })
 
 const SPEC_HEADER = "Root=1-5e272390-8c398be037738dc042009320;Parent=94ae789b969f1cc5;Sampled=1"
 
 const withEnv = (value: string | undefined) =>
   Effect.withConfigProvider(
-    ConfigProvider.fromMap(new Map(value === undefined ? [] : [[XRayExtractor.ENV, value]]))
+    ConfigProvider.fromMap(new Map(value === undefined ? [] : [[XRay.ENV, value]]))
   )
 
 const extract = (value: string | undefined) =>
   Effect.flatMap(
-    Effect.map(XRayExtractor.headerReader, XRayExtractor.makeWith).pipe(withEnv(value)),
+    Effect.map(XRay.headerReader, makeWith).pipe(withEnv(value)),
     (extractor) => Effect.either(extractor.extract({}, undefined))
   )
 
@@ -64,19 +71,19 @@ describe("XRayExtractor", () => {
 
   it.effect("reads the provider in place when built; over the environment the result is already complete", () =>
     Effect.gen(function*() {
-      const before = process.env[XRayExtractor.ENV]
-      process.env[XRayExtractor.ENV] = SPEC_HEADER
+      const before = process.env[XRay.ENV]
+      process.env[XRay.ENV] = SPEC_HEADER
       try {
-        const effect = XRayExtractor.extractor.extract({}, undefined)
+        const effect = makeWith(XRay.envHeaderReader).extract({}, undefined)
         assert.isTrue(Exit.isExit(effect), "no runtime step under the environment provider")
         assert.strictEqual(Option.getOrThrow((yield* effect).context).traceId, "3995693151288333088")
         // Built under a provider without the header: that provider is read, whatever the provider when it runs.
-        const built = yield* Effect.map(XRayExtractor.headerReader, XRayExtractor.makeWith).pipe(withEnv(undefined))
+        const built = yield* Effect.map(XRay.headerReader, makeWith).pipe(withEnv(undefined))
         const none = yield* built.extract({}, undefined).pipe(withEnv(SPEC_HEADER))
         assert.isTrue(Option.isNone(none.context))
       } finally {
-        if (before === undefined) delete process.env[XRayExtractor.ENV]
-        else process.env[XRayExtractor.ENV] = before
+        if (before === undefined) delete process.env[XRay.ENV]
+        else process.env[XRay.ENV] = before
       }
     }))
 
@@ -85,7 +92,7 @@ describe("XRayExtractor", () => {
       const other = "Root=1-5e272390-000000000000000000000001;Parent=0000000000000002;Sampled=0"
       const run = (lambdaContext: unknown) =>
         Effect.flatMap(
-          Effect.map(XRayExtractor.headerReader, XRayExtractor.makeWith).pipe(withEnv(other)),
+          Effect.map(XRay.headerReader, makeWith).pipe(withEnv(other)),
           (extractor) => Effect.either(extractor.extract({}, lambdaContext))
         )
       const traceIdOf = (result: Either.Either<{ readonly context: Option.Option<{ traceId: string }> }, unknown>) =>
@@ -107,17 +114,17 @@ describe("XRayExtractor", () => {
       const malformed = yield* run(runtimeContext("secret-token-value"))
       const onContext = Either.getLeft(malformed).pipe(Option.getOrThrow)
       assert.match(onContext.detail, /^the Lambda context's xRayTraceId is not an X-Ray header/)
-      assert.notInclude(onContext.detail, XRayExtractor.ENV)
+      assert.notInclude(onContext.detail, XRay.ENV)
       assert.notInclude(onContext.detail, "secret-token-value")
       const onEnv = Either.getLeft(yield* extract("secret-token-value")).pipe(Option.getOrThrow)
-      assert.match(onEnv.detail, new RegExp(`^${XRayExtractor.ENV} is not an X-Ray header`))
+      assert.match(onEnv.detail, new RegExp(`^${XRay.ENV} is not an X-Ray header`))
     }))
 
   it("contextHeader agrees with the environment reading for every header value", () => {
     fc.assert(fc.property(fc.option(fc.string(), { nil: undefined }), (value) => {
-      const fromContext = XRayExtractor.contextHeader(runtimeContext(value))
+      const fromContext = XRayHeader.contextHeader(runtimeContext(value))
       assert.strictEqual(fromContext, value ?? null)
-      assert.isUndefined(XRayExtractor.contextHeader({ ...legacyContext(), other: value }))
+      assert.isUndefined(XRayHeader.contextHeader({ ...legacyContext(), other: value }))
     }))
   })
 
@@ -147,7 +154,7 @@ describe("XRayExtractor", () => {
       for (const value of [undefined, "", "  "]) {
         const extracted = Either.getOrThrow(yield* extract(value))
         assert.isTrue(Option.isNone(extracted.context))
-        assert.deepStrictEqual(extracted.notes, [`${XRayExtractor.ENV} is not set`])
+        assert.deepStrictEqual(extracted.notes, [`${XRay.ENV} is not set`])
       }
     }))
 

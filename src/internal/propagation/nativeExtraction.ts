@@ -9,8 +9,9 @@ import type { ContextFields } from "../contextFields.js"
 import type { ExtractorName } from "../extractorName.js"
 import * as Ids from "../ids.js"
 import * as B3Headers from "./b3Headers.js"
-import type { Carrier } from "./carrier.js"
+import { type Carrier, normalize } from "./carrier.js"
 import * as DatadogHeaders from "./datadogHeaders.js"
+import * as PropagationStyle from "./propagationStyle.js"
 import type { Style } from "./propagationStyle.js"
 import * as W3cTraceContext from "./w3cTraceContext.js"
 
@@ -250,3 +251,48 @@ const toFields = (candidate: Candidate, source: ExtractorName): ContextFields | 
     source
   }
 }
+
+/** What a native propagator is configured with; each part defaults as dd-trace does (see {@link resolve}). */
+export interface Settings {
+  readonly extractStyles?: ReadonlyArray<Style> | undefined
+  readonly extractFirst?: boolean | undefined
+  readonly maxTagsLength?: number | undefined
+  readonly b3?: "multi" | "single" | undefined
+}
+
+/** A native propagator's two ways to extract: the configured styles, and Datadog headers alone (checkpoints). */
+export interface Resolved {
+  readonly configured: Options
+  readonly datadogOnly: Options
+}
+
+/** The settings with their defaults: dd-trace's default styles, all styles tried, the single `b3` header. */
+export const resolve = (settings: Settings): Resolved => {
+  const configured: Options = {
+    styles: settings.extractStyles ?? PropagationStyle.defaultExtract,
+    extractFirst: settings.extractFirst ?? false,
+    maxTagsLength: settings.maxTagsLength ?? DatadogHeaders.MAX_TAGS_LENGTH,
+    b3: settings.b3 ?? "single"
+  }
+  return { configured, datadogOnly: { ...configured, styles: ["datadog"], extractFirst: true } }
+}
+
+/** Normalises an untrusted carrier and extracts from it; `undefined` when it is no carrier or holds no context. */
+export const extractUnknown = (
+  carrier: unknown,
+  options: Options,
+  source: ExtractorName
+): ContextFields | undefined => {
+  const normalized = normalize(carrier)
+  return normalized === undefined ? undefined : extract(normalized, options, source)
+}
+
+/**
+ * The extraction styles the environment names, in dd-trace's precedence: `DD_TRACE_PROPAGATION_STYLE_EXTRACT`, then
+ * `DD_TRACE_PROPAGATION_STYLE`, then `OTEL_PROPAGATORS`; the default when none is set.
+ */
+export const stylesFrom = (
+  extract: string | undefined,
+  both: string | undefined,
+  otel: string | undefined
+): ReadonlyArray<Style> => PropagationStyle.parse(extract ?? both ?? otel)

@@ -120,3 +120,21 @@ export const fallbackContext = (parsed: XRayHeader, source: ExtractorName): Cont
   if (traceId === "0" || parentId === "0") return undefined
   return { traceId, parentId, source }
 }
+
+/** The environment variable that holds the invocation's header (process-wide). */
+export const ENV = "_X_AMZN_TRACE_ID"
+
+/** The Lambda context field read first: the only per-invocation source under multi-concurrency. */
+export const CONTEXT_FIELD = "xRayTraceId"
+
+/**
+ * The header the Lambda context carries: the string; `null` when the context has the field but no value (the
+ * invocation has no trace header); `undefined` when the context has no such field (or a value of another type),
+ * and the environment decides.
+ */
+export const contextHeader = (lambdaContext: unknown): string | null | undefined => {
+  if (typeof lambdaContext !== "object" || lambdaContext === null) return undefined
+  const value = (lambdaContext as { readonly xRayTraceId?: unknown }).xRayTraceId
+  if (typeof value === "string") return value
+  return value === null || (value === undefined && CONTEXT_FIELD in lambdaContext) ? null : undefined
+}

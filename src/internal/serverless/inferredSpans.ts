@@ -5,6 +5,7 @@
  * Total: where datadog-lambda-js would throw on a malformed event (and infer nothing), no span is inferred.
  */
 import { get, joinable, lastPart, number, or, parseDate, text, truthy } from "../jsValue.js"
+import type { Decoders } from "../triggers/decoders.js"
 import * as HttpEvent from "../triggers/httpEvent.js"
 import * as RecordBatch from "../triggers/recordBatch.js"
 import * as SqsMessage from "../triggers/sqsMessage.js"
@@ -37,6 +38,7 @@ export interface Options {
 export const AUTHORIZER_FINISH_TIME = "x-datadog-parent-span-finish-time"
 
 interface Build {
+  readonly decoders: Decoders
   readonly lambdaContext: LambdaContext.LambdaContext | undefined
   readonly options: Options
   /** When the invocation starts: a missing start time, and the end of an asynchronous span. */
@@ -122,9 +124,9 @@ const resourcePath = (event: unknown, context: unknown): { readonly path: unknow
 
 const isAsyncRequest = (event: unknown): boolean => get(get(event, "headers"), "X-Amz-Invocation-Type") === "Event"
 
-const authorizerFinishTime = (event: unknown, options: Options): number | undefined => {
-  if (!options.decodeAuthorizerContext) return undefined
-  const found = HttpEvent.authorizerContext(event)
+const authorizerFinishTime = (event: unknown, build: Build): number | undefined => {
+  if (!build.options.decodeAuthorizerContext) return undefined
+  const found = HttpEvent.authorizerContext(event, build.decoders)
   return found._tag === "Fresh" ? number(found.carrier[AUTHORIZER_FINISH_TIME]) / 1e6 : undefined
 }
 
@@ -161,7 +163,7 @@ const apiGateway = (event: unknown, kind: EventSource.ApiGatewayKind, build: Bui
   const spans: Array<InferredSpan> = []
   let startTime = NaN
   try {
-    const finished = authorizerFinishTime(event, build.options)
+    const finished = authorizerFinishTime(event, build)
     if (finished !== undefined) {
       if (kind === "http-api") {
         startTime = finished
@@ -435,9 +437,10 @@ export const infer = (
   source: EventSource.EventSource | undefined,
   lambdaContext: LambdaContext.LambdaContext | undefined,
   options: Options,
-  now: number
+  now: number,
+  decoders: Decoders
 ): ReadonlyArray<InferredSpan> => {
-  const build: Build = { lambdaContext, options, now }
+  const build: Build = { decoders, lambdaContext, options, now }
   try {
     return inferFor(event, source, build)
   } catch {

@@ -4,24 +4,12 @@
  * datadog-lambda-python issue #317) leaves `_datadog` at the top level instead; that is read too, unless it is a
  * Step Functions context object (the Step Functions extractor owns those).
  */
-import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import * as Encoded from "../encoded.js"
-import { lazyParser } from "../lazyParser.js"
 import { isRecord } from "../propagation/carrier.js"
+import type { Decoders } from "./decoders.js"
 import * as RecordBatch from "./recordBatch.js"
 import * as SqsMessage from "./sqsMessage.js"
 import * as StepFunctionsContext from "./stepFunctionsContext.js"
-
-/** The fields of an EventBridge event that are read. */
-export const EventBridgeEvent = Schema.Struct({
-  "detail-type": Schema.String,
-  detail: Schema.optional(Schema.Unknown)
-})
-
-const decodeEventBridgeEvent: (input: unknown) => Option.Option<typeof EventBridgeEvent.Type> = lazyParser(() =>
-  Schema.decodeUnknownOption(EventBridgeEvent)
-)
 
 /**
  * `true` when `value` is an object with a `detail-type` key (as the reference tests: any value but
@@ -72,13 +60,13 @@ const carrierValue = (
 export const candidates = (
   value: unknown,
   budget: RecordBatch.Budget,
+  decoders: Decoders,
   options: { readonly prefix?: string; readonly withStepFunctions?: boolean } = {}
 ): ReadonlyArray<RecordBatch.Candidate> => {
   const prefix = options.prefix ?? ""
   const out: Array<RecordBatch.Candidate> = []
   if (hasDetailType(value)) {
-    const decoded = decodeEventBridgeEvent(value)
-    const detail = Option.isSome(decoded) ? decoded.value.detail : undefined
+    const detail = decoders.eventBridgeEvent(value)?.detail
     if (isRecord(detail)) {
       const found = carrierValue(detail["_datadog"], prefix + DETAIL_LOCATION, budget)
       if (found !== undefined) out.push(found)

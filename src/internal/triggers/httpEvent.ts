@@ -3,12 +3,9 @@
  * multi-value headers) and Function URLs, including the context a Datadog-traced Lambda authorizer leaves in
  * `requestContext.authorizer`.
  */
-import * as Either from "effect/Either"
-import type * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
 import * as Encoded from "../encoded.js"
-import { lazyParser } from "../lazyParser.js"
 import { isRecord } from "../propagation/carrier.js"
+import type { Decoders } from "./decoders.js"
 
 /** Bounds on the authorizer context. */
 export const limits = {
@@ -41,25 +38,6 @@ export const hasAuthorizer = (event: unknown): boolean =>
   isRecord(event) && isRecord(event["requestContext"]) && isRecord(event["requestContext"]["authorizer"])
 
 /**
- * The slice of an event the authorizer rule reads. Only these fields are decoded; `lambda` and `_datadog` stay
- * unknown because authorizer context keys are chosen by the user's authorizer.
- */
-export const AuthorizedEvent = Schema.Struct({
-  version: Schema.optional(Schema.Unknown),
-  requestContext: Schema.Struct({
-    requestId: Schema.optional(Schema.Unknown),
-    authorizer: Schema.Struct({
-      _datadog: Schema.optional(Schema.Unknown),
-      integrationLatency: Schema.optional(Schema.Unknown),
-      lambda: Schema.optional(Schema.Unknown)
-    })
-  })
-})
-
-const decodeAuthorizedEvent: (input: unknown) => Either.Either<typeof AuthorizedEvent.Type, ParseResult.ParseError> =
-  lazyParser(() => Schema.decodeUnknownEither(AuthorizedEvent))
-
-/**
  * What the authorizer context of an event holds:
  *
  * - `Absent`: no `_datadog` value (or authorizer decoding is off).
@@ -83,11 +61,11 @@ const STALE: AuthorizerContext = { _tag: "Stale" }
  * the payload's `x-datadog-authorizing-requestid`; otherwise it came from API Gateway's authorizer cache and
  * belongs to another request's trace.
  */
-export const authorizerContext = (event: unknown): AuthorizerContext => {
+export const authorizerContext = (event: unknown, decoders: Decoders): AuthorizerContext => {
   if (!hasAuthorizer(event)) return ABSENT
-  const decoded = decodeAuthorizedEvent(event)
-  if (Either.isLeft(decoded)) return ABSENT
-  const { requestContext, version } = decoded.right
+  const decoded = decoders.authorizedEvent(event)
+  if (decoded === undefined) return ABSENT
+  const { requestContext, version } = decoded
   const authorizer = requestContext.authorizer
   const raw = version === "2.0"
     ? isRecord(authorizer.lambda) ? authorizer.lambda["_datadog"] : undefined

@@ -88,6 +88,9 @@ export const candidates = (...found: ReadonlyArray<Candidate | undefined>): Read
 /** No candidates. */
 export const noCandidates: ReadonlyArray<Candidate> = NO_CANDIDATES
 
+/** No span links: frozen, so no caller can add to another invocation's result. */
+export const noLinks: ReadonlyArray<never> = Object.freeze([])
+
 /**
  * The characters one scan may still decode. Decoders take from it before parsing and skip the work when it is
  * spent, so a scan's total work is bounded whatever the number and size of records.

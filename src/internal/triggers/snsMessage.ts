@@ -3,36 +3,13 @@
  * delivered as SQS bodies (SNS→SQS without raw delivery). The carrier is the `_datadog` message attribute:
  * `Type` `String` holds JSON; any other type (dd-trace writes `Binary`) holds base64 JSON.
  */
-import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
-import { lazyParser } from "../lazyParser.js"
 import { isRecord } from "../propagation/carrier.js"
+import type { Decoders } from "./decoders.js"
 import * as RecordBatch from "./recordBatch.js"
 import * as SqsMessage from "./sqsMessage.js"
 
 /** The cheap guard: `Records[0].Sns` is an object. */
 export const isSnsEvent = (event: unknown): boolean => isRecord(RecordBatch.firstRecord(event)?.["Sns"])
-
-/** The fields of an SNS `_datadog` message attribute that are read. */
-export const DatadogAttribute = Schema.Struct({
-  Type: Schema.optional(Schema.Unknown),
-  Value: Schema.String
-})
-
-const decodeDatadogAttribute: (input: unknown) => Option.Option<typeof DatadogAttribute.Type> = lazyParser(() =>
-  Schema.decodeUnknownOption(DatadogAttribute)
-)
-
-/** The head of an SNS notification as SNS delivers it to an SQS queue: `Type` `Notification` and a `TopicArn`. */
-export const Notification = Schema.Struct({
-  Type: Schema.Literal("Notification"),
-  TopicArn: Schema.NonEmptyString,
-  MessageAttributes: Schema.optional(Schema.Unknown)
-})
-
-const decodeNotification: (input: unknown) => Option.Option<typeof Notification.Type> = lazyParser(() =>
-  Schema.decodeUnknownOption(Notification)
-)
 
 /** The cheap test before parsing an SQS body as a notification. */
 export const NOTIFICATION_MARKER = "\"TopicArn\""
@@ -43,13 +20,14 @@ export const NOTIFICATION_MARKER = "\"TopicArn\""
  */
 export const notificationAttributes = (
   record: unknown,
-  budget: RecordBatch.Budget
+  budget: RecordBatch.Budget,
+  decoders: Decoders
 ): unknown => {
   if (!SqsMessage.bodyMentions(record, NOTIFICATION_MARKER)) return undefined
   const body = SqsMessage.parsedBody(record, budget)
   if (body === undefined) return undefined
-  const notification = decodeNotification(body)
-  return Option.isSome(notification) ? notification.value.MessageAttributes ?? null : undefined
+  const notification = decoders.snsNotification(body)
+  return notification === undefined ? undefined : notification.MessageAttributes ?? null
 }
 
 /**
@@ -59,14 +37,15 @@ export const notificationAttributes = (
 export const datadogAttribute = (
   messageAttributes: unknown,
   location: RecordBatch.Location,
-  budget: RecordBatch.Budget
+  budget: RecordBatch.Budget,
+  decoders: Decoders
 ): RecordBatch.Candidate | undefined => {
   if (!isRecord(messageAttributes)) return undefined
   const attribute = messageAttributes["_datadog"]
   if (attribute === undefined || attribute === null) return undefined
-  const decoded = decodeDatadogAttribute(attribute)
-  if (Option.isNone(decoded)) return RecordBatch.malformed(location, "not an object with a string Value")
-  const { Type, Value } = decoded.value
+  const decoded = decoders.snsAttribute(attribute)
+  if (decoded === undefined) return RecordBatch.malformed(location, "not an object with a string Value")
+  const { Type, Value } = decoded
   if (Value === "") return undefined
   return Type === "String"
     ? SqsMessage.jsonCarrier(Value, location, budget, "Value")
@@ -77,8 +56,12 @@ export const datadogAttribute = (
 export const RECORD_LOCATION = "Sns.MessageAttributes._datadog"
 
 /** The `Sns.MessageAttributes._datadog` candidate of an SNS record. */
-export const recordCarrier = (record: unknown, budget: RecordBatch.Budget): RecordBatch.Candidate | undefined => {
+export const recordCarrier = (
+  record: unknown,
+  budget: RecordBatch.Budget,
+  decoders: Decoders
+): RecordBatch.Candidate | undefined => {
   if (!isRecord(record)) return undefined
   const sns = record["Sns"]
-  return isRecord(sns) ? datadogAttribute(sns["MessageAttributes"], RECORD_LOCATION, budget) : undefined
+  return isRecord(sns) ? datadogAttribute(sns["MessageAttributes"], RECORD_LOCATION, budget, decoders) : undefined
 }

@@ -4,13 +4,11 @@
  * the same records one after another, so a parsed body is kept per record (a `WeakMap`, reused only while
  * `record.body` is the same string) and a substring test runs before any parse.
  */
-import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import * as Encoded from "../encoded.js"
 import type { ExtractorName } from "../extractorName.js"
-import { lazyParser } from "../lazyParser.js"
 import { isRecord } from "../propagation/carrier.js"
 import * as XRayHeader from "../propagation/xRayHeader.js"
+import type { Decoders } from "./decoders.js"
 import * as RecordBatch from "./recordBatch.js"
 
 /** Bounds on SQS records. */
@@ -26,19 +24,6 @@ export const EVENT_SOURCE = "aws:sqs"
 
 /** The cheap guard: `Records[0].eventSource` is `aws:sqs`. */
 export const isSqsEvent = (event: unknown): boolean => RecordBatch.firstRecord(event)?.["eventSource"] === EVENT_SOURCE
-
-/**
- * The fields of a `_datadog` message attribute that are read. Other fields (`dataType`, `stringListValues`, ...)
- * are ignored.
- */
-export const DatadogAttribute = Schema.Struct({
-  stringValue: Schema.optional(Schema.NullOr(Schema.String)),
-  binaryValue: Schema.optional(Schema.NullOr(Schema.String))
-})
-
-const decodeDatadogAttribute: (input: unknown) => Option.Option<typeof DatadogAttribute.Type> = lazyParser(() =>
-  Schema.decodeUnknownOption(DatadogAttribute)
-)
 
 /** The location of the SQS `_datadog` attribute, for notes. */
 export const ATTRIBUTE_LOCATION = "messageAttributes._datadog"
@@ -85,18 +70,19 @@ export const base64JsonCarrier = (
  */
 export const datadogAttribute = (
   record: unknown,
-  budget: RecordBatch.Budget
+  budget: RecordBatch.Budget,
+  decoders: Decoders
 ): RecordBatch.Candidate | undefined => {
   if (!isRecord(record)) return undefined
   const attributes = record["messageAttributes"]
   if (!isRecord(attributes)) return undefined
   const attribute = attributes["_datadog"]
   if (attribute === undefined || attribute === null) return undefined
-  const decoded = decodeDatadogAttribute(attribute)
-  if (Option.isNone(decoded)) {
+  const decoded = decoders.sqsAttribute(attribute)
+  if (decoded === undefined) {
     return RecordBatch.malformed(ATTRIBUTE_LOCATION, "not an object with string stringValue/binaryValue")
   }
-  const { binaryValue, stringValue } = decoded.value
+  const { binaryValue, stringValue } = decoded
   if (typeof stringValue === "string" && stringValue !== "") {
     return jsonCarrier(stringValue, ATTRIBUTE_LOCATION, budget, "stringValue")
   }
