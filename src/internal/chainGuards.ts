@@ -15,8 +15,8 @@ export interface Guarded {
 export interface AttemptFields {
   readonly extractor: string
   readonly outcome: "found" | "none" | "failed"
-  readonly reason?: string
-  readonly detail?: string
+  readonly reason?: string | undefined
+  readonly detail?: string | undefined
 }
 
 const MAX_DEFECT_DETAIL = 200
@@ -121,3 +121,61 @@ export const rejectedUntil = (runs: ReadonlyArray<Run>, event: unknown, lambdaCo
 
 /** The links of a result that found none: frozen, so no caller can add to another invocation's result. */
 export const NO_LINKS: ReadonlyArray<never> = Object.freeze([])
+
+/** What the driver tells the chain of an extractor it ran. */
+export type Ran =
+  | { readonly _tag: "Ran"; readonly found: boolean; readonly notes: ReadonlyArray<string> }
+  | { readonly _tag: "Failed"; readonly attempt: AttemptFields }
+
+/** Where a chain's run ended: the attempts, and the position of the extractor that found a context, if one did. */
+export interface ChainEnd {
+  readonly attempts: Array<AttemptFields>
+  readonly foundAt: number | undefined
+}
+
+/** What the chain knows of its extractors before any run: their group runs and their "none" attempts. */
+export interface Plan {
+  readonly extractors: ReadonlyArray<Guarded>
+  readonly runs: ReadonlyArray<ReadonlyArray<Run>>
+  readonly noneAttempts: ReadonlyArray<AttemptFields>
+}
+
+/** The plan of a chain over `extractors`, in order. */
+export const plan = (extractors: ReadonlyArray<Guarded>): Plan => ({
+  extractors,
+  runs: runsOf(extractors),
+  noneAttempts: extractors.map((extractor) => Object.freeze({ extractor: extractor.name, outcome: "none" as const }))
+})
+
+/**
+ * The chain's order, as a program: guards decide without running anything (a group's once for its run of members,
+ * then the extractor's own); each extractor that must run is yielded by position, and the driver answers with what
+ * it did. The chain ends at the first extractor that found a context, or after the last one.
+ */
+export function* chain(plan: Plan, event: unknown, lambdaContext: unknown): Generator<number, ChainEnd, Ran> {
+  const attempts: Array<AttemptFields> = []
+  let index = 0
+  while (index < plan.extractors.length) {
+    const skipTo = rejectedUntil(plan.runs[index]!, event, lambdaContext)
+    if (skipTo >= 0) {
+      for (; index < skipTo; index++) attempts.push(plan.noneAttempts[index]!)
+      continue
+    }
+    const extractor = plan.extractors[index]!
+    const accepted = accepts(extractor, event, lambdaContext)
+    if (accepted !== true) {
+      attempts.push(accepted === false ? plan.noneAttempts[index]! : guardDefect(extractor.name))
+      index++
+      continue
+    }
+    const ran = yield index
+    if (ran._tag === "Failed") {
+      attempts.push(ran.attempt)
+    } else {
+      attempts.push(ranAttempt(extractor.name, ran.found, ran.notes))
+      if (ran.found) return { attempts, foundAt: index }
+    }
+    index++
+  }
+  return { attempts, foundAt: undefined }
+}

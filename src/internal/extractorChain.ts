@@ -25,98 +25,78 @@ const failureAttempt = (extractor: TraceExtractor, cause: Cause.Cause<ExtractorF
     )
 }
 
-const successAttempt = (extractor: TraceExtractor, extracted: Extracted): Attempt =>
-  Guards.ranAttempt(extractor.name, Option.isSome(extracted.context), extracted.notes)
-
 /** Builds a chain's service from an ordered list of extractors. */
 export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.Service => {
-  const runs = Guards.runsOf(extractors)
-  const noneAttempts: ReadonlyArray<Attempt> = extractors.map((extractor) =>
-    Object.freeze({ extractor: extractor.name, outcome: "none" as const })
-  )
+  const plan = Guards.plan(extractors)
 
-  const found = (index: number, extracted: Extracted, attempts: Array<Attempt>): ExtractionResult => {
-    const extractor = extractors[index]!
-    attempts.push(successAttempt(extractor, extracted))
-    const context = Option.getOrThrow(extracted.context)
-    return {
-      context: Option.some(TraceContext.withSource(context, extractor.name)),
-      links: extracted.links.length === 0 ? Guards.NO_LINKS : extracted.links.slice(),
-      attempts
-    }
-  }
-
-  // A plain loop over the extractors: guards decide without an effect, and an extractor whose effect is already
+  // The chain's program decides which extractor runs; this loop runs it. An extractor whose effect is already
   // completed (an `Exit`, as every built-in one is unless it reads later pages) is read here, without a step of the
-  // runtime. The chain waits only on an effect that is not completed, and then resumes the loop after it.
-  const from = (
-    index: number,
-    attempts: Array<Attempt>,
+  // runtime; the chain waits only on an effect that is not completed, and resumes the program after it.
+  const drive = (
+    program: Generator<number, Guards.ChainEnd, Guards.Ran>,
     invocation: Invocation,
     event: unknown,
     lambdaContext: unknown
   ): Effect.Effect<ExtractionResult> => {
-    while (index < extractors.length) {
-      const skipTo = Guards.rejectedUntil(runs[index]!, event, lambdaContext)
-      if (skipTo >= 0) {
-        for (; index < skipTo; index++) attempts.push(noneAttempts[index]!)
-        continue
+    let found: Extracted | undefined
+    const resume = (ran: Guards.Ran | undefined): Effect.Effect<ExtractionResult> => {
+      for (;;) {
+        const step = ran === undefined ? program.next() : program.next(ran)
+        if (step.done === true) return Exit.succeed(resultOf(step.value, found))
+        const extractor = extractors[step.value]!
+        let effect: Effect.Effect<Extracted, ExtractorFailure>
+        try {
+          effect = extractor.extract(event, lambdaContext, invocation)
+        } catch (defect) {
+          // What `Effect.suspend` would do with a throwing `extract`: a defect.
+          effect = Exit.die(defect)
+        }
+        if (!Completed.isCompleted(effect)) {
+          return Effect.matchCauseEffect(effect, {
+            onFailure: (cause) => failed(extractor, cause, resume),
+            onSuccess: (extracted) => resume(ranOf(extracted))
+          })
+        }
+        if (Exit.isFailure(effect)) return failed(extractor, effect.cause, resume)
+        ran = ranOf(effect.value)
       }
-      const extractor = extractors[index]!
-      const accepted = Guards.accepts(extractor, event, lambdaContext)
-      if (accepted !== true) {
-        attempts.push(accepted === false ? noneAttempts[index]! : Guards.guardDefect(extractor.name))
-        index++
-        continue
-      }
-      let effect: Effect.Effect<Extracted, ExtractorFailure>
-      try {
-        effect = extractor.extract(event, lambdaContext, invocation)
-      } catch (defect) {
-        // What `Effect.suspend` would do with a throwing `extract`: a defect.
-        effect = Exit.die(defect)
-      }
-      if (!Completed.isCompleted(effect)) {
-        const at = index
-        return Effect.matchCauseEffect(effect, {
-          onFailure: (cause) => onFailure(at, cause, attempts, invocation, event, lambdaContext),
-          onSuccess: (extracted) => {
-            if (Option.isSome(extracted.context)) return Exit.succeed(found(at, extracted, attempts))
-            attempts.push(successAttempt(extractors[at]!, extracted))
-            return from(at + 1, attempts, invocation, event, lambdaContext)
-          }
-        })
-      }
-      if (Exit.isFailure(effect)) return onFailure(index, effect.cause, attempts, invocation, event, lambdaContext)
-      const extracted = effect.value
-      if (Option.isSome(extracted.context)) return Exit.succeed(found(index, extracted, attempts))
-      attempts.push(successAttempt(extractor, extracted))
-      index++
     }
-    return Exit.succeed({ context: Option.none(), links: Guards.NO_LINKS, attempts })
+    const ranOf = (extracted: Extracted): Guards.Ran => {
+      const isFound = Option.isSome(extracted.context)
+      if (isFound) found = extracted
+      return { _tag: "Ran", found: isFound, notes: extracted.notes }
+    }
+    return resume(undefined)
   }
 
-  const onFailure = (
-    index: number,
+  const resultOf = (end: Guards.ChainEnd, found: Extracted | undefined): ExtractionResult => {
+    if (end.foundAt === undefined || found === undefined || Option.isNone(found.context)) {
+      return { context: Option.none(), links: Guards.NO_LINKS, attempts: end.attempts }
+    }
+    return {
+      context: Option.some(TraceContext.withSource(found.context.value, extractors[end.foundAt]!.name)),
+      links: found.links.length === 0 ? Guards.NO_LINKS : found.links.slice(),
+      attempts: end.attempts
+    }
+  }
+
+  const failed = (
+    extractor: TraceExtractor,
     cause: Cause.Cause<ExtractorFailure>,
-    attempts: Array<Attempt>,
-    invocation: Invocation,
-    event: unknown,
-    lambdaContext: unknown
+    resume: (ran: Guards.Ran) => Effect.Effect<ExtractionResult>
   ): Effect.Effect<ExtractionResult> => {
     if (Cause.isInterruptedOnly(cause)) return Effect.interrupt
-    const extractor = extractors[index]!
     const attempt = failureAttempt(extractor, cause)
-    attempts.push(attempt)
     return Effect.zipRight(
       Effect.logDebug("trace extractor failed").pipe(
         Effect.annotateLogs({ extractor: extractor.name, reason: attempt.reason ?? "" })
       ),
-      Effect.suspend(() => from(index + 1, attempts, invocation, event, lambdaContext))
+      Effect.suspend(() => resume({ _tag: "Failed", attempt }))
     )
   }
 
-  const run = (event: unknown, lambdaContext: unknown) => from(0, [], new Invocation(), event, lambdaContext)
+  const run = (event: unknown, lambdaContext: unknown) =>
+    drive(Guards.chain(plan, event, lambdaContext), new Invocation(), event, lambdaContext)
   return {
     extractors,
     extract: (event, lambdaContext) => Effect.suspend(() => run(event, lambdaContext)),

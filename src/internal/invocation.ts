@@ -39,3 +39,21 @@ export interface Group {
   /** An enclosing group: its guard is checked first, for the longer run of extractors it covers. */
   readonly parent?: Group | undefined
 }
+
+/** What an extractor is built from, whatever the line's effect type `X` of `extract`. */
+export interface ExtractorOptions<X> {
+  readonly name: string
+  readonly extract: X
+  readonly accepts?: ((event: unknown, lambdaContext: unknown) => boolean) | undefined
+  readonly textGuard?: ((text: string) => boolean) | undefined
+  readonly group?: Group | undefined
+}
+
+/** An extractor value: the options, without the guards left undefined. */
+export const makeExtractor = <O extends ExtractorOptions<unknown>>(options: O): O => ({
+  name: options.name,
+  extract: options.extract,
+  ...(options.accepts === undefined ? {} : { accepts: options.accepts }),
+  ...(options.textGuard === undefined ? {} : { textGuard: options.textGuard }),
+  ...(options.group === undefined ? {} : { group: options.group })
+} as O)

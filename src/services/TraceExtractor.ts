@@ -201,10 +201,4 @@ export interface Options {
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options): TraceExtractor => ({
-  name: options.name,
-  extract: options.extract,
-  ...(options.accepts === undefined ? {} : { accepts: options.accepts }),
-  ...(options.textGuard === undefined ? {} : { textGuard: options.textGuard }),
-  ...(options.group === undefined ? {} : { group: options.group })
-})
+export const make = (options: Options): TraceExtractor => internalInvocation.makeExtractor(options)
