@@ -18,6 +18,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { TracerUnavailable } from "../domain/Errors.js"
 import * as internal from "../internal/ddTrace/propagator.js"
+import type * as SpanContext from "../internal/ddTrace/spanContext.js"
 import { Propagator } from "../services/Propagator.js"
 
 /**
@@ -26,9 +27,7 @@ import { Propagator } from "../services/Propagator.js"
  * @since 0.1.0
  * @category models
  */
-export interface DdTracer {
-  readonly extract: (format: string, carrier: unknown) => unknown
-}
+export type DdTracer = SpanContext.DdTracer
 
 /**
  * Builds the service over a given tracer.

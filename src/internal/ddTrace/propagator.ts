@@ -8,24 +8,19 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import { PropagatorError, TracerUnavailable } from "../../domain/Errors.js"
 import * as TraceContext from "../../domain/TraceContext.js"
-import type { DdTracer } from "../../layers/DdTracePropagator.js"
 import { Propagator } from "../../services/Propagator.js"
 import type { ExtractorName } from "../extractorName.js"
-import { importOptionalPeer } from "../optionalPeer.js"
-import * as Carrier from "../propagation/carrier.js"
 import * as DatadogHeaders from "../propagation/datadogHeaders.js"
-import { fromSpanContext, isInitialised, remember } from "./spanContext.js"
+import * as DdExtraction from "./extraction.js"
+import { type DdTracer, isInitialised, remember } from "./spanContext.js"
 
 // Made when needed: a tagged error validates its fields on construction, which compiles a parser at import time.
 const notInitialised = () =>
-  new TracerUnavailable({
-    reason: "NotInitialised",
-    detail: "dd-trace is loaded but not initialised (or disabled); call tracer.init() before extracting"
-  })
+  new TracerUnavailable({ reason: "NotInitialised", detail: DdExtraction.NOT_INITIALISED_DETAIL })
 
 /**
- * Builds the service over a tracer resolved lazily (and once: the first outcome, success or failure, is kept, as
- * `Effect.cached` would keep it, but a kept tracer costs no effect on later calls).
+ * The propagator over a tracer resolved on first use: the tracer is looked up once (a failure to find it is kept,
+ * an interruption is not), and every extraction after that is an already completed effect.
  */
 export const makeLazy = (resolve: Effect.Effect<DdTracer, TracerUnavailable>): Effect.Effect<Propagator["Type"]> =>
   Effect.sync(() => {
@@ -47,16 +42,21 @@ export const makeLazy = (resolve: Effect.Effect<DdTracer, TracerUnavailable>): E
       Option.Option<TraceContext.TraceContext>,
       PropagatorError | TracerUnavailable
     > => {
-      if (!isInitialised(tracer)) return Effect.fail(notInitialised())
-      const normalized = Carrier.normalize(carrier)
-      if (normalized === undefined) return Effect.succeed(Option.none())
-      try {
-        const spanContext = tracer.extract("text_map", normalized)
-        const context = fromSpanContext(spanContext, source)
-        if (context !== undefined) remember(context, spanContext as object)
-        return Effect.succeed(Option.fromNullable(context))
-      } catch (cause) {
-        return Effect.fail(new PropagatorError({ reason: "ExtractFailed", detail: "dd-trace extract threw", cause }))
+      const extraction = DdExtraction.extract(tracer, carrier, source)
+      switch (extraction._tag) {
+        case "NotInitialised":
+          return Effect.fail(notInitialised())
+        case "Threw":
+          return Effect.fail(
+            new PropagatorError({ reason: "ExtractFailed", detail: DdExtraction.THREW_DETAIL, cause: extraction.cause })
+          )
+        case "Nothing":
+          return Effect.succeed(Option.none())
+        case "Extracted": {
+          const context = TraceContext.make(extraction.fields)
+          remember(context, extraction.spanContext)
+          return Effect.succeed(Option.some(context))
+        }
       }
     }
     return Propagator.of({
@@ -70,30 +70,16 @@ export const makeLazy = (resolve: Effect.Effect<DdTracer, TracerUnavailable>): E
     })
   })
 
-const fromGlobal = (): DdTracer | undefined => {
-  const candidate = (globalThis as { readonly _ddtrace?: unknown })._ddtrace
-  return typeof candidate === "object" && candidate !== null && typeof (candidate as DdTracer).extract === "function"
-    ? candidate as DdTracer
-    : undefined
-}
-
-/**
- * Resolves the process-wide dd-trace tracer: the one dd-trace registers on `globalThis` when loaded, else the
- * `dd-trace` package's default export. Fails with `NotInstalled` when neither is there.
- */
+/** The app's tracer: the global one, else the `dd-trace` package's (see {@link DdExtraction.resolveGlobal}). */
 export const resolveGlobal: Effect.Effect<DdTracer, TracerUnavailable> = Effect.suspend(() => {
-  const global = fromGlobal()
-  if (global !== undefined) return Effect.succeed(global)
-  return Effect.tryPromise({
-    try: () => importOptionalPeer("dd-trace"),
-    catch: (cause) =>
-      new TracerUnavailable({ reason: "NotInstalled", detail: "the dd-trace package is not installed", cause })
-  }).pipe(
-    Effect.flatMap((module) => {
-      const tracer = fromGlobal() ?? (module as { readonly default?: unknown }).default ?? module
-      return typeof (tracer as DdTracer).extract === "function"
-        ? Effect.succeed(tracer as DdTracer)
-        : Effect.fail(new TracerUnavailable({ reason: "Incompatible", detail: "dd-trace exports no tracer.extract" }))
-    })
-  )
+  const global = DdExtraction.fromGlobal()
+  return global !== undefined
+    ? Effect.succeed(global)
+    : Effect.flatMap(Effect.promise(DdExtraction.resolveGlobal), fromResolution)
 })
+
+const fromResolution = (resolution: DdExtraction.Resolution): Effect.Effect<DdTracer, TracerUnavailable> => {
+  if (resolution._tag === "Resolved") return Effect.succeed(resolution.tracer)
+  const { cause, detail, reason } = resolution
+  return Effect.fail(new TracerUnavailable({ reason, detail, ...(cause === undefined ? {} : { cause }) }))
+}

@@ -2,10 +2,14 @@
  * dd-trace's span contexts as this library reads them: the initialisation check, the conversion to a
  * `TraceContext`, and the span context each extracted context came from.
  */
-import * as TraceContext from "../../domain/TraceContext.js"
-import type { DdTracer } from "../../layers/DdTracePropagator.js"
+import type { ContextFields } from "../contextFields.js"
 import type { ExtractorName } from "../extractorName.js"
 import * as Ids from "../ids.js"
+
+/** The part of dd-trace's tracer that extraction uses. */
+export interface DdTracer {
+  readonly extract: (format: string, carrier: unknown) => unknown
+}
 
 interface DdSpanContext {
   readonly toTraceId: (full?: boolean) => string
@@ -59,7 +63,7 @@ const readIds = (value: DdSpanContext): readonly [string, string] | undefined =>
  * trace id or parent id. Keeps the `_dd.p.*` trace tags (`_dd.p.tid` lower-cased) and `_dd.parent_id`. Never
  * throws.
  */
-export const fromSpanContext = (value: unknown, source: ExtractorName): TraceContext.TraceContext | undefined => {
+export const fromSpanContext = (value: unknown, source: ExtractorName): ContextFields | undefined => {
   if (!isSpanContext(value)) return undefined
   const ids = readIds(value)
   if (ids === undefined || !Ids.isDecimalU64(ids[0]) || !Ids.isDecimalU64(ids[1])) return undefined
@@ -75,7 +79,7 @@ export const fromSpanContext = (value: unknown, source: ExtractorName): TraceCon
   const tid = tags["_dd.p.tid"]
   const priority = value._sampling?.priority
   const origin = value._trace?.origin
-  return TraceContext.make({
+  return {
     traceId: ids[0],
     parentId: ids[1],
     source,
@@ -83,15 +87,15 @@ export const fromSpanContext = (value: unknown, source: ExtractorName): TraceCon
     samplingPriority: typeof priority === "number" && Number.isSafeInteger(priority) ? priority : undefined,
     origin: typeof origin === "string" ? origin : undefined,
     tags
-  })
+  }
 }
 
 // The dd-trace span context each extracted context came from, so that a tracer over the same dd-trace
 // (`DdTraceTracer`) can parent on exactly what dd-trace extracted instead of extracting it a second time.
-const extracted = new WeakMap<TraceContext.TraceContext, object>()
+const extracted = new WeakMap<object, object>()
 
 /** Records the dd-trace span context `context` was extracted from. */
-export const remember = (context: TraceContext.TraceContext, spanContext: object): void => {
+export const remember = (context: object, spanContext: object): void => {
   extracted.set(context, spanContext)
 }
 
@@ -99,4 +103,4 @@ export const remember = (context: TraceContext.TraceContext, spanContext: object
  * The dd-trace span context a context was extracted from by this propagator (`undefined` for a context from
  * anywhere else, or one rebuilt since, e.g. attributed to another extractor).
  */
-export const extractedSpanContext = (context: TraceContext.TraceContext): object | undefined => extracted.get(context)
+export const extractedSpanContext = (context: object): object | undefined => extracted.get(context)
