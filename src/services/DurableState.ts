@@ -24,6 +24,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type { DurableStateError } from "../domain/Errors.js"
+import * as ExecutionState from "../internal/durable/executionState.js"
 import * as stateClient from "../internal/durable/stateClient.js"
 import { currentOverride } from "../internal/durable/stateOverride.js"
 
@@ -33,12 +34,7 @@ import { currentOverride } from "../internal/durable/stateOverride.js"
  * @since 0.1.0
  * @category models
  */
-export interface GetStateRequest {
-  readonly DurableExecutionArn: string
-  readonly CheckpointToken: string
-  readonly Marker: string
-  readonly MaxItems: number
-}
+export type GetStateRequest = ExecutionState.GetStateRequest
 
 /**
  * The response of `GetDurableExecutionState`, untrusted: it is validated page by page.
@@ -46,10 +42,7 @@ export interface GetStateRequest {
  * @since 0.1.0
  * @category models
  */
-export interface GetStateResponse {
-  readonly Operations?: unknown
-  readonly NextMarker?: unknown
-}
+export type GetStateResponse = ExecutionState.GetStateResponse
 
 /**
  * Any client with the durable SDK's `getExecutionState` method: the SDK's `durableExecutionClient`, its
@@ -58,9 +51,7 @@ export interface GetStateResponse {
  * @since 0.1.0
  * @category models
  */
-export interface ExecutionStateClient {
-  readonly getExecutionState: (request: GetStateRequest) => PromiseLike<GetStateResponse | unknown>
-}
+export type ExecutionStateClient = ExecutionState.ExecutionStateClient
 
 /**
  * Bounds on paging. Extraction runs on every invocation, before the handler, so the defaults are tight.
@@ -95,12 +86,12 @@ export interface Limits {
  * @category constants
  */
 export const defaultLimits: Limits = {
-  maxPages: 10,
-  maxOperations: 10_000,
-  maxItems: 1000,
-  pageTimeout: Duration.seconds(1),
-  budget: Duration.seconds(1),
-  maxShareOfRemainingTime: 0.25
+  maxPages: ExecutionState.defaults.maxPages,
+  maxOperations: ExecutionState.defaults.maxOperations,
+  maxItems: ExecutionState.defaults.maxItems,
+  pageTimeout: Duration.millis(ExecutionState.defaults.pageTimeoutMillis),
+  budget: Duration.millis(ExecutionState.defaults.budgetMillis),
+  maxShareOfRemainingTime: ExecutionState.defaults.maxShareOfRemainingTime
 }
 
 /**
@@ -152,9 +143,7 @@ export const layerFromClient = (client: ExecutionStateClient, limits?: Partial<L
  * @since 0.1.0
  * @category models
  */
-export interface LambdaClientLike {
-  readonly send: (command: any) => Promise<unknown>
-}
+export type LambdaClientLike = ExecutionState.LambdaClientLike
 
 /**
  * The service over `@aws-sdk/client-lambda`'s `GetDurableExecutionStateCommand`. The package is loaded (and,
@@ -167,7 +156,7 @@ export interface LambdaClientLike {
  */
 export const layerLambda = (
   options?: { readonly client?: LambdaClientLike | undefined; readonly limits?: Partial<Limits> | undefined }
-): Layer.Layer<DurableState> => layerFromClient(stateClient.lambda(options?.client), options?.limits)
+): Layer.Layer<DurableState> => layerFromClient(ExecutionState.lambda(options?.client), options?.limits)
 
 /**
  * Runs an effect (typically one invocation's extraction) with a client that only exists for this invocation,

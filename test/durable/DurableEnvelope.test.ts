@@ -4,6 +4,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as fc from "fast-check"
 import * as DurableEnvelope from "../../src/internal/durable/durableEnvelope.js"
+import * as DurableOperations from "../../src/internal/durable/durableOperations.js"
 import * as OperationFields from "../../src/internal/durable/operationFields.js"
 import { readRuns, toWire } from "../support/durable/wire.js"
 
@@ -187,6 +188,15 @@ describe("OperationFields: the extractors' view of an operation", () => {
           assert.deepStrictEqual(read.right.payload, decoded.right.Payload ?? decoded.right.StepDetails?.Result)
           assert.strictEqual(read.right.inputPayload, decoded.right.ExecutionDetails?.InputPayload)
         }
+      }),
+      { numRuns: 2000 }
+    )
+  })
+
+  it("the Effect-free decodeFields (the Effect 4 line's) accepts, rejects and words what the Schema view does", () => {
+    fc.assert(
+      fc.property(fc.oneof(operation, value, fc.jsonValue()), (input) => {
+        assert.deepStrictEqual(DurableOperations.decodeFields(input), OperationFields.decodeFields(input))
       }),
       { numRuns: 2000 }
     )

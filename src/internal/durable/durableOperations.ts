@@ -353,3 +353,34 @@ export const readFields = (input: unknown): OperationFields | undefined => {
     inputPayload: inputPayload ?? undefined
   }
 }
+
+const STRING_FIELDS = ["Id", "Name", "Type", "Status"] as const
+
+/**
+ * Why an operation that {@link readFields} did not accept is invalid: its first invalid field in the order of
+ * Effect 3's Schema view (`operationFields.ts`) and what that field expects, in that view's words
+ * (`StepDetails.Result: expected a string or an object`), never a value.
+ */
+const invalidField = (input: unknown): string => {
+  if (!isRecord(input)) return "(root): expected an object"
+  for (const field of STRING_FIELDS) {
+    if (!isNullishString(input[field])) return `${field}: expected a string`
+  }
+  if (!isPayload(input.Payload)) return "Payload: expected a string or an object"
+  const step = input.StepDetails
+  if (!isNullishRecord(step)) return "StepDetails: expected an object"
+  if (isRecord(step) && !isPayload(step.Result)) return "StepDetails.Result: expected a string or an object"
+  const execution = input.ExecutionDetails
+  if (!isNullishRecord(execution)) return "ExecutionDetails: expected an object"
+  return "ExecutionDetails.InputPayload: expected a string"
+}
+
+/**
+ * A {@link DecodeFields} without Schema: {@link readFields}, else the words of Effect 3's Schema view for the first
+ * invalid field (a test holds the two to the same answers). The Effect 4 line reads operations with it, so both
+ * lines word a malformed operation alike.
+ */
+export const decodeFields: DecodeFields = (input) => {
+  const fields = readFields(input)
+  return fields !== undefined ? ok(fields) : err(invalidField(input))
+}

@@ -1,0 +1,154 @@
+/**
+ * Durable executions with no usable checkpoint: the context of the original event, held as JSON text in the
+ * EXECUTION operation's `ExecutionDetails.InputPayload` (the first invocation receives an envelope, not the event),
+ * as a program both Effect lines run (see `durableProgram.ts`). Text that names no carrier is not parsed; otherwise
+ * it is parsed once (bounded) and searched for a top-level `_datadog` carrier, a `headers` carrier, then any trigger
+ * shape, by running the trigger extractors in chain order.
+ */
+import type { AttemptFields } from "../chainGuards.js"
+import { isRecord } from "../propagation/carrier.js"
+import * as CarrierText from "../propagation/carrierText.js"
+import * as DurableArn from "./durableArn.js"
+import * as DurableOperations from "./durableOperations.js"
+import * as Durable from "./durableProgram.js"
+
+/** The extractor's name. */
+export const NAME = "durable-input"
+
+/** Longest `InputPayload` parsed: Lambda's synchronous invocation payload limit (6 MiB). */
+export const maxInputPayloadLength = 6 * 1024 * 1024
+
+/**
+ * A test on the payload text from the trigger extractors' text guards: `false` when neither a top-level carrier
+ * nor any of the trigger extractors could find a context in it. `undefined` (always parse) when a trigger extractor
+ * has no guard.
+ */
+export const textScreen = (
+  guards: ReadonlyArray<((text: string) => boolean) | undefined>
+): ((text: string) => boolean) | undefined => {
+  const unique = new Set<(text: string) => boolean>([CarrierText.mayHoldContext])
+  for (const guard of guards) {
+    if (guard === undefined) return undefined
+    unique.add(guard)
+  }
+  const list = [...unique]
+  return list.length === 1 ? list[0] : (text) => list.some((guard) => guard(text))
+}
+
+/** What the input extractor gives its program besides the line's {@link Durable.Env}. */
+export interface Options {
+  /** The screen over the payload text ({@link textScreen}); `undefined` parses every payload. */
+  readonly screen: ((text: string) => boolean) | undefined
+  readonly lambdaContext: unknown
+}
+
+interface Execution {
+  readonly operation: Readonly<Record<string, unknown>> | undefined
+  readonly notes: ReadonlyArray<string>
+}
+
+/** The EXECUTION operation on a later page, for an envelope whose first page lacks it. */
+function* findOnLaterPages(
+  envelope: DurableOperations.Envelope,
+  marker: string
+): Generator<Durable.Request, Execution, unknown> {
+  const executionId = DurableArn.executionId(envelope.arn)
+  const read = yield* Durable.readPages(
+    envelope,
+    marker,
+    (page) => DurableOperations.findExecution(page, executionId) !== undefined
+  )
+  let operation: Readonly<Record<string, unknown>> | undefined
+  for (const page of read?.pages ?? []) {
+    operation = DurableOperations.findExecution(page, executionId)
+    if (operation !== undefined) break
+  }
+  return { operation, notes: Durable.pagingNotes(envelope, read) }
+}
+
+const describeAttempt = (attempt: AttemptFields) =>
+  attempt.reason === undefined ? `${attempt.extractor} ${attempt.outcome}` : `${attempt.extractor} ${attempt.reason}`
+
+const CARRIER_KEYS = ["_datadog", "headers"] as const
+
+/** The top-level carriers, then the trigger shapes. */
+function* fromOriginal<C extends { readonly source: string }, F>(
+  env: Durable.Env<C>,
+  original: Readonly<Record<string, unknown>>,
+  lambdaContext: unknown,
+  notes: Array<string>
+): Durable.Program<C, F> {
+  for (const key of CARRIER_KEYS) {
+    const carrier = original[key]
+    if (!isRecord(carrier)) continue
+    const context = yield* Durable.propagate<C>(carrier)
+    if (context !== undefined) return Durable.found(context, [...notes, `from ${key}`])
+    notes.push(`${key} holds no complete context`)
+  }
+  const result = (yield { _tag: "RunTriggers", event: original, lambdaContext }) as Durable.TriggersRun<C>
+  if (result.context === undefined) {
+    const tried = result.attempts.filter((attempt) => attempt.outcome !== "none").map(describeAttempt)
+    return Durable.nothing(...notes, tried.length === 0 ? "no trigger shape matched" : tried.join(", "))
+  }
+  const matched = result.context.source
+  return Durable.found(
+    env.withSource(result.context, NAME),
+    [...notes, `from the ${matched} trigger shape`],
+    result.links
+  )
+}
+
+/** The extraction once the EXECUTION operation is known. */
+function* fromExecution<C extends { readonly source: string }, F>(
+  env: Durable.Env<C>,
+  options: Options,
+  execution: Execution
+): Durable.Program<C, F> {
+  if (execution.operation === undefined) return Durable.nothing(...execution.notes, "no EXECUTION operation")
+  let fields = DurableOperations.readFields(execution.operation)
+  if (fields === undefined) {
+    const decoded = env.decodeFields(execution.operation)
+    if (decoded._tag === "Err") {
+      return Durable.malformed("MalformedEvent", `malformed EXECUTION operation (${decoded.error})`)
+    }
+    fields = decoded.value
+  }
+  const payload = fields.inputPayload
+  if (payload !== undefined && payload.length > maxInputPayloadLength) {
+    return Durable.malformed("LimitExceeded", `InputPayload longer than ${maxInputPayloadLength} characters`)
+  }
+  if (payload === undefined) return Durable.nothing(...execution.notes, "no InputPayload")
+  if (options.screen !== undefined && !options.screen(payload)) {
+    return Durable.nothing(...execution.notes, "no trace carrier in the original event (not parsed)")
+  }
+  let original: unknown
+  try {
+    original = JSON.parse(payload)
+  } catch {
+    return Durable.malformed("MalformedEvent", "InputPayload is not valid JSON")
+  }
+  if (!isRecord(original)) return Durable.nothing(...execution.notes, "the original event is not an object")
+  return yield* fromOriginal<C, F>(env, original, options.lambdaContext, [...execution.notes])
+}
+
+/** The input-payload extractor's program on one event. */
+export function* program<C extends { readonly source: string }, F>(
+  env: Durable.Env<C>,
+  options: Options,
+  event: unknown
+): Durable.Program<C, F> {
+  const envelope = Durable.envelopeOf(event)
+  if (Durable.isOutcome(envelope)) return envelope
+  const malformedIndex = DurableOperations.firstMalformed(envelope.operations)
+  if (malformedIndex >= 0) {
+    return Durable.malformed("MalformedEvent", `Operations[${malformedIndex}] is not an object`)
+  }
+  const arn = envelope.arn
+  const onFirst = DurableOperations.findExecution(envelope.operations, () => DurableArn.executionId(arn))
+  // The EXECUTION operation is on the first page (always, on the real service): no paging.
+  const marker = envelope.nextMarker
+  const execution = onFirst !== undefined || marker === undefined
+    ? { operation: onFirst, notes: envelope.notes }
+    : yield* findOnLaterPages(envelope, marker)
+  return yield* fromExecution<C, F>(env, options, execution)
+}
