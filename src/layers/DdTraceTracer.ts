@@ -20,8 +20,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Tracer from "effect/Tracer"
 import type { TracerUnavailable } from "../domain/Errors.js"
+import type * as DdSpans from "../internal/ddTrace/spans.js"
 import * as internal from "../internal/ddTrace/tracer.js"
-import type * as DdTracePropagator from "./DdTracePropagator.js"
 
 /**
  * A dd-trace span context, as far as this module reads it.
@@ -29,11 +29,7 @@ import type * as DdTracePropagator from "./DdTracePropagator.js"
  * @since 0.1.0
  * @category models
  */
-export interface DdSpanContext {
-  toTraceId(full?: boolean): string
-  toSpanId(full?: boolean): string
-  toTraceparent(): string
-}
+export type DdSpanContext = DdSpans.DdSpanContext
 
 /**
  * A dd-trace span link.
@@ -41,10 +37,7 @@ export interface DdSpanContext {
  * @since 0.1.0
  * @category models
  */
-export interface DdLink {
-  context: DdSpanContext
-  attributes?: object
-}
+export type DdLink = DdSpans.DdLink
 
 /**
  * A dd-trace span, as far as this module uses it.
@@ -52,12 +45,7 @@ export interface DdLink {
  * @since 0.1.0
  * @category models
  */
-export interface DdSpan {
-  context(): DdSpanContext
-  setTag(key: string, value: unknown): unknown
-  addLink(link: DdLink): unknown
-  finish(finishTime?: number): void
-}
+export type DdSpan = DdSpans.DdSpan
 
 /**
  * dd-trace's scope manager.
@@ -65,10 +53,7 @@ export interface DdSpan {
  * @since 0.1.0
  * @category models
  */
-export interface DdScope {
-  active(): DdSpan | null
-  activate<T>(span: DdSpan, fn: () => T): T
-}
+export type DdScope = DdSpans.DdScope
 
 /**
  * Options of dd-trace's `startSpan`, as far as this module passes them.
@@ -76,14 +61,7 @@ export interface DdScope {
  * @since 0.1.0
  * @category models
  */
-export interface DdStartOptions {
-  /** A dd-trace span or span context; `null` for a root. */
-  readonly childOf?: object | null
-  readonly tags?: Record<string, unknown>
-  readonly links?: Array<DdLink>
-  /** Milliseconds since the epoch; dd-trace's clock when absent. */
-  readonly startTime?: number
-}
+export type DdStartOptions = DdSpans.DdStartOptions
 
 /**
  * The part of dd-trace's tracer this module uses (`import tracer from "dd-trace"` has it).
@@ -91,11 +69,7 @@ export interface DdStartOptions {
  * @since 0.1.0
  * @category models
  */
-export interface DdTrace extends DdTracePropagator.DdTracer {
-  startSpan(name: string, options?: DdStartOptions): DdSpan
-  inject(context: DdSpan | DdSpanContext, format: string, carrier: object): void
-  scope(): DdScope
-}
+export type DdTrace = DdSpans.DdTrace
 
 /**
  * The tracer over a given dd-trace; `fallback` makes the spans while dd-trace is not initialised.

@@ -25,7 +25,18 @@ const roots: ReadonlyArray<string> = [
   "internal/durable/checkpointPayload.ts",
   "internal/durable/checkpointPlan.ts",
   "internal/durable/durableCheckpoint.ts",
-  "internal/durable/durableOperations.ts"
+  "internal/durable/durableOperations.ts",
+  "internal/durationText.ts",
+  "internal/durable/executionState.ts",
+  "internal/durable/pager.ts",
+  "internal/durable/durableProgram.ts",
+  "internal/durable/checkpointProgram.ts",
+  "internal/durable/inputProgram.ts",
+  "internal/tracing/traceFields.ts",
+  "internal/ddTrace/spans.ts",
+  "internal/serverless/coldStart.ts",
+  "internal/serverless/durableFacts.ts",
+  "internal/serverless/serverlessView.ts"
 ]
 
 const FORBIDDEN = /^(effect|@effect\/)/

@@ -17,7 +17,7 @@ const ddInject = (span: ReturnType<typeof tracer.startSpan>): string => {
 const ours = (span: ReturnType<typeof tracer.startSpan>): string => {
   const context = SpanContext.fromSpanContext(span.context(), "custom")
   assert.isDefined(context)
-  return CheckpointPayload.encode(CheckpointPayload.fromContext(TraceContext.toFields(context!)))
+  return CheckpointPayload.encode(CheckpointPayload.fromContext(TraceContext.toFields(TraceContext.make(context!))))
 }
 
 describe("checkpoint payload vs dd-trace's Datadog injection", () => {

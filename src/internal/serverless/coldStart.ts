@@ -63,3 +63,13 @@ export const invoke = (
   }
   return [invocation, first ? { initTime: state.initTime, invoked: true } : state]
 }
+
+// The process's state: a process initialises once, whichever Effect line or wrapper runs its invocations.
+let processState: State = make(Date.now())
+
+/** An invocation of this process starting at `now` (see {@link invoke}); the process's state moves on. */
+export const invokeProcess = (now: number, initializationType?: string | undefined): Invocation => {
+  const [invocation, next] = invoke(processState, now, initializationType)
+  processState = next
+  return invocation
+}

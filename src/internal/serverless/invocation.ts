@@ -1,16 +1,15 @@
 /**
  * The serverless view of one invocation, applied through the installed Effect tracer: the one code path behind
  * `LambdaTracing.withExtraction` and `DurableTracing` when they are given a `spanName`. It reads the settings
- * through `Config` (once per wrapper and `ConfigProvider`), keeps the process's cold-start state, builds the
- * description (`ServerlessSpans.describe`), opens the inferred spans at the event's times, runs the invocation in
- * its span under the last of them, and applies `ServerlessSpans.complete` when it ends.
+ * through `Config` (once per wrapper and `ConfigProvider`), builds the description (`ServerlessSpans.describe`,
+ * with the process's cold-start verdict, `ColdStart.invokeProcess`), opens the inferred spans at the event's times,
+ * runs the invocation in its span under the last of them, and applies `ServerlessSpans.complete` when it ends.
  */
 import * as Clock from "effect/Clock"
 import type * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
-import * as Ref from "effect/Ref"
 import type * as Tracer from "effect/Tracer"
 import type { ExtractionResult } from "../../domain/ExtractionResult.js"
 import type { CurrentExtraction } from "../../services/CurrentExtraction.js"
@@ -18,18 +17,13 @@ import * as Apply from "../tracing/apply.js"
 import * as ExternalSpan from "../tracing/externalSpan.js"
 import * as ColdStart from "./coldStart.js"
 import * as ServerlessSpans from "./serverlessSpans.js"
-import type { SpanDescription } from "./spanDescription.js"
-
-// The process's cold-start state: a process initialises once, whichever wrapper it builds.
-const coldStart = Ref.unsafeMake(ColdStart.make(Date.now()))
+import * as View from "./serverlessView.js"
 
 const defaultClock = Clock.make()
 
-const nanosOf = (millis: number): bigint => BigInt(Math.round(millis * 1_000)) * 1_000n
-
 // A clock stopped at `millis`, under which `Effect.makeSpan` starts a span at that time.
 const clockAt = (millis: number): Clock.Clock => {
-  const nanos = nanosOf(millis)
+  const nanos = View.nanosOf(millis)
   return {
     [Clock.ClockTypeId]: Clock.ClockTypeId,
     unsafeCurrentTimeMillis: () => millis,
@@ -38,15 +32,6 @@ const clockAt = (millis: number): Clock.Clock => {
     currentTimeNanos: Effect.succeed(nanos),
     sleep: (duration) => defaultClock.sleep(duration)
   }
-}
-
-/** A description's fields and tags as span attributes (`DdTraceTracer` maps the three fields to dd-trace's). */
-const attributesOf = (description: SpanDescription): Record<string, unknown> => {
-  const attributes: Record<string, unknown> = { ...description.tags }
-  if (description.service !== undefined) attributes["service.name"] = description.service
-  if (description.resource !== undefined) attributes["resource.name"] = description.resource
-  if (description.type !== undefined) attributes["span.type"] = description.type
-  return attributes
 }
 
 const outcomeOf = (exit: Exit.Exit<unknown, unknown>): ServerlessSpans.Outcome =>
@@ -105,7 +90,7 @@ const withSpans = <A, E, R>(
           Effect.makeSpan(span.name, {
             kind: span.kind,
             captureStackTrace: false,
-            attributes: attributesOf(span),
+            attributes: View.attributesOf(span),
             ...(parent === undefined ? { root: true } : { parent })
           }),
           clockAt(span.startTime)
@@ -116,12 +101,11 @@ const withSpans = <A, E, R>(
     const body = Effect.onExit(run, (exit) =>
       Effect.suspend(() => {
         completion = ServerlessSpans.complete(description, outcomeOf(exit), Date.now(), options)
-        const { error, tags } = completion.invocation
-        const annotations: Record<string, unknown> = error ? { ...tags, error: 1 } : tags
+        const annotations = View.completionAttributes(completion)
         return Object.keys(annotations).length === 0 ? Effect.void : Effect.annotateCurrentSpan(annotations)
       }))
     const invocationParent = inferred[inferred.length - 1] ?? upstream
-    const attributes = attributesOf(description.invocation)
+    const attributes = View.attributesOf(description.invocation)
     const traced = Apply.underInvocationSpan(body, description.invocation.name, result, {
       attributes: input.attributes === undefined ? attributes : { ...input.attributes, ...attributes },
       ...(invocationParent === undefined ? { root: true } : { parent: invocationParent })
@@ -130,15 +114,12 @@ const withSpans = <A, E, R>(
       Effect.sync(() => {
         const end = Date.now()
         const done = completion ?? ServerlessSpans.complete(description, outcomeOf(exit), end, options)
+        const ends = View.inferredEnds(description, done, end)
         for (let i = 0; i < inferred.length; i++) {
           const span = inferred[i]!
-          const own = description.inferred[i]!
-          if (i < inferred.length - 1 || done.trigger === undefined) {
-            span.end(nanosOf(own.endTime ?? end), Exit.void)
-            continue
-          }
-          for (const key in done.trigger.tags) span.attribute(key, done.trigger.tags[key])
-          span.end(nanosOf(done.trigger.endTime), done.trigger.error ? exit : Exit.void)
+          const { endTime, error, tags } = ends[i]!
+          for (const key in tags) span.attribute(key, tags[key])
+          span.end(View.nanosOf(endTime), error ? exit : Exit.void)
         }
       }))
   })
@@ -155,17 +136,12 @@ export const trace = <A, E, R>(
 ): Effect.Effect<A, E, Exclude<R, CurrentExtraction>> =>
   Effect.suspend(() => {
     const now = Date.now()
-    return Effect.flatMap(
-      Ref.modify(coldStart, (state) => ColdStart.invoke(state, now, options.initializationType)),
-      (invocation) => {
-        const description = ServerlessSpans.describe({
-          event: input.event,
-          context: input.context,
-          extraction: input.extraction,
-          coldStart: invocation,
-          now
-        }, options)
-        return withSpans(run, input, description, options)
-      }
-    )
+    const description = ServerlessSpans.describe({
+      event: input.event,
+      context: input.context,
+      extraction: input.extraction,
+      coldStart: ColdStart.invokeProcess(now, options.initializationType),
+      now
+    }, options)
+    return withSpans(run, input, description, options)
   })

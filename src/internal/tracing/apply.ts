@@ -8,10 +8,12 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
 import type { ExtractionResult } from "../../domain/ExtractionResult.js"
+import * as TraceContext from "../../domain/TraceContext.js"
 import { CurrentExtraction } from "../../services/CurrentExtraction.js"
 import * as ExtractorChain from "../../services/ExtractorChain.js"
 import type { InvocationSpanOptions } from "../../wrappers/Tracing.js"
 import { externalSpan, links } from "./externalSpan.js"
+import * as TraceFields from "./traceFields.js"
 
 /** The key of {@link SpanScope}'s method. */
 export const SpanScopeTypeId: unique symbol = Symbol.for("effect-datadog-lambda/Tracing/SpanScope")
@@ -75,23 +77,13 @@ export const underExtraction = <A, E, R>(
 
 /**
  * The attributes of an invocation span for a result: `datadog.extractor` (the extractor that found the context,
- * or `none`) and the upstream's `_dd.p.*` propagation tags (`_dd.p.tid` included).
- *
- * The tags are for tracers that cannot take them from the parent: dd-trace's OpenTelemetry bridge starts a
- * remote parent with no trace tags, and an attribute is how they still reach the trace chunk. `DdTraceTracer`
- * carries them on the trace itself and ignores these attributes.
+ * or `none`) and the upstream's `_dd.p.*` propagation tags (`_dd.p.tid` included); see
+ * `TraceFields.invocationAttributes`.
  */
-export const invocationAttributes = (result: ExtractionResult): Record<string, unknown> => {
-  const attributes: Record<string, unknown> = { "datadog.extractor": "none" }
-  if (Option.isNone(result.context)) return attributes
-  const context = result.context.value
-  attributes["datadog.extractor"] = context.source
-  for (const key in context.tags) {
-    if (key.startsWith("_dd.p.")) attributes[key] = context.tags[key]
-  }
-  if (Option.isSome(context.traceIdHigh)) attributes["_dd.p.tid"] = context.traceIdHigh.value
-  return attributes
-}
+export const invocationAttributes = (result: ExtractionResult): Record<string, unknown> =>
+  TraceFields.invocationAttributes(
+    Option.isSome(result.context) ? TraceContext.toFields(result.context.value) : undefined
+  )
 
 /** `Tracing.withInvocationSpan`: one span continuing the result, the links its own. */
 export const underInvocationSpan = <A, E, R>(

@@ -9,6 +9,7 @@ import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
 import type { ExtractionResult } from "../../domain/ExtractionResult.js"
 import * as TraceContext from "../../domain/TraceContext.js"
+import * as TraceFields from "./traceFields.js"
 
 /** The full Datadog context behind an external span built by {@link externalSpan}. */
 export class DatadogSpanContext extends Context.Tag("effect-datadog-lambda/DatadogSpanContext")<
@@ -25,58 +26,19 @@ export const OtelTraceFlags = Context.GenericTag<"OtelTraceFlags", number>(
 )
 
 /** The structural shape of an OpenTelemetry `TraceState`. */
-export interface TraceState {
-  set(key: string, value: string): TraceState
-  unset(key: string): TraceState
-  get(key: string): string | undefined
-  serialize(): string
-}
+export type TraceState = TraceFields.TraceState
 
 /** The W3C trace state `@effect/opentelemetry` reads from an external span's context. */
 export const OtelTraceState = Context.GenericTag<"OtelTraceState", TraceState>(
   "@effect/opentelemetry/Tracer/OtelTraceState"
 )
 
-class ListTraceState implements TraceState {
-  constructor(private readonly entries: ReadonlyArray<readonly [string, string]>) {}
-  set(key: string, value: string): TraceState {
-    return new ListTraceState([[key, value], ...this.entries.filter(([k]) => k !== key)])
-  }
-  unset(key: string): TraceState {
-    return new ListTraceState(this.entries.filter(([k]) => k !== key))
-  }
-  get(key: string): string | undefined {
-    return this.entries.find(([k]) => k === key)?.[1]
-  }
-  serialize(): string {
-    return this.entries.map(([k, v]) => `${k}=${v}`).join(",")
-  }
-}
-
-const ORIGIN_OR_TAG_VALUE_FILTER = /[^\x20-\x2B\x2D-\x3A\x3C-\x7D]/g
-const TAG_KEY_FILTER = /[^\x21-\x2B\x2D-\x3C\x3E-\x7E]/g
-const MAX_DD_MEMBER_LENGTH = 256
-
 /**
- * The `dd` member of a W3C `tracestate` for a context, encoded as dd-trace encodes it: `s:<priority>`,
- * `o:<origin>` and `t.<name>:<value>` for each `_dd.p.*` tag except `_dd.p.tid` (the trace id carries it).
- * `undefined` when there is nothing to say or the member would exceed 256 characters.
+ * The `dd` member of a W3C `tracestate` for a context, encoded as dd-trace encodes it (see
+ * `TraceFields.ddTraceStateMember`).
  */
-export const ddTraceStateMember = (context: TraceContext.TraceContext): string | undefined => {
-  const parts: Array<string> = []
-  if (Option.isSome(context.samplingPriority)) parts.push(`s:${context.samplingPriority.value}`)
-  if (Option.isSome(context.origin)) {
-    parts.push(`o:${context.origin.value.replace(ORIGIN_OR_TAG_VALUE_FILTER, "_").replaceAll("=", "~")}`)
-  }
-  for (const key in context.tags) {
-    if (!key.startsWith("_dd.p.") || key === "_dd.p.tid") continue
-    const name = key.slice(6).replace(TAG_KEY_FILTER, "_")
-    parts.push(`t.${name}:${context.tags[key].replace(ORIGIN_OR_TAG_VALUE_FILTER, "_").replaceAll("=", "~")}`)
-  }
-  if (parts.length === 0) return undefined
-  const member = parts.join(";")
-  return member.length + 3 > MAX_DD_MEMBER_LENGTH ? undefined : member
-}
+export const ddTraceStateMember = (context: TraceContext.TraceContext): string | undefined =>
+  TraceFields.ddTraceStateMember(TraceContext.toFields(context))
 
 /**
  * The parent span for a Datadog context: 32-hex trace id (with `_dd.p.tid` as the upper half), 16-hex span id,
@@ -87,8 +49,8 @@ export const externalSpan = (context: TraceContext.TraceContext): Tracer.Externa
   // Typed as `Context<never>` (what `ExternalSpan` holds): the tags added below are optional extras.
   let spanContext: Context.Context<never> = Context.make(DatadogSpanContext, context)
   if (decision !== undefined) spanContext = Context.add(spanContext, OtelTraceFlags, decision ? 1 : 0)
-  const member = ddTraceStateMember(context)
-  if (member !== undefined) spanContext = Context.add(spanContext, OtelTraceState, new ListTraceState([["dd", member]]))
+  const state = TraceFields.traceState(TraceContext.toFields(context))
+  if (state !== undefined) spanContext = Context.add(spanContext, OtelTraceState, state)
   return Tracer.externalSpan({
     traceId: context.w3cTraceId,
     spanId: context.w3cParentId,
@@ -120,5 +82,5 @@ export const links = (result: ExtractionResult): ReadonlyArray<Tracer.SpanLink> 
   result.links.map((link) => ({
     _tag: "SpanLink",
     span: externalSpan(link),
-    attributes: { "datadog.source": link.source }
+    attributes: TraceFields.linkAttributes(link.source)
   }))

@@ -6,9 +6,8 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
 import * as TraceContext from "../../domain/TraceContext.js"
-import type { ExtractorName } from "../extractorName.js"
-import * as Ids from "../ids.js"
 import { upstreamContext } from "./externalSpan.js"
+import * as TraceFields from "./traceFields.js"
 
 /** The key of {@link SpanContextSource}'s method. */
 export const SpanContextSourceTypeId: unique symbol = Symbol.for("effect-datadog-lambda/Tracing/SpanContextSource")
@@ -28,14 +27,7 @@ const isSpanContextSource = (span: Tracer.AnySpan): span is Tracer.AnySpan & Spa
  * The span attribute that overrides the sampling priority written for a span (dd-trace honours the same tag):
  * `2` keeps the trace, `-1` drops it.
  */
-export const SAMPLING_PRIORITY_ATTRIBUTE = "sampling.priority"
-
-const priorityOverride = (span: Tracer.AnySpan): number | undefined => {
-  if (span._tag !== "Span") return undefined
-  const value = span.attributes.get(SAMPLING_PRIORITY_ATTRIBUTE)
-  const priority = typeof value === "string" ? Number(value) : value
-  return typeof priority === "number" && Number.isSafeInteger(priority) ? priority : undefined
-}
+export const SAMPLING_PRIORITY_ATTRIBUTE: "sampling.priority" = TraceFields.SAMPLING_PRIORITY_ATTRIBUTE
 
 /**
  * The Datadog context to propagate *from* a live span (the inject side): the span's own ids in decimal (the upper
@@ -50,20 +42,13 @@ const priorityOverride = (span: Tracer.AnySpan): number | undefined => {
  */
 export const spanContext = (span: Tracer.AnySpan): Option.Option<TraceContext.TraceContext> => {
   if (isSpanContextSource(span)) return span[SpanContextSourceTypeId]()
-  const ids = Ids.fromW3cTraceId(span.traceId)
-  if (ids === undefined || !Ids.isHex16(span.spanId) || span.spanId === "0000000000000000") return Option.none()
   const upstream = Option.getOrUndefined(upstreamContext(span))
-  const priority = priorityOverride(span) ?? Option.getOrUndefined(upstream?.samplingPriority ?? Option.none()) ??
-    (span.sampled ? 1 : 0)
-  return Option.some(TraceContext.make({
-    traceId: ids.traceId,
-    traceIdHigh: ids.traceIdHigh,
-    parentId: Ids.hexToDecimal(span.spanId),
-    samplingPriority: priority,
-    origin: upstream === undefined ? undefined : Option.getOrUndefined(upstream.origin),
-    tags: upstream?.tags,
-    source: upstream?.source ?? ("custom" satisfies ExtractorName)
-  }))
+  const fields = TraceFields.fromSpan(
+    span,
+    span._tag === "Span" ? TraceFields.priorityOverride(span.attributes.get(SAMPLING_PRIORITY_ATTRIBUTE)) : undefined,
+    upstream === undefined ? undefined : TraceContext.toFields(upstream)
+  )
+  return fields === undefined ? Option.none() : Option.some(TraceContext.make(fields))
 }
 
 /** The Datadog context of the current span, for injection into outgoing calls or checkpoints. */

@@ -14,7 +14,6 @@ import type TracerModule from "dd-trace"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type * as Http from "node:http"
 import { createRequire } from "node:module"
 import * as DdTraceTracer from "../../../src/layers/DdTraceTracer.js"
 import * as DefaultChain from "../../../src/layers/DefaultChain.js"
@@ -24,16 +23,15 @@ import * as LambdaTracing from "../../../src/wrappers/LambdaTracing.js"
 import { fakeTransport } from "../durable/pages.js"
 import { readRuns, toWire } from "../durable/wire.js"
 import { type Behaviour, cases, durableUpstream, lambdaContext, type Report, type Run } from "./cases.js"
+import { behave, type HttpHeaders, loopback } from "./loopback.js"
 import { datadog, flush } from "./peer.js"
 
 type Tracer = typeof TracerModule
 
-// Loaded with require() after dd-trace's init, so that its http integration instruments them.
 const require = createRequire(import.meta.url)
-const http = require("node:http") as typeof Http
 
 const report: {
-  httpHeaders: Record<string, Record<string, string>>
+  httpHeaders: HttpHeaders
   attempts: Record<string, ReadonlyArray<string>>
 } = { httpHeaders: {}, attempts: {} }
 
@@ -42,36 +40,6 @@ interface TestEvent {
   readonly testRun: Run
   readonly testBehaviour: Behaviour
 }
-
-// A loopback server that records the trace headers each outbound call carried.
-const loopback = async (): Promise<{ readonly url: string; readonly close: () => void }> => {
-  const server = http.createServer((request, response) => {
-    const key = String(request.headers["x-test-key"])
-    report.httpHeaders[key] = Object.fromEntries(
-      Object.entries(request.headers).filter(([name]) => name.startsWith("x-datadog-") || name === "traceparent")
-        .map(([name, value]) => [name, String(value)])
-    )
-    response.end("ok")
-  })
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const { port } = server.address() as { readonly port: number }
-  return { url: `http://127.0.0.1:${port}/downstream`, close: () => server.close() }
-}
-
-const get = (url: string, key: string): Promise<void> =>
-  new Promise((resolve, reject) => {
-    http.get(url, { headers: { "x-test-key": key } }, (response) => {
-      response.resume()
-      response.on("end", () => resolve())
-    }).on("error", reject)
-  })
-
-const behave = (behaviour: Behaviour, url: string, key: string): Promise<void> =>
-  behaviour === "fail"
-    ? Promise.reject(new Error("boom"))
-    : behaviour === "http"
-    ? get(url, key)
-    : Promise.resolve()
 
 const app = (url: string) => (event: TestEvent, _context: unknown) =>
   Effect.gen(function*() {
@@ -140,7 +108,7 @@ const durableRuns = async (): Promise<Report["durable"]> => {
 }
 
 export const main = async (tracer: Tracer, sampleRate: "0" | "1"): Promise<void> => {
-  const server = await loopback()
+  const server = await loopback(report.httpHeaders)
   const ours = LambdaHandler.make({
     handler: LambdaTracing.withExtraction(app(server.url), { spanName: "aws.lambda" }),
     layer: Layer.mergeAll(DefaultChain.layerDdTrace, DdTraceTracer.layerGlobal)
