@@ -1,0 +1,112 @@
+/**
+ * The chain's run on Effect 4: guards first (an extractor's, and its groups' once per run of members), then each
+ * extractor in order, isolated, so a failure or defect becomes an attempt and the chain goes on. The guards and
+ * the words of attempts are the shared core's (`chainGuards`).
+ */
+import * as Cause from "effect/Cause"
+import type * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import * as Result from "effect/Result"
+import * as Guards from "../../internal/chainGuards.js"
+import { Invocation } from "../../internal/invocation.js"
+import type { ExtractorFailure } from "../domain/Errors.js"
+import type { Attempt, ExtractionResult } from "../domain/ExtractionResult.js"
+import * as TraceContext from "../domain/TraceContext.js"
+import type { ExtractorChain } from "../services/ExtractorChain.js"
+import type { Extracted, TraceExtractor } from "../services/TraceExtractor.js"
+
+const failureAttempt = (extractor: TraceExtractor, cause: Cause.Cause<ExtractorFailure>): Attempt => {
+  const failure = Cause.findErrorOption(cause)
+  if (Option.isSome(failure)) return Guards.failedAttempt(extractor.name, failure.value)
+  const defect = Cause.findDefect(cause)
+  return Guards.defectAttempt(extractor.name, Result.isSuccess(defect) ? { value: defect.success } : undefined)
+}
+
+/** Builds a chain's service from an ordered list of extractors. */
+export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.Service => {
+  const plan = Guards.plan(extractors)
+
+  // The chain's program decides which extractor runs; this loop runs it, reading an already completed effect (an
+  // `Exit`) at once and waiting only on one that is not.
+  const drive = (
+    program: Generator<number, Guards.ChainEnd, Guards.Ran>,
+    invocation: Invocation,
+    event: unknown,
+    lambdaContext: unknown
+  ): Effect.Effect<ExtractionResult> => {
+    let found: Extracted | undefined
+    const ranOf = (extracted: Extracted): Guards.Ran => {
+      const isFound = Option.isSome(extracted.context)
+      if (isFound) found = extracted
+      return { _tag: "Ran", found: isFound, notes: extracted.notes }
+    }
+    const resume = (ran: Guards.Ran | undefined): Effect.Effect<ExtractionResult> => {
+      for (;;) {
+        const step = ran === undefined ? program.next() : program.next(ran)
+        if (step.done === true) return Effect.succeed(resultOf(step.value, found))
+        const extractor = extractors[step.value]!
+        let effect: Effect.Effect<Extracted, ExtractorFailure>
+        try {
+          effect = extractor.extract(event, lambdaContext, invocation)
+        } catch (defect) {
+          effect = Exit.die(defect)
+        }
+        if (!Exit.isExit(effect)) {
+          return Effect.matchCauseEffect(effect, {
+            onFailure: (cause) => failed(extractor, cause, resume),
+            onSuccess: (extracted) => resume(ranOf(extracted))
+          })
+        }
+        const exit = effect as Exit.Exit<Extracted, ExtractorFailure>
+        if (Exit.isFailure(exit)) return failed(extractor, exit.cause, resume)
+        ran = ranOf(exit.value)
+      }
+    }
+    return resume(undefined)
+  }
+
+  const resultOf = (end: Guards.ChainEnd, found: Extracted | undefined): ExtractionResult => {
+    if (end.foundAt === undefined || found === undefined || Option.isNone(found.context)) {
+      return { context: Option.none(), links: Guards.NO_LINKS, attempts: end.attempts }
+    }
+    return {
+      context: Option.some(TraceContext.withSource(found.context.value, extractors[end.foundAt]!.name)),
+      links: found.links.length === 0 ? Guards.NO_LINKS : found.links.slice(),
+      attempts: end.attempts
+    }
+  }
+
+  const failed = (
+    extractor: TraceExtractor,
+    cause: Cause.Cause<ExtractorFailure>,
+    resume: (ran: Guards.Ran) => Effect.Effect<ExtractionResult>
+  ): Effect.Effect<ExtractionResult> => {
+    if (Cause.hasInterruptsOnly(cause)) return Effect.interrupt
+    const attempt = failureAttempt(extractor, cause)
+    return Effect.andThen(
+      Effect.logDebug("trace extractor failed").pipe(
+        Effect.annotateLogs({ extractor: extractor.name, reason: attempt.reason ?? "" })
+      ),
+      Effect.suspend(() => resume({ _tag: "Failed", attempt }))
+    )
+  }
+
+  const run = (event: unknown, lambdaContext: unknown) =>
+    drive(Guards.chain(plan, event, lambdaContext), new Invocation(), event, lambdaContext)
+  return {
+    extractors,
+    extract: (event, lambdaContext) => Effect.suspend(() => run(event, lambdaContext)),
+    run
+  }
+}
+
+/** The extractor services present in the context, in the given order. */
+export const collect = (
+  services: ReadonlyArray<Context.Key<any, TraceExtractor>>
+): Effect.Effect<ReadonlyArray<TraceExtractor>> =>
+  Effect.map(
+    Effect.forEach(services, (key) => Effect.serviceOption(key)),
+    (found) => found.flatMap((extractor) => Option.isSome(extractor) ? [extractor.value] : [])
+  )
