@@ -16,9 +16,11 @@ const OPTIONAL_PEERS = ["dd-trace", "@aws/durable-execution-sdk-js", "@aws-sdk/c
 // node_modules linked in), so the working tree is never written and `require("effect-datadog-lambda")` resolves
 // through the exports map by self-reference, as it does for a user.
 let copy: string
-const node = async (args: ReadonlyArray<string>): Promise<string> => {
+// The same package beside Effect 4 alone, for the `effect4` entry.
+let copy4: string
+const node = async (args: ReadonlyArray<string>, cwd: string = copy): Promise<string> => {
   const { stdout } = await execFileAsync(process.execPath, args, {
-    cwd: copy,
+    cwd,
     encoding: "utf8",
     env: { ...process.env, DD_TRACE_ENABLED: "false" },
     maxBuffer: 16 * 1024 * 1024
@@ -48,9 +50,13 @@ const PUBLIC_MODULES = [
   "DurableTracing"
 ]
 
+// The Effect 4 line's entry: the same extraction, on Effect 4.
+const EFFECT4_ENTRY = "./effect4"
+
 const entries = Object.entries(pkg.exports as Record<string, unknown>).filter(([key]) =>
   key !== "./package.json"
 ) as Array<[string, { readonly import: Record<string, string>; readonly require: Record<string, string> }]>
+const effect3Entries = entries.filter(([key]) => key !== EFFECT4_ENTRY)
 
 const walk = (dir: string): Array<string> =>
   fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -73,13 +79,23 @@ describe("package", () => {
     await execFileAsync(process.execPath, [path.join(root, "scripts/build.mjs"), path.join(copy, "dist")], {
       cwd: root
     })
+    copy4 = fs.mkdtempSync(path.join(os.tmpdir(), "edl-package-effect4-"))
+    fs.copyFileSync(path.join(root, "package.json"), path.join(copy4, "package.json"))
+    // A copy, not a link: Node resolves `effect` from a module's real path.
+    fs.cpSync(path.join(copy, "dist"), path.join(copy4, "dist"), { recursive: true })
+    fs.mkdirSync(path.join(copy4, "node_modules"))
+    fs.symlinkSync(path.join(root, "src/effect4/node_modules/effect"), path.join(copy4, "node_modules/effect"), "dir")
   }, 120_000)
-  afterAll(() => fs.rmSync(copy, { recursive: true, force: true }))
+  afterAll(() => {
+    fs.rmSync(copy, { recursive: true, force: true })
+    fs.rmSync(copy4, { recursive: true, force: true })
+  })
 
   it("exports exactly the public modules, from the root and one subpath each", () => {
     assert.deepStrictEqual(Object.keys(pkg.exports), [
       ".",
       ...PUBLIC_MODULES.map((name) => `./${name}`),
+      EFFECT4_ENTRY,
       "./package.json"
     ])
     for (const [key, entry] of entries) {
@@ -146,16 +162,28 @@ describe("package", () => {
   })
 
   it("loads every subpath through require and import", async () => {
-    const names = JSON.stringify(entries.map(([key]) => key.replace(/^\./, "effect-datadog-lambda")))
+    const names = JSON.stringify(effect3Entries.map(([key]) => key.replace(/^\./, "effect-datadog-lambda")))
     const check = (load: string) =>
       `const out = {}; for (const name of ${names}) out[name] = Object.keys(${load}).length > 0; console.log(JSON.stringify(out))`
     const cjs = JSON.parse(await node(["-e", check("require(name)")]))
     const esm = JSON.parse(await node(["--input-type=module", "-e", check("await import(name)")]))
-    for (const [key] of entries) {
+    for (const [key] of effect3Entries) {
       const name = key.replace(/^\./, "effect-datadog-lambda")
       assert.isTrue(cjs[name], `require ${name}`)
       assert.isTrue(esm[name], `import ${name}`)
     }
+  })
+
+  it("loads and extracts through the effect4 entry, by require() and by import, beside Effect 4 alone", async () => {
+    const loader = (load: (specifier: string) => string) =>
+      program(`const Effect = ${load("effect/Effect")}; const lib = ${load("effect-datadog-lambda/effect4")}`)
+    const cjs = JSON.parse(await node(["-e", loader((specifier) => `require("${specifier}")`)], copy4))
+    const esm = JSON.parse(
+      await node(["--input-type=module", "-e", loader((specifier) => `await import("${specifier}")`)], copy4)
+    )
+    assert.isTrue(cjs.found)
+    assert.deepStrictEqual(esm, cjs)
+    assert.includeMembers(cjs.keys, ["DefaultChain", "ExtractorChain", "NativePropagator", "TraceContext"])
   })
 
   it("bundles with esbuild and no flags: optional peers are left to run time", async () => {
