@@ -122,17 +122,6 @@ export const rejectedUntil = (runs: ReadonlyArray<Run>, event: unknown, lambdaCo
 /** The links of a result that found none: frozen, so no caller can add to another invocation's result. */
 export const NO_LINKS: ReadonlyArray<never> = Object.freeze([])
 
-/** What the driver tells the chain of an extractor it ran. */
-export type Ran =
-  | { readonly _tag: "Ran"; readonly found: boolean; readonly notes: ReadonlyArray<string> }
-  | { readonly _tag: "Failed"; readonly attempt: AttemptFields }
-
-/** Where a chain's run ended: the attempts, and the position of the extractor that found a context, if one did. */
-export interface ChainEnd {
-  readonly attempts: Array<AttemptFields>
-  readonly foundAt: number | undefined
-}
-
 /** What the chain knows of its extractors before any run: their group runs and their "none" attempts. */
 export interface Plan {
   readonly extractors: ReadonlyArray<Guarded>
@@ -148,34 +137,57 @@ export const plan = (extractors: ReadonlyArray<Guarded>): Plan => ({
 })
 
 /**
- * The chain's order, as a program: guards decide without running anything (a group's once for its run of members,
- * then the extractor's own); each extractor that must run is yielded by position, and the driver answers with what
- * it did. The chain ends at the first extractor that found a context, or after the last one.
+ * One run of the chain over an event: guards decide without running anything (a group's once for its run of
+ * members, then the extractor's own); {@link ChainRun.next} gives the next extractor that must run, and the driver
+ * reports what it did with {@link ChainRun.ran} or {@link ChainRun.failed}. The run ends at the first extractor that found a context, or after
+ * the last one. A plain object rather than a generator: it is made on every invocation.
  */
-export function* chain(plan: Plan, event: unknown, lambdaContext: unknown): Generator<number, ChainEnd, Ran> {
-  const attempts: Array<AttemptFields> = []
-  let index = 0
-  while (index < plan.extractors.length) {
-    const skipTo = rejectedUntil(plan.runs[index]!, event, lambdaContext)
-    if (skipTo >= 0) {
-      for (; index < skipTo; index++) attempts.push(plan.noneAttempts[index]!)
-      continue
+export class ChainRun {
+  readonly attempts: Array<AttemptFields> = []
+  /** The position of the extractor that found a context, once one has. */
+  foundAt: number | undefined = undefined
+  private index = 0
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly event: unknown,
+    private readonly lambdaContext: unknown
+  ) {}
+
+  /** The position of the next extractor to run, or -1 when the run is over. */
+  next(): number {
+    const { extractors, noneAttempts, runs } = this.plan
+    while (this.index < extractors.length) {
+      const index = this.index
+      const skipTo = rejectedUntil(runs[index]!, this.event, this.lambdaContext)
+      if (skipTo >= 0) {
+        for (let skipped = index; skipped < skipTo; skipped++) this.attempts.push(noneAttempts[skipped]!)
+        this.index = skipTo
+        continue
+      }
+      const extractor = extractors[index]!
+      const accepted = accepts(extractor, this.event, this.lambdaContext)
+      if (accepted === true) return index
+      this.attempts.push(accepted === false ? noneAttempts[index]! : guardDefect(extractor.name))
+      this.index++
     }
-    const extractor = plan.extractors[index]!
-    const accepted = accepts(extractor, event, lambdaContext)
-    if (accepted !== true) {
-      attempts.push(accepted === false ? plan.noneAttempts[index]! : guardDefect(extractor.name))
-      index++
-      continue
-    }
-    const ran = yield index
-    if (ran._tag === "Failed") {
-      attempts.push(ran.attempt)
-    } else {
-      attempts.push(ranAttempt(extractor.name, ran.found, ran.notes))
-      if (ran.found) return { attempts, foundAt: index }
-    }
-    index++
+    return -1
   }
-  return { attempts, foundAt: undefined }
+
+  /** Records that the extractor {@link next} gave ran, and whether it found a context. */
+  ran(found: boolean, notes: ReadonlyArray<string>): void {
+    this.attempts.push(ranAttempt(this.plan.extractors[this.index]!.name, found, notes))
+    if (found) {
+      this.foundAt = this.index
+      this.index = this.plan.extractors.length
+    } else {
+      this.index++
+    }
+  }
+
+  /** Records that the extractor {@link next} gave failed. */
+  failed(attempt: AttemptFields): void {
+    this.attempts.push(attempt)
+    this.index++
+  }
 }

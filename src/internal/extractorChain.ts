@@ -29,21 +29,24 @@ const failureAttempt = (extractor: TraceExtractor, cause: Cause.Cause<ExtractorF
 export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.Service => {
   const plan = Guards.plan(extractors)
 
-  // The chain's program decides which extractor runs; this loop runs it. An extractor whose effect is already
+  // The chain's run decides which extractor runs; this loop runs it. An extractor whose effect is already
   // completed (an `Exit`, as every built-in one is unless it reads later pages) is read here, without a step of the
-  // runtime; the chain waits only on an effect that is not completed, and resumes the program after it.
+  // runtime; the chain waits only on an effect that is not completed, and resumes the run after it.
   const drive = (
-    program: Generator<number, Guards.ChainEnd, Guards.Ran>,
+    chain: Guards.ChainRun,
     invocation: Invocation,
     event: unknown,
     lambdaContext: unknown
   ): Effect.Effect<ExtractionResult> => {
     let found: Extracted | undefined
-    const resume = (ran: Guards.Ran | undefined): Effect.Effect<ExtractionResult> => {
-      for (;;) {
-        const step = ran === undefined ? program.next() : program.next(ran)
-        if (step.done === true) return Exit.succeed(resultOf(step.value, found))
-        const extractor = extractors[step.value]!
+    const record = (extracted: Extracted): void => {
+      const isFound = Option.isSome(extracted.context)
+      if (isFound) found = extracted
+      chain.ran(isFound, extracted.notes)
+    }
+    const resume = (): Effect.Effect<ExtractionResult> => {
+      for (let index = chain.next(); index >= 0; index = chain.next()) {
+        const extractor = extractors[index]!
         let effect: Effect.Effect<Extracted, ExtractorFailure>
         try {
           effect = extractor.extract(event, lambdaContext, invocation)
@@ -53,50 +56,52 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
         }
         if (!Completed.isCompleted(effect)) {
           return Effect.matchCauseEffect(effect, {
-            onFailure: (cause) => failed(extractor, cause, resume),
-            onSuccess: (extracted) => resume(ranOf(extracted))
+            onFailure: (cause) => failed(chain, extractor, cause, resume),
+            onSuccess: (extracted) => {
+              record(extracted)
+              return resume()
+            }
           })
         }
-        if (Exit.isFailure(effect)) return failed(extractor, effect.cause, resume)
-        ran = ranOf(effect.value)
+        const exit = effect
+        if (Exit.isFailure(exit)) return failed(chain, extractor, exit.cause, resume)
+        record(exit.value)
       }
+      return Exit.succeed(resultOf(chain, found))
     }
-    const ranOf = (extracted: Extracted): Guards.Ran => {
-      const isFound = Option.isSome(extracted.context)
-      if (isFound) found = extracted
-      return { _tag: "Ran", found: isFound, notes: extracted.notes }
-    }
-    return resume(undefined)
+    return resume()
   }
 
-  const resultOf = (end: Guards.ChainEnd, found: Extracted | undefined): ExtractionResult => {
-    if (end.foundAt === undefined || found === undefined || Option.isNone(found.context)) {
-      return { context: Option.none(), links: Guards.NO_LINKS, attempts: end.attempts }
+  const resultOf = (chain: Guards.ChainRun, found: Extracted | undefined): ExtractionResult => {
+    if (chain.foundAt === undefined || found === undefined || Option.isNone(found.context)) {
+      return { context: Option.none(), links: Guards.NO_LINKS, attempts: chain.attempts }
     }
     return {
-      context: Option.some(TraceContext.withSource(found.context.value, extractors[end.foundAt]!.name)),
+      context: Option.some(TraceContext.withSource(found.context.value, extractors[chain.foundAt]!.name)),
       links: found.links.length === 0 ? Guards.NO_LINKS : found.links.slice(),
-      attempts: end.attempts
+      attempts: chain.attempts
     }
   }
 
   const failed = (
+    chain: Guards.ChainRun,
     extractor: TraceExtractor,
     cause: Cause.Cause<ExtractorFailure>,
-    resume: (ran: Guards.Ran) => Effect.Effect<ExtractionResult>
+    resume: () => Effect.Effect<ExtractionResult>
   ): Effect.Effect<ExtractionResult> => {
     if (Cause.isInterruptedOnly(cause)) return Effect.interrupt
     const attempt = failureAttempt(extractor, cause)
+    chain.failed(attempt)
     return Effect.zipRight(
       Effect.logDebug("trace extractor failed").pipe(
         Effect.annotateLogs({ extractor: extractor.name, reason: attempt.reason ?? "" })
       ),
-      Effect.suspend(() => resume({ _tag: "Failed", attempt }))
+      Effect.suspend(resume)
     )
   }
 
   const run = (event: unknown, lambdaContext: unknown) =>
-    drive(Guards.chain(plan, event, lambdaContext), new Invocation(), event, lambdaContext)
+    drive(new Guards.ChainRun(plan, event, lambdaContext), new Invocation(), event, lambdaContext)
   return {
     extractors,
     extract: (event, lambdaContext) => Effect.suspend(() => run(event, lambdaContext)),
