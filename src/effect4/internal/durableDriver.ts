@@ -13,18 +13,14 @@ import type { ExtractorName } from "../../internal/extractorName.js"
 import type { Invocation } from "../../internal/invocation.js"
 import { err, ok, type Result } from "../../internal/result.js"
 import { durable } from "../../internal/triggers/trigger.js"
-import {
-  ExtractionError,
-  type ExtractorFailure,
-  type PropagatorError,
-  type TracerUnavailable
-} from "../domain/Errors.js"
+import type { ExtractorFailure, PropagatorError, TracerUnavailable } from "../domain/Errors.js"
 import * as TraceContext from "../domain/TraceContext.js"
 import type { DurableState } from "../services/DurableState.js"
 import type { ExtractorChain } from "../services/ExtractorChain.js"
 import type { Propagator } from "../services/Propagator.js"
 import * as TraceExtractor from "../services/TraceExtractor.js"
 import * as Paging from "./paging.js"
+import * as Programs from "./programs.js"
 
 /**
  * What the Effect 4 line gives the durable programs. Operations are read without Schema
@@ -50,29 +46,6 @@ export interface Services {
   readonly triggers?: ExtractorChain.Service | undefined
 }
 
-const toExtracted = (
-  source: ExtractorName,
-  outcome: Durable.Outcome<TraceContext.TraceContext, Failure>
-): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
-  switch (outcome._tag) {
-    case "Found":
-      return Exit.succeed(TraceExtractor.found(outcome.context, { links: outcome.links, notes: outcome.notes }))
-    case "Nothing":
-      return Exit.succeed(outcome.notes.length === 0 ? TraceExtractor.none : TraceExtractor.noneWith(...outcome.notes))
-    case "Malformed":
-      return Exit.fail(new ExtractionError({ extractor: source, reason: outcome.reason, detail: outcome.detail }))
-    case "Raise":
-      return Exit.fail(outcome.error)
-  }
-}
-
-/** `Effect.map`, applied at once on an `Exit`. */
-const map = <A, E, B>(effect: Effect.Effect<A, E>, f: (a: A) => B): Effect.Effect<B, E> => {
-  if (!Exit.isExit(effect)) return Effect.map(effect, f)
-  const exit = effect as Exit.Exit<A, E>
-  return Exit.isSuccess(exit) ? Exit.succeed(f(exit.value)) : Exit.failCause(exit.cause)
-}
-
 /** The propagator's answer with its typed failure as a value; defects and interruptions pass through. */
 const settle = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<Result<A, E>> => {
   if (Exit.isExit(effect)) {
@@ -96,11 +69,11 @@ const answer = (
 ): Effect.Effect<unknown, ExtractorFailure> => {
   switch (request._tag) {
     case "Propagate":
-      return map(services.propagator.extract(request.carrier, source), Option.getOrUndefined)
+      return Programs.map(services.propagator.extract(request.carrier, source), Option.getOrUndefined)
     case "PropagateDatadog": {
       // Checkpoints are Datadog-style: a propagator that can read them whatever the configured styles does so.
       const extract = services.propagator.extractDatadog ?? services.propagator.extract
-      return map(
+      return Programs.map(
         settle(extract(request.carrier, source)),
         (result) => result._tag === "Ok" ? ok(Option.getOrUndefined(result.value)) : result
       )
@@ -110,34 +83,12 @@ const answer = (
     case "RunTriggers":
       return services.triggers === undefined
         ? Exit.succeed({ context: undefined, links: [], attempts: [] })
-        : map(services.triggers.run(request.event, request.lambdaContext), (result) => ({
+        : Programs.map(services.triggers.run(request.event, request.lambdaContext), (result) => ({
           context: Option.getOrUndefined(result.context),
           links: result.links,
           attempts: result.attempts
         }))
   }
-}
-
-/** Runs `program` for the extractor `source`. */
-const run = (
-  source: ExtractorName,
-  program: Program,
-  services: Services,
-  lambdaContext: unknown,
-  invocation: Invocation | undefined
-): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
-  const resume = (next: unknown): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
-    for (;;) {
-      const step = program.next(next)
-      if (step.done === true) return toExtracted(source, step.value)
-      const pending = answer(source, step.value, services, lambdaContext, invocation)
-      if (!Exit.isExit(pending)) return Effect.flatMap(pending, resume)
-      const exit = pending as Exit.Exit<unknown, ExtractorFailure>
-      if (Exit.isFailure(exit)) return Exit.failCause(exit.cause)
-      next = exit.value
-    }
-  }
-  return resume(undefined)
 }
 
 /**
@@ -153,15 +104,12 @@ export const extractor = (
   TraceExtractor.make({
     name,
     group: durable,
-    extract: (event, lambdaContext, invocation) => {
-      const start = () => run(name, programOf(event, lambdaContext), services, lambdaContext, invocation)
-      const first = start()
-      if (Exit.isExit(first)) return first
-      let started = false
-      return Effect.suspend(() => {
-        if (started) return start()
-        started = true
-        return first
-      })
-    }
+    extract: (event, lambdaContext, invocation) =>
+      Programs.rerunnable(() =>
+        Programs.run(
+          name,
+          programOf(event, lambdaContext),
+          (request) => answer(name, request, services, lambdaContext, invocation)
+        )
+      )
   })

@@ -4,16 +4,11 @@
  * once when the answer is an already completed effect, so an envelope of one page costs no step of the runtime
  * unless a service is asynchronous.
  */
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
-import {
-  ExtractionError,
-  type ExtractorFailure,
-  type PropagatorError,
-  type TracerUnavailable
-} from "../../domain/Errors.js"
+import type { ExtractorFailure, PropagatorError, TracerUnavailable } from "../../domain/Errors.js"
 import * as TraceContext from "../../domain/TraceContext.js"
 import type { DurableState } from "../../services/DurableState.js"
 import type { ExtractorChain } from "../../services/ExtractorChain.js"
@@ -27,6 +22,7 @@ import type { ExtractorName } from "../extractorName.js"
 import type { Invocation } from "../invocation.js"
 import { err, ok } from "../result.js"
 import { durable } from "../triggers/trigger.js"
+import * as Programs from "./programs.js"
 
 /** What the Effect 3 line gives the durable programs. */
 export const env: Durable.Env<TraceContext.TraceContext> = {
@@ -44,22 +40,6 @@ export interface Services {
   readonly state: Option.Option<DurableState.Service>
   /** The trigger extractors, for an input payload's original event. */
   readonly triggers?: ExtractorChain.Service | undefined
-}
-
-const toExtracted = (
-  source: ExtractorName,
-  outcome: Durable.Outcome<TraceContext.TraceContext, PropagatorError | TracerUnavailable>
-): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
-  switch (outcome._tag) {
-    case "Found":
-      return Exit.succeed(TraceExtractor.found(outcome.context, { links: outcome.links, notes: outcome.notes }))
-    case "Nothing":
-      return Exit.succeed(outcome.notes.length === 0 ? TraceExtractor.none : TraceExtractor.noneWith(...outcome.notes))
-    case "Malformed":
-      return Exit.fail(new ExtractionError({ extractor: source, reason: outcome.reason, detail: outcome.detail }))
-    case "Raise":
-      return Exit.fail(outcome.error)
-  }
 }
 
 /** The answer to one request. */
@@ -94,27 +74,6 @@ const answer = (
   }
 }
 
-/** Runs `program` for the extractor `source`. */
-const run = (
-  source: ExtractorName,
-  program: Program,
-  services: Services,
-  lambdaContext: unknown,
-  invocation: Invocation | undefined
-): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
-  const resume = (next: unknown): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
-    for (;;) {
-      const step = program.next(next)
-      if (step.done === true) return toExtracted(source, step.value)
-      const pending = answer(source, step.value, services, lambdaContext, invocation)
-      if (!Completed.isCompleted(pending)) return Effect.flatMap(pending, resume)
-      if (Exit.isFailure(pending)) return Exit.failCause(pending.cause)
-      next = pending.value
-    }
-  }
-  return resume(undefined)
-}
-
 /**
  * A durable extractor over the given services, running the program `programOf` makes for each event. The effect
  * can be run again, as any effect: a generator resumes only once, so when the program waited on a service, every
@@ -128,15 +87,12 @@ export const extractor = (
   TraceExtractor.make({
     name,
     group: durable,
-    extract: (event, lambdaContext, invocation) => {
-      const start = () => run(name, programOf(event, lambdaContext), services, lambdaContext, invocation)
-      const first = start()
-      if (Completed.isCompleted(first)) return first
-      let started = false
-      return Effect.suspend(() => {
-        if (started) return start()
-        started = true
-        return first
-      })
-    }
+    extract: (event, lambdaContext, invocation) =>
+      Programs.rerunnable(() =>
+        Programs.run(
+          name,
+          programOf(event, lambdaContext),
+          (request) => answer(name, request, services, lambdaContext, invocation)
+        )
+      )
   })

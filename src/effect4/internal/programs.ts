@@ -1,0 +1,78 @@
+/**
+ * How the Effect 4 line runs the shared programs (triggers and durable): each request the program yields is answered
+ * by an effect, and the program resumes at once when that effect is already an `Exit`.
+ */
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import type * as Durable from "../../internal/durable/durableProgram.js"
+import type { ExtractorName } from "../../internal/extractorName.js"
+import { ExtractionError, type ExtractorFailure } from "../domain/Errors.js"
+import type * as TraceContext from "../domain/TraceContext.js"
+import * as TraceExtractor from "../services/TraceExtractor.js"
+
+/** What a program ends with (a trigger program never raises). */
+export type Outcome = Durable.Outcome<TraceContext.TraceContext, ExtractorFailure>
+
+/** A program's outcome as the extractor's result, or its typed error. */
+export const toExtracted = (
+  source: ExtractorName,
+  outcome: Outcome
+): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
+  switch (outcome._tag) {
+    case "Found":
+      return Exit.succeed(TraceExtractor.found(outcome.context, { links: outcome.links, notes: outcome.notes }))
+    case "Nothing":
+      return Exit.succeed(outcome.notes.length === 0 ? TraceExtractor.none : TraceExtractor.noneWith(...outcome.notes))
+    case "Malformed":
+      return Exit.fail(new ExtractionError({ extractor: source, reason: outcome.reason, detail: outcome.detail }))
+    case "Raise":
+      return Exit.fail(outcome.error)
+  }
+}
+
+/** `Effect.map`, applied at once on an `Exit`. */
+export const map = <A, E, B>(effect: Effect.Effect<A, E>, f: (a: A) => B): Effect.Effect<B, E> => {
+  if (!Exit.isExit(effect)) return Effect.map(effect, f)
+  const exit = effect as Exit.Exit<A, E>
+  return Exit.isSuccess(exit) ? Exit.succeed(f(exit.value)) : Exit.failCause(exit.cause)
+}
+
+/**
+ * Runs `program` for the extractor `source`, answering each request with `answer`. A failed answer fails the
+ * extractor. The effect resumes `program`, so unless it is an `Exit` it runs once (see {@link rerunnable}).
+ */
+export const run = <R>(
+  source: ExtractorName,
+  program: Generator<R, Outcome, unknown>,
+  answer: (request: R) => Effect.Effect<unknown, ExtractorFailure>
+): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
+  const resume = (next: unknown): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
+    for (;;) {
+      const step = program.next(next)
+      if (step.done === true) return toExtracted(source, step.value)
+      const pending = answer(step.value)
+      if (!Exit.isExit(pending)) return Effect.flatMap(pending, resume)
+      const exit = pending as Exit.Exit<unknown, ExtractorFailure>
+      if (Exit.isFailure(exit)) return Exit.failCause(exit.cause)
+      next = exit.value
+    }
+  }
+  return resume(undefined)
+}
+
+/**
+ * An extraction that can be run again, as any effect: a generator resumes only once, so when the program waited on
+ * a service, every run after the first starts the program anew.
+ */
+export const rerunnable = (
+  start: () => Effect.Effect<TraceExtractor.Extracted, ExtractorFailure>
+): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
+  const first = start()
+  if (Exit.isExit(first)) return first
+  let started = false
+  return Effect.suspend(() => {
+    if (started) return start()
+    started = true
+    return first
+  })
+}
