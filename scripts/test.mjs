@@ -1,4 +1,4 @@
-// `npm test`: lint, typecheck, the two test passes (shared and isolated, see vitest.config.ts) and the Effect 4
+// `npm test`: lint, typecheck, the three test passes (shared, isolated, waiting: see vitest.config.ts) and the Effect 4
 // line's tests (test/effect4, on vitest 5) run at the same time, since the durable tests spend most of their time
 // waiting on real timers. Each task's output is kept and printed only when it fails; a passing task prints one line
 // (vitest's counts). `node scripts/test.mjs unit` runs the test passes alone.
@@ -13,6 +13,7 @@ const all = [
   { name: "typecheck", command: bin("tsc"), args: ["--noEmit", "-p", "tsconfig.json"] },
   { name: "tests", command: bin("vitest"), args: ["run"], unit: true },
   { name: "isolated tests", command: bin("vitest"), args: ["run"], env: { TEST_ISOLATED: "1" }, unit: true },
+  { name: "waiting tests", command: bin("vitest"), args: ["run"], env: { TEST_WAITING: "1" }, unit: true },
   {
     name: "effect 4 tests",
     command: path.join(root, "src", "effect4", "node_modules", ".bin", "vitest"),

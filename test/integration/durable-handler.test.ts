@@ -46,9 +46,17 @@ const run = async (order: Order) => {
 beforeAll(() => LocalDurableTestRunner.setupTestEnvironment({ skipTime: false }))
 afterAll(() => LocalDurableTestRunner.teardownTestEnvironment())
 
+// The workflows wait on real timers: both start together once the runner is up, and the tests read their results.
+let runs: { readonly plain: ReturnType<typeof run>; readonly priority: ReturnType<typeof run> }
+beforeAll(() => {
+  runs = { plain: run({ orderId: "o-1" }), priority: run({ orderId: "o-2", priority: true }) }
+  // A test that is skipped never awaits its run: its failure is the test's to report, not an unhandled rejection.
+  for (const started of Object.values(runs)) started.catch(() => undefined)
+})
+
 describe("examples/durable-handler", () => {
   it("completes the workflow; its first suspension saves _datadog_0 in dd-trace's payload format", async () => {
-    const { invocations, result } = await run({ orderId: "o-1" })
+    const { invocations, result } = await runs.plain
     assert.strictEqual(result.getStatus(), "SUCCEEDED")
     assert.deepStrictEqual(result.getResult(), {
       orderId: "o-1",
@@ -81,12 +89,12 @@ describe("examples/durable-handler", () => {
 
 describe.skipIf(!checkpointExtractorReady)("examples/durable-handler, resumed invocations", () => {
   it("saves nothing more while the context does not change", async () => {
-    const { invocations } = await run({ orderId: "o-1" })
+    const { invocations } = await runs.plain
     assert.deepStrictEqual(invocations[3].checkpoints.map((checkpoint) => checkpoint.name), ["_datadog_0"])
   })
 
   it("saves a second checkpoint, on the same trace and anchor, when a priority order keeps its trace", async () => {
-    const { invocations, result } = await run({ orderId: "o-2", priority: true })
+    const { invocations, result } = await runs.priority
     assert.strictEqual(result.getStatus(), "SUCCEEDED")
     // Invocation 2 changes nothing; invocation 3 keeps the trace.
     assert.deepStrictEqual(invocations[2].checkpoints.map((checkpoint) => checkpoint.name), ["_datadog_0"])
