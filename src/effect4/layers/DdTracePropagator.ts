@@ -61,14 +61,9 @@ const extractWith = (
   }
 }
 
-/**
- * The propagator over a tracer resolved on first use: the tracer is looked up once (a failure to find it is kept,
- * an interruption is not), and every extraction after that is an already completed effect.
- *
- * @since 0.2.0
- * @category constructors
- */
-export const makeLazy = (resolve: Effect.Effect<DdTracer, TracerUnavailable>): Effect.Effect<Propagator.Service> =>
+// The propagator over a tracer resolved on first use: the tracer is looked up once (a failure to find it is kept, an
+// interruption is not), and every extraction after that is an already completed effect.
+const makeLazy = (resolve: Effect.Effect<DdTracer, TracerUnavailable>): Effect.Effect<Propagator.Service> =>
   Effect.sync(() => {
     let resolved: Exit.Exit<DdTracer, TracerUnavailable> | undefined
     const withTracer = <A, E>(
