@@ -21,7 +21,7 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { TraceContext } from "../domain/TraceContext.js"
-import type * as CheckpointPlan from "../internal/durable/checkpointPlan.js"
+import type * as CheckpointSave from "../internal/durable/checkpointSave.js"
 import * as internal from "../internal/durable/checkpointWriter.js"
 
 /**
@@ -31,13 +31,7 @@ import * as internal from "../internal/durable/checkpointWriter.js"
  * @since 0.1.0
  * @category models
  */
-export interface Transport {
-  readonly checkpoint: (params: {
-    readonly DurableExecutionArn: string
-    readonly CheckpointToken: string
-    readonly Updates: Array<CheckpointPlan.Update>
-  }) => Promise<unknown>
-}
+export type Transport = CheckpointSave.Transport
 
 /**
  * What a save needs.
@@ -64,7 +58,7 @@ export interface SaveRequest {
  * @since 0.1.0
  * @category models
  */
-export type SkipReason = CheckpointPlan.SkipReason | "Disabled" | "NoTime"
+export type SkipReason = CheckpointSave.SkipReason
 
 /**
  * The result of a save.
@@ -72,10 +66,7 @@ export type SkipReason = CheckpointPlan.SkipReason | "Disabled" | "NoTime"
  * @since 0.1.0
  * @category models
  */
-export type Outcome =
-  | { readonly _tag: "Written"; readonly name: string; readonly number: number; readonly anchor: "current" | "prior" }
-  | { readonly _tag: "Skipped"; readonly reason: SkipReason }
-  | { readonly _tag: "Failed"; readonly reason: "Timeout" | "CheckpointFailed" }
+export type Outcome = CheckpointSave.Outcome
 
 /**
  * @since 0.1.0

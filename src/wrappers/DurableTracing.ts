@@ -30,7 +30,6 @@ import type * as Tracer from "effect/Tracer"
 import type { ExtractionResult } from "../domain/ExtractionResult.js"
 import * as internal from "../internal/durable/handler.js"
 import * as DurableInvocation from "../internal/durable/invocation.js"
-import * as Transport from "../internal/durable/transport.js"
 import type {
   DurableContext,
   DurableExecutionConfig,
@@ -75,7 +74,7 @@ export interface Invocation {
  * @since 0.1.0
  * @category accessors
  */
-export const currentInvocation = (): Invocation | undefined => Transport.storage.getStore()?.invocation
+export const currentInvocation = (): Invocation | undefined => DurableInvocation.storage.getStore()?.invocation
 
 /**
  * Options shared by {@link withDurableExecution} and {@link make}.

@@ -36,7 +36,14 @@ const roots: ReadonlyArray<string> = [
   "internal/ddTrace/spans.ts",
   "internal/serverless/coldStart.ts",
   "internal/serverless/durableFacts.ts",
-  "internal/serverless/serverlessView.ts"
+  "internal/serverless/serverlessView.ts",
+  "internal/serverless/lambdaContext.ts",
+  "internal/durableSdk.ts",
+  "internal/ddTrace/durableIntegration.ts",
+  "internal/durable/transport.ts",
+  "internal/durable/checkpointSave.ts",
+  "internal/durable/invocationPlan.ts",
+  "internal/durable/sdkHandler.ts"
 ]
 
 const FORBIDDEN = /^(effect|@effect\/)/

@@ -1,78 +1,69 @@
 /**
- * The checkpoint writer's save: plan, a call bounded by the timeout and the invocation's remaining time, and an
- * outcome for every path (errors and defects are logged at debug level, never raised).
+ * The checkpoint writer's save on Effect 3: the call `CheckpointSave.prepare` decides, bounded by its budget, and an
+ * outcome for every path (errors and defects are logged at debug level, never raised). The decisions are the
+ * Effect-free `checkpointSave.ts`, shared with the Effect 4 line.
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as TraceContext from "../../domain/TraceContext.js"
-import type { CheckpointWriter, Options, Outcome, SaveRequest, SkipReason } from "../../services/CheckpointWriter.js"
-import * as CheckpointPayload from "./checkpointPayload.js"
-import * as CheckpointPlan from "./checkpointPlan.js"
+import type { CheckpointWriter, Options, Outcome, SaveRequest } from "../../services/CheckpointWriter.js"
+import * as CheckpointSave from "./checkpointSave.js"
 
 /** The writer's default timeout and deadline margin. */
-export const defaults = { timeoutMillis: 1000, deadlineMarginMillis: 500 } as const
+export const defaults = CheckpointSave.defaults
 
-const skipped = (reason: SkipReason): Outcome => ({ _tag: "Skipped", reason })
+const failedOnDefect = (defect: unknown): Effect.Effect<Outcome> =>
+  Effect.as(Effect.logDebug(CheckpointSave.messages.failed, defect), CheckpointSave.failed("CheckpointFailed"))
 
 /** Builds the writer's service. */
 export const make = (options: Options): CheckpointWriter.Service => {
-  const enabled = options.enabled ?? true
-  const timeoutMillis = options.timeout === undefined
-    ? defaults.timeoutMillis
-    : Duration.toMillis(Duration.decode(options.timeout))
-  const margin = options.deadlineMarginMillis ?? defaults.deadlineMarginMillis
-
-  const save = Effect.fnUntraced(function*(request: SaveRequest) {
-    if (!enabled) return skipped("Disabled")
-    const plan = CheckpointPlan.plan(
-      request.operations,
-      CheckpointPayload.fromContext(TraceContext.toFields(request.context))
-    )
-    if (plan._tag === "Skip") {
-      yield* Effect.logDebug("durable trace checkpoint not written").pipe(Effect.annotateLogs("reason", plan.reason))
-      return skipped(plan.reason)
-    }
-    const remaining = request.remainingTimeMillis
-    const budget = remaining === undefined || !Number.isFinite(remaining)
-      ? timeoutMillis
-      : Math.min(timeoutMillis, remaining - margin)
-    if (budget <= 0) return skipped("NoTime")
-    const call = Effect.tryPromise(() =>
-      request.transport.checkpoint({
-        DurableExecutionArn: request.executionArn,
-        CheckpointToken: request.checkpointToken,
-        Updates: [...CheckpointPlan.updates(plan, request.executionArn)]
-      })
-    )
-    const exit = yield* Effect.exit(Effect.timeoutOption(call, Duration.millis(budget)))
-    if (Exit.isFailure(exit)) {
-      yield* Effect.logDebug("durable trace checkpoint failed", exit.cause).pipe(
-        Effect.annotateLogs("checkpoint", plan.name)
-      )
-      return { _tag: "Failed", reason: "CheckpointFailed" } satisfies Outcome
-    }
-    if (exit.value._tag === "None") {
-      yield* Effect.logDebug("durable trace checkpoint timed out").pipe(
-        Effect.annotateLogs({ checkpoint: plan.name, budgetMillis: budget })
-      )
-      return { _tag: "Failed", reason: "Timeout" } satisfies Outcome
-    }
-    yield* Effect.logDebug("durable trace checkpoint written").pipe(
-      Effect.annotateLogs({ checkpoint: plan.name, anchor: plan.anchor })
-    )
-    return { _tag: "Written", name: plan.name, number: plan.number, anchor: plan.anchor } satisfies Outcome
+  const settings = CheckpointSave.settings({
+    enabled: options.enabled,
+    timeoutMillis: options.timeout === undefined ? undefined : Duration.toMillis(Duration.decode(options.timeout)),
+    deadlineMarginMillis: options.deadlineMarginMillis
   })
 
-  return {
-    save: (request) =>
-      save(request).pipe(
-        Effect.catchAllDefect((defect) =>
-          Effect.as(
-            Effect.logDebug("durable trace checkpoint failed", defect),
-            { _tag: "Failed", reason: "CheckpointFailed" } satisfies Outcome
+  const save = (request: SaveRequest): Effect.Effect<Outcome> =>
+    Effect.suspend(() => {
+      const step = CheckpointSave.prepare(settings, { ...request, context: TraceContext.toFields(request.context) })
+      if (step._tag === "Skip") {
+        const outcome = CheckpointSave.skipped(step.reason)
+        return step.planned
+          ? Effect.as(
+            Effect.logDebug(CheckpointSave.messages.notWritten).pipe(Effect.annotateLogs("reason", step.reason)),
+            outcome
           )
-        )
+          : Effect.succeed(outcome)
+      }
+      const name = step.write.name
+      return Effect.tryPromise(step.call).pipe(
+        Effect.timeoutOption(Duration.millis(step.budgetMillis)),
+        Effect.exit,
+        Effect.flatMap((exit): Effect.Effect<Outcome> => {
+          if (Exit.isFailure(exit)) {
+            return Effect.as(
+              Effect.logDebug(CheckpointSave.messages.failed, exit.cause).pipe(Effect.annotateLogs("checkpoint", name)),
+              CheckpointSave.failed("CheckpointFailed")
+            )
+          }
+          if (exit.value._tag === "None") {
+            return Effect.as(
+              Effect.logDebug(CheckpointSave.messages.timedOut).pipe(
+                Effect.annotateLogs({ checkpoint: name, budgetMillis: step.budgetMillis })
+              ),
+              CheckpointSave.failed("Timeout")
+            )
+          }
+          return Effect.as(
+            Effect.logDebug(CheckpointSave.messages.written).pipe(
+              Effect.annotateLogs({ checkpoint: name, anchor: step.write.anchor })
+            ),
+            CheckpointSave.written(step.write)
+          )
+        })
       )
-  }
+    })
+
+  return { save: (request) => save(request).pipe(Effect.catchAllDefect(failedOnDefect)) }
 }

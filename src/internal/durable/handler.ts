@@ -1,7 +1,7 @@
 /**
- * The durable handlers `DurableTracing` builds: the SDK, imported on the first invocation (so importing the
- * library never requires it), wraps the user's handler with a watched transport, and each invocation runs through
- * `invocation` on a runtime built once per cold start.
+ * The durable handlers `DurableTracing` builds on Effect 3: the SDK, imported on the first invocation (so importing
+ * the library never requires it), wraps the user's handler with a watched transport (`sdkHandler.ts`, shared with
+ * the Effect 4 line), and each invocation runs through `invocation` on a runtime built once per cold start.
  */
 import * as Cause from "effect/Cause"
 import type * as Effect from "effect/Effect"
@@ -15,40 +15,14 @@ import * as CheckpointWriter from "../../services/CheckpointWriter.js"
 import type { CurrentExtraction } from "../../services/CurrentExtraction.js"
 import type * as ExtractorChain from "../../services/ExtractorChain.js"
 import type { Options } from "../../wrappers/DurableTracing.js"
-import * as DurableIntegration from "../ddTrace/durableIntegration.js"
-import type {
-  DurableExecutionConfig,
-  DurableExecutionHandler,
-  DurableLambdaHandler,
-  Sdk as DurableSdk
-} from "../durableSdk.js"
-import { importOptionalPeer } from "../optionalPeer.js"
+import type { DurableExecutionConfig, DurableExecutionHandler, DurableLambdaHandler } from "../durableSdk.js"
 import * as Apply from "../tracing/apply.js"
 import * as Invocation from "./invocation.js"
-import * as Transport from "./transport.js"
+import * as SdkHandler from "./sdkHandler.js"
 
 const noExtraction: ExtractionResult = { context: Option.none(), links: [], attempts: [] }
 
 const baseLayer = Layer.merge(DefaultChain.layerNative, CheckpointWriter.layerConfig)
-
-const lazy = <A>(make: () => Promise<A>): () => Promise<A> => {
-  let value: Promise<A> | undefined
-  return () => {
-    if (value === undefined) {
-      value = make()
-      value.catch(() => {
-        value = undefined
-      })
-    }
-    return value
-  }
-}
-
-const withoutClient = (config: DurableExecutionConfig | undefined): DurableExecutionConfig => {
-  if (config === undefined) return {}
-  const { client: _client, ...rest } = config
-  return rest
-}
 
 const makeHandler = <R, LE>(
   sdkHandler: DurableExecutionHandler<any, any, any>,
@@ -57,18 +31,9 @@ const makeHandler = <R, LE>(
   options: Options
 ): DurableLambdaHandler => {
   const resolved = Invocation.resolveOptions(options)
-  const load = lazy(async () => {
-    const sdk = await importOptionalPeer("@aws/durable-execution-sdk-js") as DurableSdk
-    const transport = config?.durableExecutionClient ?? new sdk.DurableExecutionApiClient(config?.client)
-    // A config with both `client` and `durableExecutionClient` is passed unchanged: the SDK reports it.
-    const sdkConfig: DurableExecutionConfig =
-      config?.client !== undefined && config.durableExecutionClient !== undefined
-        ? config
-        : { ...withoutClient(config), durableExecutionClient: Transport.observing(transport) }
-    return { handler: sdk.withDurableExecution(sdkHandler, sdkConfig), transport }
-  })
+  const load = SdkHandler.loader(Invocation.storage, sdkHandler, config)
   return async (event, lambdaContext) => {
-    DurableIntegration.observeInstrumentation()
+    SdkHandler.beforeInvocation()
     const { handler, transport } = await load()
     const exit = await runtime.runPromiseExit(
       Invocation.invocation(
@@ -111,7 +76,7 @@ export const fromEffectHandler = <TEvent, A, E, R, LE, TContext>(
 ): DurableLambdaHandler => {
   const runtime = ManagedRuntime.make(Layer.merge(baseLayer, layer))
   const sdkHandler: DurableExecutionHandler<TEvent, A, TContext> = async (event, durableContext) => {
-    const state = Transport.storage.getStore()
+    const state = Invocation.storage.getStore()
     const current = state?.invocation
     const fiber = runtime.runFork(
       Apply.provideExtraction(handler(event, durableContext), current?.extraction ?? noExtraction, current?.span)

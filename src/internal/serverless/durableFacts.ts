@@ -1,7 +1,9 @@
 /**
- * Facts about a durable invocation, as plain values for the serverless view: the execution's ARN, name and id, and
- * whether this is its first invocation (as datadog-lambda-js and -python derive them), their span attributes under
- * Datadog's names, and the status the durable SDK's output reports. Effect-free, shared by both Effect lines.
+ * Facts about a durable invocation, as plain values: the execution's ARN, name and id, and whether this is its first
+ * invocation (as datadog-lambda-js and -python derive them), their span attributes under Datadog's names, and the
+ * status the durable SDK's output reports (`aws.durable.invocation_status`, lower-cased as dd-trace's durable
+ * integration tags its `aws.durable.execute` span, so one query matches both tracers' spans). Read by the serverless
+ * view and by both lines' `DurableTracing`. Effect-free, shared by both Effect lines.
  */
 import * as DurableArn from "../durable/durableArn.js"
 import * as DurableOperations from "../durable/durableOperations.js"
@@ -12,9 +14,12 @@ export type InvocationStatus = "SUCCEEDED" | "FAILED" | "PENDING"
 
 /** Span attribute names. */
 export const attributeNames = {
+  /** dd-trace's tag on its `aws.durable.execute` span; `DurableTracing` sets it, {@link toAttributes} does not. */
+  executionArn: "aws.durable.execution_arn",
   executionName: "aws.durable.execution_name",
   executionId: "aws.durable.execution_id",
-  firstInvocation: "aws.durable.first_invocation"
+  firstInvocation: "aws.durable.first_invocation",
+  status: "aws.durable.invocation_status"
 } as const
 
 /**
@@ -84,4 +89,16 @@ export const toAttributes = (facts: DurableFacts): Record<string, string> => {
   if (facts.executionId !== undefined) attributes[attributeNames.executionId] = facts.executionId
   attributes[attributeNames.firstInvocation] = facts.firstInvocation ? "true" : "false"
   return attributes
+}
+
+/** The attribute value of a status: lower-cased, as dd-trace writes it (`PENDING` → `pending`). */
+export const statusValue = (status: InvocationStatus): string => status.toLowerCase()
+
+/**
+ * The span attribute of a handler result: `aws.durable.invocation_status` (lower-cased, see {@link statusValue})
+ * when the result carries a durable status, else nothing.
+ */
+export const statusAttributes = (result: unknown): Record<string, string> => {
+  const status = invocationStatus(result)
+  return status === undefined ? {} : { [attributeNames.status]: statusValue(status) }
 }
