@@ -69,6 +69,14 @@ export * as CustomExtractor from "./services/CustomExtractor.js"
 export * as CurrentExtraction from "./services/CurrentExtraction.js"
 
 /**
+ * Saves the trace context as a `_datadog_{N}` checkpoint when a durable invocation suspends.
+ *
+ * @since 0.2.0
+ * @category services
+ */
+export * as CheckpointWriter from "./services/CheckpointWriter.js"
+
+/**
  * Reads a durable execution's later pages of operations.
  *
  * @since 0.2.0
@@ -117,3 +125,10 @@ export * as Tracing from "./wrappers/Tracing.js"
  * @since 0.2.0
  */
 export * as LambdaTracing from "./wrappers/LambdaTracing.js"
+
+/**
+ * Datadog tracing for AWS Lambda durable functions (`@aws/durable-execution-sdk-js`).
+ *
+ * @since 0.2.0
+ */
+export * as DurableTracing from "./wrappers/DurableTracing.js"
