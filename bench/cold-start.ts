@@ -64,14 +64,15 @@ const pathToUrl = (file: string): string => `file://${file}`
 
 const sizeOf = (file: string): number => fs.statSync(file).size
 
-/** The `effect/*` modules the library's sources import. */
+/** The `effect/*` modules the package root's sources import (not the Effect 4 line's, under src/effect4). */
 const effectModules = (): Array<string> => {
   const found = new Set<string>()
   const visit = (dir: string): void => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name)
-      if (entry.isDirectory()) visit(file)
-      else if (entry.name.endsWith(".ts") && !file.includes(`${path.sep}cli${path.sep}`)) {
+      if (entry.isDirectory()) {
+        if (entry.name !== "effect4" && entry.name !== "node_modules") visit(file)
+      } else if (entry.name.endsWith(".ts") && !file.includes(`${path.sep}cli${path.sep}`)) {
         for (const match of fs.readFileSync(file, "utf8").matchAll(/from "(effect\/[A-Za-z]+)"/g)) {
           found.add(match[1]!)
         }
