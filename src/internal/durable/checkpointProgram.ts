@@ -44,12 +44,22 @@ function* withLaterPages(
 }
 
 /** Tries the candidates newest first: the first one the propagator reads completely wins. */
+const NO_CHECKPOINT = "no _datadog_{N} checkpoint"
+const NONE_FOUND: Durable.Outcome<never, never> = Object.freeze({
+  _tag: "Nothing",
+  notes: Object.freeze([NO_CHECKPOINT])
+})
+
+/** The outcome of an envelope without checkpoints: one frozen constant when it has no notes of its own. */
+const noCheckpoint = (notes: ReadonlyArray<string>): Durable.Outcome<never, never> =>
+  notes.length === 0 ? NONE_FOUND : Durable.nothing(...notes, NO_CHECKPOINT)
+
 function* choose<C, F extends Durable.PropagationFailure>(
   env: Durable.Env<C>,
   found: Candidates
 ): Durable.Program<C, F> {
   const newest = DurableOperations.newest(found.candidates)
-  if (newest === undefined) return Durable.nothing(...found.notes, "no _datadog_{N} checkpoint")
+  if (newest === undefined) return noCheckpoint(found.notes)
   // The newest is usually usable: the others are only ranked when it is not.
   let ranked: ReadonlyArray<DurableOperations.Candidate> | undefined
   const count = found.candidates.length
@@ -102,5 +112,6 @@ export function* program<C, F extends Durable.PropagationFailure>(
   const found = marker === undefined
     ? { candidates: first.candidates, notes: envelope.notes }
     : yield* withLaterPages(envelope, marker, first)
-  return yield* choose<C, F>(env, found)
+  // Most envelopes hold no checkpoint yet: that outcome needs no program of its own.
+  return found.candidates.length === 0 ? noCheckpoint(found.notes) : yield* choose<C, F>(env, found)
 }

@@ -98,12 +98,21 @@ function* fromOriginal<C extends { readonly source: string }, F>(
   )
 }
 
-/** The extraction once the EXECUTION operation is known. */
-function* fromExecution<C extends { readonly source: string }, F>(
+/** An original event, parsed (wrapped: the event's own keys, `_tag` included, are the user's). */
+interface Original {
+  readonly _tag: "Original"
+  readonly event: Readonly<Record<string, unknown>>
+}
+
+/**
+ * The original event of a known EXECUTION operation, parsed, or the outcome when there is none to read. Plain (no
+ * program): most invocations end here, with a payload whose text names no carrier.
+ */
+const originalOf = <C>(
   env: Durable.Env<C>,
   options: Options,
   execution: Execution
-): Durable.Program<C, F> {
+): Original | Durable.Outcome<never, never> => {
   if (execution.operation === undefined) return Durable.nothing(...execution.notes, "no EXECUTION operation")
   let fields = DurableOperations.readFields(execution.operation)
   if (fields === undefined) {
@@ -127,8 +136,9 @@ function* fromExecution<C extends { readonly source: string }, F>(
   } catch {
     return Durable.malformed("MalformedEvent", "InputPayload is not valid JSON")
   }
-  if (!isRecord(original)) return Durable.nothing(...execution.notes, "the original event is not an object")
-  return yield* fromOriginal<C, F>(env, original, options.lambdaContext, [...execution.notes])
+  return isRecord(original)
+    ? { _tag: "Original", event: original }
+    : Durable.nothing(...execution.notes, "the original event is not an object")
 }
 
 /** The input-payload extractor's program on one event. */
@@ -150,5 +160,7 @@ export function* program<C extends { readonly source: string }, F>(
   const execution = onFirst !== undefined || marker === undefined
     ? { operation: onFirst, notes: envelope.notes }
     : yield* findOnLaterPages(envelope, marker)
-  return yield* fromExecution<C, F>(env, options, execution)
+  const original = originalOf(env, options, execution)
+  if (original._tag !== "Original") return original
+  return yield* fromOriginal<C, F>(env, original.event, options.lambdaContext, [...execution.notes])
 }

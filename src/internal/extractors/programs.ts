@@ -5,12 +5,15 @@
  */
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
 import { ExtractionError, type ExtractorFailure } from "../../domain/Errors.js"
 import type * as TraceContext from "../../domain/TraceContext.js"
 import * as TraceExtractor from "../../services/TraceExtractor.js"
 import * as Completed from "../completed.js"
 import type * as Durable from "../durable/durableProgram.js"
 import type { ExtractorName } from "../extractorName.js"
+
+const NO_LINKS: ReadonlyArray<never> = Object.freeze([])
 
 /** What a program ends with (a trigger program never raises). */
 export type Outcome = Durable.Outcome<TraceContext.TraceContext, ExtractorFailure>
@@ -24,7 +27,12 @@ export const toExtracted = (
     case "Found":
       return Exit.succeed(TraceExtractor.found(outcome.context, { links: outcome.links, notes: outcome.notes }))
     case "Nothing":
-      return Exit.succeed(outcome.notes.length === 0 ? TraceExtractor.none : TraceExtractor.noneWith(...outcome.notes))
+      // The outcome's notes are the program's own, fresh or frozen: the result can hold them as they are.
+      return Exit.succeed(
+        outcome.notes.length === 0
+          ? TraceExtractor.none
+          : { context: Option.none(), links: NO_LINKS, notes: outcome.notes }
+      )
     case "Malformed":
       return Exit.fail(new ExtractionError({ extractor: source, reason: outcome.reason, detail: outcome.detail }))
     case "Raise":

@@ -291,6 +291,14 @@ export const lambdaContext: Trigger = {
   }
 }
 
+// The outcome of most invocations outside a traced caller: one frozen constant per source (results hold its notes).
+const notSet = (from: XRayHeaderSource): Program.Outcome<never> =>
+  Object.freeze({ _tag: "Nothing", notes: Object.freeze([`${HEADER_SOURCE_NAME[from]} is not set`]) })
+const NOT_SET: Readonly<Record<XRayHeaderSource, Program.Outcome<never>>> = {
+  context: notSet("context"),
+  environment: notSet("environment")
+}
+
 const xRayMalformed = (from: XRayHeaderSource): Program.Outcome<never> => ({
   _tag: "Malformed",
   reason: "MalformedCarrier",
@@ -303,7 +311,7 @@ export const fromXRayHeader = <C extends RecordBatch.ContextIds>(
   header: string | undefined,
   from: XRayHeaderSource
 ): Program.Outcome<C> => {
-  if (header === undefined || header.trim() === "") return Program.nothing(`${HEADER_SOURCE_NAME[from]} is not set`)
+  if (header === undefined || header.trim() === "") return NOT_SET[from]
   const parsed = XRayHeader.parse(header)
   if (parsed === undefined) return xRayMalformed(from)
   const padded = XRayHeader.isDatadogPadded(parsed)
@@ -328,7 +336,8 @@ export const fromXRayHeader = <C extends RecordBatch.ContextIds>(
 export const xRay: Trigger = {
   name: "xray",
   *program(env, _event, lambdaContext) {
-    const { from, header } = yield* invocationXRayHeader(lambdaContext)
-    return fromXRayHeader(env, header, from)
+    const fromContext = XRayHeader.contextHeader(lambdaContext)
+    if (fromContext !== undefined) return fromXRayHeader(env, fromContext ?? undefined, "context")
+    return fromXRayHeader(env, yield* Program.xRayHeader(), "environment")
   }
 }
