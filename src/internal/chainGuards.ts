@@ -3,6 +3,7 @@
  * guards run totally (a throwing guard never stops the chain), and the words of an attempt. Effect-free.
  */
 import type { Group } from "./invocation.js"
+import { noLinks } from "./triggers/recordBatch.js"
 
 /** What the chain knows of an extractor before running it. */
 export interface Guarded {
@@ -120,7 +121,7 @@ export const rejectedUntil = (runs: ReadonlyArray<Run>, event: unknown, lambdaCo
 }
 
 /** The links of a result that found none: frozen, so no caller can add to another invocation's result. */
-export const NO_LINKS: ReadonlyArray<never> = Object.freeze([])
+export const NO_LINKS: ReadonlyArray<never> = noLinks
 
 /** What the chain knows of its extractors before any run: their group runs and their "none" attempts. */
 export interface Plan {

@@ -323,3 +323,17 @@ describe("DurableCheckpointExtractor", () => {
       )
     }))
 })
+
+describe("DurableCheckpointExtractor results", () => {
+  it.effect("share no mutable list between invocations: a result without links holds the frozen empty list", () =>
+    Effect.gen(function*() {
+      const extractor = yield* DurableCheckpointExtractor.make.pipe(Effect.provide(NativePropagator.layer()))
+      const event = envelope([execution(), checkpoint(0, good("123", "321"))])
+      const first = yield* extractor.extract(event, {})
+      assert.isTrue(Option.isSome(first.context))
+      assert.lengthOf(first.links, 0)
+      assert.isTrue(Object.isFrozen(first.links))
+      const second = yield* extractor.extract(event, {})
+      assert.notStrictEqual(second.notes, first.notes, "each invocation's notes are its own")
+    }))
+})

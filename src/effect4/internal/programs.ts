@@ -7,11 +7,10 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import type * as Durable from "../../internal/durable/durableProgram.js"
 import type { ExtractorName } from "../../internal/extractorName.js"
+import * as RecordBatch from "../../internal/triggers/recordBatch.js"
 import { ExtractionError, type ExtractorFailure } from "../domain/Errors.js"
 import type * as TraceContext from "../domain/TraceContext.js"
 import * as TraceExtractor from "../services/TraceExtractor.js"
-
-const NO_LINKS: ReadonlyArray<never> = Object.freeze([])
 
 /** What a program ends with (a trigger program never raises). */
 export type Outcome = Durable.Outcome<TraceContext.TraceContext, ExtractorFailure>
@@ -29,7 +28,7 @@ export const toExtracted = (
       return Exit.succeed(
         outcome.notes.length === 0
           ? TraceExtractor.none
-          : { context: Option.none(), links: NO_LINKS, notes: outcome.notes }
+          : { context: Option.none(), links: RecordBatch.noLinks, notes: outcome.notes }
       )
     case "Malformed":
       return Exit.fail(new ExtractionError({ extractor: source, reason: outcome.reason, detail: outcome.detail }))

@@ -6,7 +6,8 @@
  */
 import type { AttemptFields } from "../chainGuards.js"
 import type { ExtractorName } from "../extractorName.js"
-import type { Propagate } from "../triggers/program.js"
+import * as TriggerProgram from "../triggers/program.js"
+import * as RecordBatch from "../triggers/recordBatch.js"
 import * as DurableOperations from "./durableOperations.js"
 import type * as Pager from "./pager.js"
 
@@ -37,10 +38,10 @@ export interface RunTriggers {
 }
 
 /**
- * What a durable program asks its driver. {@link Propagate} (answer: the context, or `undefined`) passes a
+ * What a durable program asks its driver. {@link TriggerProgram.Propagate} (answer: the context, or `undefined`) passes a
  * propagator failure on, as for the triggers.
  */
-export type Request = Propagate | ReadPages | PropagateDatadog | RunTriggers
+export type Request = TriggerProgram.Propagate | ReadPages | PropagateDatadog | RunTriggers
 
 /** A propagator failure as a {@link PropagateDatadog} answer gives it: the line's error, read by tag and detail. */
 export interface PropagationFailure {
@@ -84,17 +85,15 @@ export interface Env<C> {
   readonly decodeFields: DurableOperations.DecodeFields
 }
 
-const NO_LINKS: ReadonlyArray<never> = []
-
-/** An outcome with a context found. */
+/** An outcome with a context found (without links, the frozen empty list: results never share a mutable one). */
 export const found = <C>(
   context: C,
   notes: ReadonlyArray<string>,
-  links: ReadonlyArray<C> = NO_LINKS
+  links: ReadonlyArray<C> = RecordBatch.noLinks
 ): Outcome<C, never> => ({ _tag: "Found", context, links, notes })
 
-/** An outcome with nothing found, and why. */
-export const nothing = (...notes: ReadonlyArray<string>): Outcome<never, never> => ({ _tag: "Nothing", notes })
+/** An outcome with nothing found, and why (the trigger programs' own). */
+export const nothing: (...notes: ReadonlyArray<string>) => Outcome<never, never> = TriggerProgram.nothing
 
 /** An outcome failing the extractor with an `ExtractionError`. */
 export const malformed = (reason: Reason, detail: string): Outcome<never, never> => ({

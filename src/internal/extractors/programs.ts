@@ -12,8 +12,7 @@ import * as TraceExtractor from "../../services/TraceExtractor.js"
 import * as Completed from "../completed.js"
 import type * as Durable from "../durable/durableProgram.js"
 import type { ExtractorName } from "../extractorName.js"
-
-const NO_LINKS: ReadonlyArray<never> = Object.freeze([])
+import * as RecordBatch from "../triggers/recordBatch.js"
 
 /** What a program ends with (a trigger program never raises). */
 export type Outcome = Durable.Outcome<TraceContext.TraceContext, ExtractorFailure>
@@ -31,7 +30,7 @@ export const toExtracted = (
       return Exit.succeed(
         outcome.notes.length === 0
           ? TraceExtractor.none
-          : { context: Option.none(), links: NO_LINKS, notes: outcome.notes }
+          : { context: Option.none(), links: RecordBatch.noLinks, notes: outcome.notes }
       )
     case "Malformed":
       return Exit.fail(new ExtractionError({ extractor: source, reason: outcome.reason, detail: outcome.detail }))
