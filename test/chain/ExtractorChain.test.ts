@@ -8,7 +8,7 @@ import * as fc from "fast-check"
 import { ExtractionError, TracerUnavailable } from "../../src/domain/Errors.js"
 import * as ExtractionResult from "../../src/domain/ExtractionResult.js"
 import * as TraceContext from "../../src/domain/TraceContext.js"
-import * as Builtin from "../../src/internal/extractors/builtin.js"
+import * as Trigger from "../../src/internal/triggers/trigger.js"
 import * as DefaultChain from "../../src/layers/DefaultChain.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import * as TraceExtractor from "../../src/services/TraceExtractor.js"
@@ -264,9 +264,9 @@ describe("ExtractorChain", () => {
 
   it.effect("the trigger group rejects durable envelopes only", () =>
     Effect.sync(() => {
-      assert.isFalse(Builtin.triggers.accepts({ DurableExecutionArn: "arn" }, undefined))
-      assert.isTrue(Builtin.triggers.accepts({ DurableExecutionArn: 7, Records: [] }, undefined))
-      assert.isTrue(Builtin.triggers.accepts(null, undefined))
+      assert.isFalse(Trigger.triggers.accepts({ DurableExecutionArn: "arn" }, undefined))
+      assert.isTrue(Trigger.triggers.accepts({ DurableExecutionArn: 7, Records: [] }, undefined))
+      assert.isTrue(Trigger.triggers.accepts(null, undefined))
     }))
 
   it.effect("no invocation's result is shared mutably with another's: each is its own, or frozen", () =>

@@ -336,8 +336,7 @@ export const fromXRayHeader = <C extends RecordBatch.ContextIds>(
 export const xRay: Trigger = {
   name: "xray",
   *program(env, _event, lambdaContext) {
-    const fromContext = XRayHeader.contextHeader(lambdaContext)
-    if (fromContext !== undefined) return fromXRayHeader(env, fromContext ?? undefined, "context")
-    return fromXRayHeader(env, yield* Program.xRayHeader(), "environment")
+    const { from, header } = yield* invocationXRayHeader(lambdaContext)
+    return fromXRayHeader(env, header, from)
   }
 }
