@@ -1,5 +1,5 @@
 /**
- * What the durable extractors read of an operation: a view of the model in `durableEnvelope.ts` (its own field
+ * What the durable extractors read of an operation: a view of the model in `durableEnvelope.ts` (its field
  * schemas, with `StepDetails` cut to `Result`), so an operation is not rejected for a field no extractor reads.
  */
 import * as Either from "effect/Either"
@@ -8,15 +8,16 @@ import * as Schema from "effect/Schema"
 import * as Issues from "../issues.js"
 import { lazyParser } from "../lazyParser.js"
 import { err, ok } from "../result.js"
-import { operationFields, StepDetails } from "./durableEnvelope.js"
 import * as DurableOperations from "./durableOperations.js"
+import * as OperationSchemas from "./operationSchemas.js"
 
 /**
  * The view of an operation the extractors decode: the fields they read, as the model decodes them. Built on first
  * use: the fast path below rarely needs it.
  */
-export const operationView = () =>
-  Schema.Struct({
+export const operationView = () => {
+  const { operationFields, StepDetails } = OperationSchemas.schemas()
+  return Schema.Struct({
     Id: operationFields.Id,
     Name: operationFields.Name,
     Type: operationFields.Type,
@@ -25,6 +26,7 @@ export const operationView = () =>
     StepDetails: Schema.optionalWith(StepDetails.pick("Result"), { nullable: true }),
     ExecutionDetails: operationFields.ExecutionDetails
   })
+}
 
 /** What {@link operationView} decodes to. */
 export type OperationView = Schema.Schema.Type<ReturnType<typeof operationView>>

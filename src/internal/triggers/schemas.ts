@@ -1,6 +1,6 @@
 /**
  * The Effect 3 Schema definitions of the trigger slices the shared readers decode (see `decoders.ts`), and the
- * decoders built from them on first use.
+ * decoders built from them on first use (importing this module builds no schema: import time is cold-start time).
  */
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -8,48 +8,52 @@ import { lazyParser } from "../lazyParser.js"
 import type { Decoders } from "./decoders.js"
 
 /** The slice of an event the authorizer rule reads. */
-export const AuthorizedEvent = Schema.Struct({
-  version: Schema.optional(Schema.Unknown),
-  requestContext: Schema.Struct({
-    requestId: Schema.optional(Schema.Unknown),
-    authorizer: Schema.Struct({
-      _datadog: Schema.optional(Schema.Unknown),
-      integrationLatency: Schema.optional(Schema.Unknown),
-      lambda: Schema.optional(Schema.Unknown)
+const AuthorizedEvent = () =>
+  Schema.Struct({
+    version: Schema.optional(Schema.Unknown),
+    requestContext: Schema.Struct({
+      requestId: Schema.optional(Schema.Unknown),
+      authorizer: Schema.Struct({
+        _datadog: Schema.optional(Schema.Unknown),
+        integrationLatency: Schema.optional(Schema.Unknown),
+        lambda: Schema.optional(Schema.Unknown)
+      })
     })
   })
-})
 
 /** An AppSync event's request headers. Not a Record: decoding would walk every key; the propagator bounds it. */
-export const AppSyncRequest = Schema.Struct({ request: Schema.Struct({ headers: Schema.Object }) })
+const AppSyncRequest = () => Schema.Struct({ request: Schema.Struct({ headers: Schema.Object }) })
 
 /** A Lambda context's client context. */
-export const ClientContext = Schema.Struct({ clientContext: Schema.Struct({ custom: Schema.Object }) })
+const ClientContext = () => Schema.Struct({ clientContext: Schema.Struct({ custom: Schema.Object }) })
 
 /** An SQS message attribute. */
-export const SqsAttribute = Schema.Struct({
-  stringValue: Schema.optional(Schema.NullOr(Schema.String)),
-  binaryValue: Schema.optional(Schema.NullOr(Schema.String))
-})
+const SqsAttribute = () =>
+  Schema.Struct({
+    stringValue: Schema.optional(Schema.NullOr(Schema.String)),
+    binaryValue: Schema.optional(Schema.NullOr(Schema.String))
+  })
 
 /** An SNS message attribute. */
-export const SnsAttribute = Schema.Struct({ Type: Schema.optional(Schema.Unknown), Value: Schema.String })
+const SnsAttribute = () => Schema.Struct({ Type: Schema.optional(Schema.Unknown), Value: Schema.String })
 
 /** An SNS notification in an SQS body. */
-export const SnsNotification = Schema.Struct({
-  Type: Schema.Literal("Notification"),
-  TopicArn: Schema.NonEmptyString,
-  MessageAttributes: Schema.optional(Schema.Unknown)
-})
+const SnsNotification = () =>
+  Schema.Struct({
+    Type: Schema.Literal("Notification"),
+    TopicArn: Schema.NonEmptyString,
+    MessageAttributes: Schema.optional(Schema.Unknown)
+  })
 
 /** An EventBridge event's type and detail. */
-export const EventBridgeEvent = Schema.Struct({
-  "detail-type": Schema.String,
-  detail: Schema.optional(Schema.Unknown)
-})
+const EventBridgeEvent = () =>
+  Schema.Struct({
+    "detail-type": Schema.String,
+    detail: Schema.optional(Schema.Unknown)
+  })
 
-const decoder = <A, I>(schema: Schema.Schema<A, I>): (input: unknown) => A | undefined => {
-  const decode = lazyParser(() => Schema.decodeUnknownOption(schema))
+const decoder = <A, I>(schema: () => Schema.Schema<A, I>): (input: unknown) => A | undefined => {
+  const decode = lazyParser(() => Schema.decodeUnknownOption(schema()))
   return (input) => Option.getOrUndefined(decode(input))
 }
 
