@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { ExtractorName } from "../../internal/extractorName.js"
 import * as XRayHeader from "../../internal/propagation/xRayHeader.js"
-import type * as Program from "../../internal/triggers/program.js"
+import * as Program from "../../internal/triggers/program.js"
 import type { Trigger } from "../../internal/triggers/trigger.js"
 import type { ExtractorFailure } from "../domain/Errors.js"
 import * as TraceContext from "../domain/TraceContext.js"
@@ -45,20 +45,26 @@ const answer = (source: ExtractorName, services: Services) => (request: Program.
 /** Runs a trigger program for the extractor `source`. Propagator failures are passed on. */
 export const run = (
   source: ExtractorName,
-  program: Program.Program<TraceContext.TraceContext>,
+  program: Program.Start<TraceContext.TraceContext>,
   services: Services
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => Programs.run(source, program, answer(source, services))
 
 /** A trigger's extractor over the given services. */
-export const extractor = (trigger: Trigger, services: Services): TraceExtractor.TraceExtractor =>
-  TraceExtractor.make({
+export const extractor = (trigger: Trigger, services: Services): TraceExtractor.TraceExtractor => {
+  const answerRequest = answer(trigger.name, services)
+  return TraceExtractor.make({
     name: trigger.name,
     accepts: trigger.accepts,
     textGuard: trigger.textGuard,
     group: trigger.group,
-    extract: (event, lambdaContext) =>
-      Programs.rerunnable(() => run(trigger.name, trigger.program(env, event, lambdaContext), services))
+    extract: (event, lambdaContext) => {
+      const start = trigger.program(env, event, lambdaContext)
+      return Program.isOutcome(start)
+        ? Programs.toExtracted(trigger.name, start)
+        : Programs.rerunnable(trigger.name, start, () => trigger.program(env, event, lambdaContext), answerRequest)
+    }
   })
+}
 
 /** A trigger's extractor over the propagator in context. */
 export const make = (trigger: Trigger): Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> =>

@@ -12,6 +12,7 @@ import type * as Durable from "../../internal/durable/durableProgram.js"
 import type { ExtractorName } from "../../internal/extractorName.js"
 import type { Invocation } from "../../internal/invocation.js"
 import { err, ok, type Result } from "../../internal/result.js"
+import { isOutcome } from "../../internal/triggers/program.js"
 import { durable } from "../../internal/triggers/trigger.js"
 import type { ExtractorFailure, PropagatorError, TracerUnavailable } from "../domain/Errors.js"
 import * as TraceContext from "../domain/TraceContext.js"
@@ -34,8 +35,8 @@ export const env: Durable.Env<TraceContext.TraceContext> = {
 
 type Failure = PropagatorError | TracerUnavailable
 
-/** A durable program of the Effect 4 line. */
-export type Program = Durable.Program<TraceContext.TraceContext, Failure>
+/** A durable program's start on the Effect 4 line. */
+export type Program = Durable.Start<TraceContext.TraceContext, Failure>
 
 /** The services that answer a program's requests. */
 export interface Services {
@@ -104,12 +105,15 @@ export const extractor = (
   TraceExtractor.make({
     name,
     group: durable,
-    extract: (event, lambdaContext, invocation) =>
-      Programs.rerunnable(() =>
-        Programs.run(
+    extract: (event, lambdaContext, invocation) => {
+      const start = programOf(event, lambdaContext)
+      return isOutcome(start)
+        ? Programs.toExtracted(name, start)
+        : Programs.rerunnable(
           name,
-          programOf(event, lambdaContext),
+          start,
+          () => programOf(event, lambdaContext),
           (request) => answer(name, request, services, lambdaContext, invocation)
         )
-      )
+    }
   })

@@ -7,6 +7,7 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import type * as Durable from "../../internal/durable/durableProgram.js"
 import type { ExtractorName } from "../../internal/extractorName.js"
+import { isOutcome } from "../../internal/triggers/program.js"
 import * as RecordBatch from "../../internal/triggers/recordBatch.js"
 import { ExtractionError, type ExtractorFailure } from "../domain/Errors.js"
 import type * as TraceContext from "../domain/TraceContext.js"
@@ -45,14 +46,16 @@ export const map = <A, E, B>(effect: Effect.Effect<A, E>, f: (a: A) => B): Effec
 }
 
 /**
- * Runs `program` for the extractor `source`, answering each request with `answer`. A failed answer fails the
- * extractor. The effect resumes `program`, so unless it is an `Exit` it runs once (see {@link rerunnable}).
+ * Runs a program's start for the extractor `source`: an outcome at once, or the program, answering each request
+ * with `answer`. A failed answer fails the extractor. The effect resumes `program`, so unless it is an `Exit` it runs once (see {@link rerunnable}).
  */
 export const run = <R>(
   source: ExtractorName,
-  program: Generator<R, Outcome, unknown>,
+  start: Outcome | Generator<R, Outcome, unknown>,
   answer: (request: R) => Effect.Effect<unknown, ExtractorFailure>
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
+  if (isOutcome(start)) return toExtracted(source, start)
+  const program = start
   const resume = (next: unknown): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
     for (;;) {
       const step = program.next(next)
@@ -68,17 +71,22 @@ export const run = <R>(
 }
 
 /**
- * An extraction that can be run again, as any effect: a generator resumes only once, so when the program waited on
- * a service, every run after the first starts the program anew.
+ * An extractor's effect for a program (callers test a start for an outcome first, and make no closures for it). The
+ * effect can be run again, as any effect: a generator resumes only once, so when the program waited on a service (the
+ * effect is then not completed, and its first run resumes the program `start` began), every later run runs the start
+ * `restart` gives.
  */
-export const rerunnable = (
-  start: () => Effect.Effect<TraceExtractor.Extracted, ExtractorFailure>
+export const rerunnable = <R>(
+  source: ExtractorName,
+  start: Generator<R, Outcome, unknown>,
+  restart: () => Outcome | Generator<R, Outcome, unknown>,
+  answer: (request: R) => Effect.Effect<unknown, ExtractorFailure>
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
-  const first = start()
+  const first = run(source, start, answer)
   if (Exit.isExit(first)) return first
   let started = false
   return Effect.suspend(() => {
-    if (started) return start()
+    if (started) return run(source, restart(), answer)
     started = true
     return first
   })

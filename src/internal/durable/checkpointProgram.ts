@@ -97,11 +97,25 @@ function* choose<C, F extends Durable.PropagationFailure>(
   )
 }
 
-/** The checkpoint extractor's program on one event. */
-export function* program<C, F extends Durable.PropagationFailure>(
+/** The rest of the program once the later pages are needed. */
+function* fromLaterPages<C, F extends Durable.PropagationFailure>(
+  env: Durable.Env<C>,
+  envelope: DurableOperations.Envelope,
+  marker: string,
+  first: DurableOperations.CheckpointScan
+): Durable.Program<C, F> {
+  const found = yield* withLaterPages(envelope, marker, first)
+  return found.candidates.length === 0 ? noCheckpoint(found.notes) : yield* choose<C, F>(env, found)
+}
+
+/**
+ * The checkpoint extractor's program on one event. Most envelopes hold no checkpoint yet and one page: their
+ * outcome comes at once, with no program.
+ */
+export const program = <C, F extends Durable.PropagationFailure>(
   env: Durable.Env<C>,
   event: unknown
-): Durable.Program<C, F> {
+): Durable.Start<C, F> => {
   const envelope = Durable.envelopeOf(event)
   if (Durable.isOutcome(envelope)) return envelope
   const first = DurableOperations.scanCheckpoints(envelope.operations)
@@ -109,9 +123,8 @@ export function* program<C, F extends Durable.PropagationFailure>(
     return Durable.malformed("MalformedEvent", `Operations[${first.malformedIndex}] is not an object`)
   }
   const marker = envelope.nextMarker
-  const found = marker === undefined
-    ? { candidates: first.candidates, notes: envelope.notes }
-    : yield* withLaterPages(envelope, marker, first)
-  // Most envelopes hold no checkpoint yet: that outcome needs no program of its own.
-  return found.candidates.length === 0 ? noCheckpoint(found.notes) : yield* choose<C, F>(env, found)
+  if (marker !== undefined) return fromLaterPages<C, F>(env, envelope, marker, first)
+  return first.candidates.length === 0
+    ? noCheckpoint(envelope.notes)
+    : choose<C, F>(env, { candidates: first.candidates, notes: envelope.notes })
 }

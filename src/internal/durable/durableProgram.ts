@@ -77,6 +77,9 @@ export type Outcome<C, F> =
 /** A durable program over the line's context type `C` and propagator failure `F`. */
 export type Program<C, F> = Generator<Request, Outcome<C, F>, unknown>
 
+/** A durable program's start: its outcome at once when it needs nothing from the driver, else the program to run. */
+export type Start<C, F> = Outcome<C, F> | Program<C, F>
+
 /** What a line gives the durable programs. */
 export interface Env<C> {
   /** The context attributed to another extractor. */

@@ -104,6 +104,12 @@ interface Original {
   readonly event: Readonly<Record<string, unknown>>
 }
 
+const NOT_PARSED = "no trace carrier in the original event (not parsed)"
+const NOTHING_NOT_PARSED: Durable.Outcome<never, never> = Object.freeze({
+  _tag: "Nothing",
+  notes: Object.freeze([NOT_PARSED])
+})
+
 /**
  * The original event of a known EXECUTION operation, parsed, or the outcome when there is none to read. Plain (no
  * program): most invocations end here, with a payload whose text names no carrier.
@@ -128,7 +134,8 @@ const originalOf = <C>(
   }
   if (payload === undefined) return Durable.nothing(...execution.notes, "no InputPayload")
   if (options.screen !== undefined && !options.screen(payload)) {
-    return Durable.nothing(...execution.notes, "no trace carrier in the original event (not parsed)")
+    // The usual first invocation: one frozen outcome when the envelope gave no notes.
+    return execution.notes.length === 0 ? NOTHING_NOT_PARSED : Durable.nothing(...execution.notes, NOT_PARSED)
   }
   let original: unknown
   try {
@@ -141,12 +148,28 @@ const originalOf = <C>(
     : Durable.nothing(...execution.notes, "the original event is not an object")
 }
 
-/** The input-payload extractor's program on one event. */
-export function* program<C extends { readonly source: string }, F>(
+/** The rest of the program once the EXECUTION operation must be looked for on the later pages. */
+function* fromLaterPages<C extends { readonly source: string }, F>(
+  env: Durable.Env<C>,
+  options: Options,
+  envelope: DurableOperations.Envelope,
+  marker: string
+): Durable.Program<C, F> {
+  const execution = yield* findOnLaterPages(envelope, marker)
+  const original = originalOf(env, options, execution)
+  if (original._tag !== "Original") return original
+  return yield* fromOriginal<C, F>(env, original.event, options.lambdaContext, [...execution.notes])
+}
+
+/**
+ * The input-payload extractor's program on one event. When the EXECUTION operation is on the first page (always,
+ * on the real service) and its payload names no carrier, the outcome comes at once, with no program.
+ */
+export const program = <C extends { readonly source: string }, F>(
   env: Durable.Env<C>,
   options: Options,
   event: unknown
-): Durable.Program<C, F> {
+): Durable.Start<C, F> => {
   const envelope = Durable.envelopeOf(event)
   if (Durable.isOutcome(envelope)) return envelope
   const malformedIndex = DurableOperations.firstMalformed(envelope.operations)
@@ -155,12 +178,9 @@ export function* program<C extends { readonly source: string }, F>(
   }
   const arn = envelope.arn
   const onFirst = DurableOperations.findExecution(envelope.operations, () => DurableArn.executionId(arn))
-  // The EXECUTION operation is on the first page (always, on the real service): no paging.
   const marker = envelope.nextMarker
-  const execution = onFirst !== undefined || marker === undefined
-    ? { operation: onFirst, notes: envelope.notes }
-    : yield* findOnLaterPages(envelope, marker)
-  const original = originalOf(env, options, execution)
+  if (onFirst === undefined && marker !== undefined) return fromLaterPages<C, F>(env, options, envelope, marker)
+  const original = originalOf(env, options, { operation: onFirst, notes: envelope.notes })
   if (original._tag !== "Original") return original
-  return yield* fromOriginal<C, F>(env, original.event, options.lambdaContext, [...execution.notes])
+  return fromOriginal<C, F>(env, original.event, options.lambdaContext, [...envelope.notes])
 }

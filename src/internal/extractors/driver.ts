@@ -11,7 +11,7 @@ import { Propagator } from "../../services/Propagator.js"
 import * as TraceExtractor from "../../services/TraceExtractor.js"
 import * as Completed from "../completed.js"
 import type { ExtractorName } from "../extractorName.js"
-import type * as Program from "../triggers/program.js"
+import * as Program from "../triggers/program.js"
 import * as Schemas from "../triggers/schemas.js"
 import type { Trigger } from "../triggers/trigger.js"
 import * as Programs from "./programs.js"
@@ -36,20 +36,26 @@ const answer = (source: ExtractorName, services: Services) => (request: Program.
 /** Runs a trigger program for the extractor `source` (see {@link Programs.run}). Propagator failures are passed on. */
 export const run = (
   source: ExtractorName,
-  program: Program.Program<TraceContext.TraceContext>,
+  program: Program.Start<TraceContext.TraceContext>,
   services: Services
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => Programs.run(source, program, answer(source, services))
 
 /** A trigger's extractor over the given services. */
-export const extractor = (trigger: Trigger, services: Services): TraceExtractor.TraceExtractor =>
-  TraceExtractor.make({
+export const extractor = (trigger: Trigger, services: Services): TraceExtractor.TraceExtractor => {
+  const answerRequest = answer(trigger.name, services)
+  return TraceExtractor.make({
     name: trigger.name,
     accepts: trigger.accepts,
     textGuard: trigger.textGuard,
     group: trigger.group,
-    extract: (event, lambdaContext) =>
-      Programs.rerunnable(() => run(trigger.name, trigger.program(env, event, lambdaContext), services))
+    extract: (event, lambdaContext) => {
+      const start = trigger.program(env, event, lambdaContext)
+      return Program.isOutcome(start)
+        ? Programs.toExtracted(trigger.name, start)
+        : Programs.rerunnable(trigger.name, start, () => trigger.program(env, event, lambdaContext), answerRequest)
+    }
   })
+}
 
 /** A trigger's extractor over the propagator in context, reading `_X_AMZN_TRACE_ID` through the `ConfigProvider`. */
 export const make = (trigger: Trigger): Effect.Effect<TraceExtractor.TraceExtractor, never, Propagator> =>

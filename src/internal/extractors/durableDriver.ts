@@ -21,6 +21,7 @@ import * as Paging from "../durable/paging.js"
 import type { ExtractorName } from "../extractorName.js"
 import type { Invocation } from "../invocation.js"
 import { err, ok } from "../result.js"
+import { isOutcome } from "../triggers/program.js"
 import { durable } from "../triggers/trigger.js"
 import * as Programs from "./programs.js"
 
@@ -30,8 +31,8 @@ export const env: Durable.Env<TraceContext.TraceContext> = {
   decodeFields: OperationFields.decodeFields
 }
 
-/** A durable program of the Effect 3 line. */
-export type Program = Durable.Program<TraceContext.TraceContext, PropagatorError | TracerUnavailable>
+/** A durable program's start on the Effect 3 line. */
+export type Program = Durable.Start<TraceContext.TraceContext, PropagatorError | TracerUnavailable>
 
 /** The services that answer a program's requests. */
 export interface Services {
@@ -87,12 +88,15 @@ export const extractor = (
   TraceExtractor.make({
     name,
     group: durable,
-    extract: (event, lambdaContext, invocation) =>
-      Programs.rerunnable(() =>
-        Programs.run(
+    extract: (event, lambdaContext, invocation) => {
+      const start = programOf(event, lambdaContext)
+      return isOutcome(start)
+        ? Programs.toExtracted(name, start)
+        : Programs.rerunnable(
           name,
-          programOf(event, lambdaContext),
+          start,
+          () => programOf(event, lambdaContext),
           (request) => answer(name, request, services, lambdaContext, invocation)
         )
-      )
+    }
   })

@@ -12,6 +12,7 @@ import * as TraceExtractor from "../../services/TraceExtractor.js"
 import * as Completed from "../completed.js"
 import type * as Durable from "../durable/durableProgram.js"
 import type { ExtractorName } from "../extractorName.js"
+import { isOutcome } from "../triggers/program.js"
 import * as RecordBatch from "../triggers/recordBatch.js"
 
 /** What a program ends with (a trigger program never raises). */
@@ -40,14 +41,16 @@ export const toExtracted = (
 }
 
 /**
- * Runs `program` for the extractor `source`, answering each request with `answer`. A failed answer fails the
- * extractor. The effect resumes `program`, so unless it is completed it runs once (see {@link rerunnable}).
+ * Runs a program's start for the extractor `source`: an outcome at once, or the program, answering each request
+ * with `answer`. A failed answer fails the extractor. The effect resumes `program`, so unless it is completed it runs once (see {@link rerunnable}).
  */
 export const run = <R>(
   source: ExtractorName,
-  program: Generator<R, Outcome, unknown>,
+  start: Outcome | Generator<R, Outcome, unknown>,
   answer: (request: R) => Effect.Effect<unknown, ExtractorFailure>
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
+  if (isOutcome(start)) return toExtracted(source, start)
+  const program = start
   const resume = (next: unknown): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
     for (;;) {
       const step = program.next(next)
@@ -62,18 +65,22 @@ export const run = <R>(
 }
 
 /**
- * An extraction that can be run again, as any effect: a generator resumes only once, so when the program waited on
- * a service (the effect `start` returns is then not completed, and its first run resumes the program it started),
- * every later run starts the program anew.
+ * An extractor's effect for a program (callers test a start for an outcome first, and make no closures for it). The
+ * effect can be run again, as any effect: a generator resumes only once, so when the program waited on a service (the
+ * effect is then not completed, and its first run resumes the program `start` began), every later run runs the start
+ * `restart` gives.
  */
-export const rerunnable = (
-  start: () => Effect.Effect<TraceExtractor.Extracted, ExtractorFailure>
+export const rerunnable = <R>(
+  source: ExtractorName,
+  start: Generator<R, Outcome, unknown>,
+  restart: () => Outcome | Generator<R, Outcome, unknown>,
+  answer: (request: R) => Effect.Effect<unknown, ExtractorFailure>
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
-  const first = start()
+  const first = run(source, start, answer)
   if (Completed.isCompleted(first)) return first
   let started = false
   return Effect.suspend(() => {
-    if (started) return start()
+    if (started) return run(source, restart(), answer)
     started = true
     return first
   })

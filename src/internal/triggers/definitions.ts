@@ -335,8 +335,15 @@ export const fromXRayHeader = <C extends RecordBatch.ContextIds>(
  */
 export const xRay: Trigger = {
   name: "xray",
-  *program(env, _event, lambdaContext) {
-    const { from, header } = yield* invocationXRayHeader(lambdaContext)
-    return fromXRayHeader(env, header, from)
+  program(env, _event, lambdaContext) {
+    // Under the current runtimes the header is on the Lambda context: no request, no program.
+    const fromContext = XRayHeader.contextHeader(lambdaContext)
+    return fromContext !== undefined
+      ? fromXRayHeader(env, fromContext ?? undefined, "context")
+      : fromEnvironment(env)
   }
+}
+
+function* fromEnvironment<C extends RecordBatch.ContextIds>(env: Program.Env<C>): Program.Program<C> {
+  return fromXRayHeader(env, yield* Program.xRayHeader(), "environment")
 }

@@ -33,6 +33,18 @@ export type Outcome<C> = RecordBatch.Outcome<C>
 /** A program over the line's context type `C`: yields requests, receives their answers, returns an outcome. */
 export type Program<C> = Generator<Request, Outcome<C>, unknown>
 
+/**
+ * What starting a program on an event gives: its outcome at once when it needs nothing from the driver (most
+ * events, which carry no context), else the program to run. A generator costs an object and its steps on every
+ * invocation; the common ends need neither.
+ */
+export type Start<C> = Outcome<C> | Program<C>
+
+/** Whether a {@link Start} (trigger or durable) is the outcome rather than the program. */
+export const isOutcome = <O extends { readonly _tag: string }, P extends Generator<unknown, unknown, unknown>>(
+  start: O | P
+): start is O => "_tag" in start
+
 /** What a line gives its programs: how it builds its context from plain fields, and its Schema decoders. */
 export interface Env<C extends RecordBatch.ContextIds> {
   readonly make: (fields: ContextFields) => C

@@ -21,7 +21,7 @@ export interface Trigger {
     env: Program.Env<C>,
     event: unknown,
     lambdaContext: unknown
-  ) => Program.Program<C>
+  ) => Program.Start<C>
 }
 
 /**
