@@ -19,7 +19,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { ExtractionResult } from "../domain/ExtractionResult.js"
 import * as internal from "../internal/extractorChain.js"
-import type { TraceExtractor } from "./TraceExtractor.js"
+import type { Invocation, TraceExtractor } from "./TraceExtractor.js"
 
 /**
  * @since 0.1.0
@@ -42,14 +42,21 @@ export declare namespace ExtractorChain {
   export interface Service {
     /** The extractors, in the order they run. */
     readonly extractors: ReadonlyArray<TraceExtractor>
-    /** Runs the chain. Never fails: every failure is recorded as an attempt. */
-    readonly extract: (event: unknown, lambdaContext: unknown) => Effect.Effect<ExtractionResult>
+    /**
+     * Runs the chain. Never fails: every failure is recorded as an attempt. The extractors share work through
+     * `invocation` (a new one when omitted): pass one to share it with them too.
+     */
+    readonly extract: (
+      event: unknown,
+      lambdaContext: unknown,
+      invocation?: Invocation
+    ) => Effect.Effect<ExtractionResult>
     /**
      * Runs the chain when called, not when the effect runs: `extract` is `Effect.suspend(() => run(...))`. The
      * result is a completed effect (an `Exit`) unless an extractor's effect is not. For callers that are already
      * running an effect (the {@link extract} accessor, the durable input extractor), it saves a runtime step.
      */
-    readonly run: (event: unknown, lambdaContext: unknown) => Effect.Effect<ExtractionResult>
+    readonly run: (event: unknown, lambdaContext: unknown, invocation?: Invocation) => Effect.Effect<ExtractionResult>
   }
 }
 
@@ -98,9 +105,10 @@ export const layerFromServices = (
  */
 export const extract: (
   event: unknown,
-  lambdaContext?: unknown
-) => Effect.Effect<ExtractionResult, never, ExtractorChain> = (event, lambdaContext) =>
+  lambdaContext?: unknown,
+  invocation?: Invocation
+) => Effect.Effect<ExtractionResult, never, ExtractorChain> = (event, lambdaContext, invocation) =>
   // One runtime step reads the service from the fiber; the chain then runs at once (see `run`).
   Effect.withFiberRuntime<ExtractionResult, never, ExtractorChain>((fiber) =>
-    Context.unsafeGet(fiber.currentContext, ExtractorChain).run(event, lambdaContext)
+    Context.unsafeGet(fiber.currentContext, ExtractorChain).run(event, lambdaContext, invocation)
   )

@@ -14,6 +14,8 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import { readFileSync } from "node:fs"
+import { vi } from "vitest"
 import {
   CheckpointWriter,
   CurrentExtraction,
@@ -456,5 +458,27 @@ describe("DurableTracing (Effect 4) over the configured transport", () => {
       assert.deepStrictEqual(written(checkpoints).map((c) => c.headers["x-datadog-parent-id"]), [
         decimal(span!.spanId)
       ])
+    }))
+
+  it.live("parses a first invocation's original event once for the input extractor and the serverless view", () =>
+    Effect.gen(function*() {
+      const original = JSON.parse(readFileSync(new URL("../../examples/events/apigw-v1.json", import.meta.url), "utf8"))
+      const payload = JSON.stringify(original)
+      const first = envelope([{ ...execution, ExecutionDetails: { InputPayload: payload } }])
+      // The SDK parses the payload too (the handler's event): the view must add no parse to the extractor's.
+      const parsesOfPayload = (spanName: string | undefined) =>
+        Effect.promise(async () => {
+          const parse = vi.spyOn(JSON, "parse")
+          try {
+            const { seen } = await runOnce("complete", first, spanName === undefined ? {} : { spanName })
+            assert.strictEqual(Option.getOrThrow(seen[0]!.context).source, "durable-input")
+            return parse.mock.calls.filter(([text]) => text === payload).length
+          } finally {
+            parse.mockRestore()
+          }
+        })
+      const withoutView = yield* parsesOfPayload(undefined)
+      assert.isAtLeast(withoutView, 1)
+      assert.strictEqual(yield* parsesOfPayload("aws.lambda"), withoutView)
     }))
 })

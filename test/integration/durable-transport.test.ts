@@ -12,9 +12,12 @@ import type { Context } from "aws-lambda"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import { vi } from "vitest"
 import * as CheckpointPlan from "../../src/internal/durable/checkpointPlan.js"
+import * as CurrentExtraction from "../../src/services/CurrentExtraction.js"
 import * as DurableTracing from "../../src/wrappers/DurableTracing.js"
 import * as Tracing from "../../src/wrappers/Tracing.js"
+import { example } from "../support/fixtures.js"
 import { reservedStep } from "./support/operations.js"
 
 const ARN = "arn:aws:lambda:us-east-1:123456789012:function:demo:$LATEST/durable-execution/my-exec/0e230abf"
@@ -143,5 +146,43 @@ describe("DurableTracing over the configured transport", () => {
     const output = await handler(structuredClone(envelope) as never, lambdaContext)
     assert.deepStrictEqual(output, { Status: "SUCCEEDED", Result: "\"reserved\"" } as never)
     assert.isTrue(checkpoints.every((request) => request.Updates?.every((update) => update.Name !== "_datadog_4")))
+  })
+
+  it("parses a first invocation's original event once for the input extractor and the serverless view", async () => {
+    const original = example("apigw-v1")
+    const payload = JSON.stringify(original)
+    const first = {
+      ...envelope,
+      InitialExecutionState: {
+        Operations: [{ ...envelope.InitialExecutionState.Operations[0], ExecutionDetails: { InputPayload: payload } }]
+      }
+    }
+    // The SDK parses the payload too (the handler's event): the view must add no parse to the extractor's.
+    const parsesOfPayload = async (spanName: string | undefined) => {
+      const { client } = recordingTransport()
+      let source: string | undefined
+      const handler = DurableTracing.make({
+        handler: (_event: unknown, _ctx: DurableContext) =>
+          Effect.map(CurrentExtraction.context, (context) => {
+            source = context._tag === "Some" ? context.value.source : undefined
+            return "done"
+          }),
+        layer: Layer.empty,
+        config: { durableExecutionClient: client },
+        ...(spanName === undefined ? {} : { spanName })
+      })
+      const parse = vi.spyOn(JSON, "parse")
+      try {
+        const output = await handler(structuredClone(first) as never, lambdaContext)
+        assert.strictEqual(output.Status, "SUCCEEDED")
+        assert.strictEqual(source, "durable-input")
+        return parse.mock.calls.filter(([text]) => text === payload).length
+      } finally {
+        parse.mockRestore()
+      }
+    }
+    const withoutView = await parsesOfPayload(undefined)
+    assert.isAtLeast(withoutView, 1)
+    assert.strictEqual(await parsesOfPayload("aws.lambda"), withoutView)
   })
 })

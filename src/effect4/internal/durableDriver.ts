@@ -99,20 +99,20 @@ const answer = (
  */
 export const extractor = (
   name: ExtractorName,
-  programOf: (event: unknown, lambdaContext: unknown) => Program,
+  programOf: (event: unknown, lambdaContext: unknown, invocation: Invocation | undefined) => Program,
   services: Services
 ): TraceExtractor.TraceExtractor =>
   TraceExtractor.make({
     name,
     group: durable,
     extract: (event, lambdaContext, invocation) => {
-      const start = programOf(event, lambdaContext)
+      const start = programOf(event, lambdaContext, invocation)
       return isOutcome(start)
         ? Programs.toExtracted(name, start)
         : Programs.rerunnable(
           name,
           start,
-          () => programOf(event, lambdaContext),
+          () => programOf(event, lambdaContext, invocation),
           (request) => answer(name, request, services, lambdaContext, invocation)
         )
     }

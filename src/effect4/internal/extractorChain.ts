@@ -99,11 +99,11 @@ export const make = (extractors: ReadonlyArray<TraceExtractor>): ExtractorChain.
     )
   }
 
-  const run = (event: unknown, lambdaContext: unknown) =>
-    drive(new Guards.ChainRun(plan, event, lambdaContext), new Invocation(), event, lambdaContext)
+  const run = (event: unknown, lambdaContext: unknown, invocation: Invocation = new Invocation()) =>
+    drive(new Guards.ChainRun(plan, event, lambdaContext), invocation, event, lambdaContext)
   return {
     extractors,
-    extract: (event, lambdaContext) => Effect.suspend(() => run(event, lambdaContext)),
+    extract: (event, lambdaContext, invocation) => Effect.suspend(() => run(event, lambdaContext, invocation)),
     run
   }
 }

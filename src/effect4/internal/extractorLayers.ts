@@ -58,7 +58,8 @@ export const durableInput: Effect.Effect<TraceExtractor, never, Propagator> = Ef
   const state = yield* Effect.serviceOption(DurableState)
   return DurableDriver.extractor(
     InputProgram.NAME,
-    (event, lambdaContext) => InputProgram.program(DurableDriver.env, { screen, lambdaContext }, event),
+    (event, lambdaContext, invocation) =>
+      InputProgram.program(DurableDriver.env, { screen, lambdaContext, invocation }, event),
     { propagator, state, triggers: Chain.make(extractors) }
   )
 })

@@ -20,7 +20,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { ExtractionResult } from "../domain/ExtractionResult.js"
 import * as internal from "../internal/extractorChain.js"
-import type { TraceExtractor } from "./TraceExtractor.js"
+import type { Invocation, TraceExtractor } from "./TraceExtractor.js"
 
 /**
  * @since 0.2.0
@@ -42,10 +42,17 @@ export declare namespace ExtractorChain {
   export interface Service {
     /** The extractors, in the order they run. */
     readonly extractors: ReadonlyArray<TraceExtractor>
-    /** Runs the chain on an invocation's event and Lambda context. */
-    readonly extract: (event: unknown, lambdaContext: unknown) => Effect.Effect<ExtractionResult>
+    /**
+     * Runs the chain on an invocation's event and Lambda context. The extractors share work through `invocation`
+     * (a new one when omitted): pass one to share it with them too.
+     */
+    readonly extract: (
+      event: unknown,
+      lambdaContext: unknown,
+      invocation?: Invocation
+    ) => Effect.Effect<ExtractionResult>
     /** {@link Service.extract}, with no suspension of its own: for callers already inside an effect. */
-    readonly run: (event: unknown, lambdaContext: unknown) => Effect.Effect<ExtractionResult>
+    readonly run: (event: unknown, lambdaContext: unknown, invocation?: Invocation) => Effect.Effect<ExtractionResult>
   }
 }
 
@@ -84,6 +91,7 @@ export const layerFromServices = (
  */
 export const extract = (
   event: unknown,
-  lambdaContext?: unknown
+  lambdaContext?: unknown,
+  invocation?: Invocation
 ): Effect.Effect<ExtractionResult, never, ExtractorChain> =>
-  Effect.flatMap(ExtractorChain, (chain) => chain.run(event, lambdaContext))
+  Effect.flatMap(ExtractorChain, (chain) => chain.run(event, lambdaContext, invocation))

@@ -6,11 +6,13 @@
  * shape, by running the trigger extractors in chain order.
  */
 import type { AttemptFields } from "../chainGuards.js"
+import type { Invocation } from "../invocation.js"
 import { isRecord } from "../propagation/carrier.js"
 import * as CarrierText from "../propagation/carrierText.js"
 import * as DurableArn from "./durableArn.js"
 import * as DurableOperations from "./durableOperations.js"
 import * as Durable from "./durableProgram.js"
+import * as OriginalEvent from "./originalEvent.js"
 
 /** The extractor's name. */
 export const NAME = "durable-input"
@@ -40,6 +42,8 @@ export interface Options {
   /** The screen over the payload text ({@link textScreen}); `undefined` parses every payload. */
   readonly screen: ((text: string) => boolean) | undefined
   readonly lambdaContext: unknown
+  /** The invocation's shared work: the payload is parsed once for this extractor and the serverless view. */
+  readonly invocation?: Invocation | undefined
 }
 
 interface Execution {
@@ -137,15 +141,15 @@ const originalOf = <C>(
     // The usual first invocation: one frozen outcome when the envelope gave no notes.
     return execution.notes.length === 0 ? NOTHING_NOT_PARSED : Durable.nothing(...execution.notes, NOT_PARSED)
   }
-  let original: unknown
-  try {
-    original = JSON.parse(payload)
-  } catch {
-    return Durable.malformed("MalformedEvent", "InputPayload is not valid JSON")
+  const parsed = OriginalEvent.parse(payload, options.invocation)
+  switch (parsed._tag) {
+    case "Event":
+      return { _tag: "Original", event: parsed.event }
+    case "NotJson":
+      return Durable.malformed("MalformedEvent", "InputPayload is not valid JSON")
+    case "NotObject":
+      return Durable.nothing(...execution.notes, "the original event is not an object")
   }
-  return isRecord(original)
-    ? { _tag: "Original", event: original }
-    : Durable.nothing(...execution.notes, "the original event is not an object")
 }
 
 /** The rest of the program once the EXECUTION operation must be looked for on the later pages. */

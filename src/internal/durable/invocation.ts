@@ -16,6 +16,7 @@ import * as ExtractorChain from "../../services/ExtractorChain.js"
 import type { Invocation, Options } from "../../wrappers/DurableTracing.js"
 import * as DdTraceSpans from "../ddTrace/tracer.js"
 import type { DurableExecutionClient, InvocationOutput } from "../durableSdk.js"
+import { Invocation as SharedWork } from "../invocation.js"
 import * as ServerlessInvocation from "../serverless/invocation.js"
 import * as LambdaContext from "../serverless/lambdaContext.js"
 import type * as ServerlessSpans from "../serverless/serverlessSpans.js"
@@ -105,7 +106,9 @@ export const invocation = (
 
     // Under a wrapper that already extracted and opened a span (datadog-lambda-js's datadog()), join it.
     const joined = options.activeSpan === "ignore" ? undefined : DdTraceSpans.joinActiveSpan()
-    const chain = ExtractorChain.extract(event, lambdaContext)
+    // The chain and the serverless view share its work: a first invocation's input payload is parsed once.
+    const shared = new SharedWork()
+    const chain = ExtractorChain.extract(event, lambdaContext, shared)
     const extract = options.readLaterPages
       ? DurableState.withClient(Transport.pagingClient(state, transport), options.pageLimits)(chain)
       : chain
@@ -135,7 +138,7 @@ export const invocation = (
     const settings = yield* options.serverlessSettings
     return yield* ServerlessInvocation.trace(
       body,
-      { event: envelope, context: lambdaContext, extraction, attributes: Plan.arnAttribute(executionArn) },
+      { event: envelope, context: lambdaContext, extraction, attributes: Plan.arnAttribute(executionArn), shared },
       settings
     )
   })

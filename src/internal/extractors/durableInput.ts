@@ -28,7 +28,8 @@ export const make: Effect.Effect<TraceExtractor.TraceExtractor, never, Propagato
   const state = yield* Effect.serviceOption(DurableState.DurableState)
   return Driver.extractor(
     InputProgram.NAME,
-    (event, lambdaContext) => InputProgram.program(Driver.env, { screen, lambdaContext }, event),
+    (event, lambdaContext, invocation) =>
+      InputProgram.program(Driver.env, { screen, lambdaContext, invocation }, event),
     { propagator, state, triggers: ExtractorChain.make(extractors) }
   )
 })

@@ -13,6 +13,7 @@ import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
 import type { ExtractionResult } from "../../domain/ExtractionResult.js"
 import type { CurrentExtraction } from "../../services/CurrentExtraction.js"
+import type { Invocation as SharedWork } from "../invocation.js"
 import * as Apply from "../tracing/apply.js"
 import * as ExternalSpan from "../tracing/externalSpan.js"
 import * as ColdStart from "./coldStart.js"
@@ -69,6 +70,8 @@ export interface Input {
   readonly context: unknown
   readonly extraction: ExtractionResult
   readonly attributes?: Readonly<Record<string, unknown>> | undefined
+  /** The work the extractors shared, when the caller ran the chain with its own `Invocation`. */
+  readonly shared?: SharedWork | undefined
 }
 
 const withSpans = <A, E, R>(
@@ -141,7 +144,8 @@ export const trace = <A, E, R>(
       context: input.context,
       extraction: input.extraction,
       coldStart: ColdStart.invokeProcess(now, options.initializationType),
-      now
+      now,
+      shared: input.shared
     }, options)
     return withSpans(run, input, description, options)
   })

@@ -5,6 +5,7 @@
 import * as Config from "effect/Config"
 import * as Option from "effect/Option"
 import * as ExtractionResult from "../../domain/ExtractionResult.js"
+import type { Invocation as SharedWork } from "../invocation.js"
 import * as Schemas from "../triggers/schemas.js"
 import type * as ColdStart from "./coldStart.js"
 import * as View from "./serverlessView.js"
@@ -46,6 +47,8 @@ export interface Invocation {
   readonly extraction: ExtractionResult.ExtractionResult | undefined
   readonly coldStart: ColdStart.Invocation
   readonly now: number
+  /** The work the invocation's extractors shared (see `View.Invocation`). */
+  readonly shared?: SharedWork | undefined
 }
 
 const extractorOf = (extraction: ExtractionResult.ExtractionResult | undefined) =>
@@ -71,7 +74,8 @@ export const describe = (invocation: Invocation, options: View.Options = View.de
       context: invocation.context,
       extractor: extractorOf(invocation.extraction),
       coldStart: invocation.coldStart,
-      now: invocation.now
+      now: invocation.now,
+      shared: invocation.shared
     },
     options,
     Schemas.decoders

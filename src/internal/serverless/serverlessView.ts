@@ -7,7 +7,9 @@
  * with its own Schema come in as its `Decoders`.
  */
 import * as DurableOperations from "../durable/durableOperations.js"
+import * as OriginalEvent from "../durable/originalEvent.js"
 import type { ExtractorName } from "../extractorName.js"
+import type { Invocation as SharedWork } from "../invocation.js"
 import { isRecord } from "../propagation/carrier.js"
 import type { Decoders } from "../triggers/decoders.js"
 import * as StepFunctionsContext from "../triggers/stepFunctionsContext.js"
@@ -155,6 +157,8 @@ export interface Invocation {
   readonly extractor: ExtractorName | undefined
   readonly coldStart: ColdStart.Invocation
   readonly now: number
+  /** The work the invocation's extractors shared: a durable input payload they parsed is not parsed again. */
+  readonly shared?: SharedWork | undefined
 }
 
 /** The longest durable input {@link durableTriggerEvent} parses: Lambda's synchronous invocation payload limit. */
@@ -166,13 +170,14 @@ export const MAX_DURABLE_INPUT_LENGTH = 6 * 1024 * 1024
  * invocation (its trigger was the first invocation's, whose trace the checkpoint continues), for anything that is
  * not a durable envelope, and for an input that is absent, too long or not an object. Total; never mutates.
  */
-export const durableTriggerEvent = (event: unknown): Record<string, unknown> | undefined =>
-  originalEvent(event, DurableFacts.fromEvent(event))
+export const durableTriggerEvent = (event: unknown): Readonly<Record<string, unknown>> | undefined =>
+  originalEvent(event, DurableFacts.fromEvent(event), undefined)
 
 const originalEvent = (
   event: unknown,
-  facts: DurableFacts.DurableFacts | undefined
-): Record<string, unknown> | undefined => {
+  facts: DurableFacts.DurableFacts | undefined,
+  shared: SharedWork | undefined
+): Readonly<Record<string, unknown>> | undefined => {
   if (facts === undefined || !facts.firstInvocation) return undefined
   const envelope = DurableOperations.readEnvelope(event as DurableOperations.DurableEvent)
   if (envelope._tag === "Err") return undefined
@@ -180,12 +185,8 @@ const originalEvent = (
   const payload = DurableOperations.readFields(DurableOperations.findExecution(envelope.value.operations))
     ?.inputPayload
   if (payload === undefined || payload.length > MAX_DURABLE_INPUT_LENGTH) return undefined
-  try {
-    const parsed: unknown = JSON.parse(payload)
-    return isRecord(parsed) ? parsed : undefined
-  } catch {
-    return undefined
-  }
+  const parsed = OriginalEvent.parse(payload, shared)
+  return parsed._tag === "Event" ? parsed.event : undefined
 }
 
 /**
@@ -319,7 +320,7 @@ const invocationService = (
 export const describe = (invocation: Invocation, options: Options, decoders: Decoders): Description => {
   const lambdaContext = LambdaContext.read(invocation.context)
   const durable = DurableFacts.fromEvent(invocation.event)
-  const triggerEvent = originalEvent(invocation.event, durable) ?? invocation.event
+  const triggerEvent = originalEvent(invocation.event, durable, invocation.shared) ?? invocation.event
   const trigger = EventSource.trigger(triggerEvent, lambdaContext)
   const source = parentSource(invocation.extractor, options.mergeXrayTraces)
   const tags: Record<string, string | number> = {}

@@ -12,6 +12,7 @@ import type * as Tracer from "effect/Tracer"
 import * as Plan from "../../../internal/durable/invocationPlan.js"
 import * as Transport from "../../../internal/durable/transport.js"
 import type { DurableExecutionClient, InvocationOutput } from "../../../internal/durableSdk.js"
+import { Invocation as SharedWork } from "../../../internal/invocation.js"
 import * as LambdaContext from "../../../internal/serverless/lambdaContext.js"
 import type * as View from "../../../internal/serverless/serverlessView.js"
 import * as CheckpointWriter from "../../services/CheckpointWriter.js"
@@ -99,7 +100,9 @@ export const invocation = (
 
     // Under a wrapper that already extracted and opened a span (datadog-lambda-js's datadog()), join it.
     const joined = options.activeSpan === "ignore" ? undefined : DdTraceSpans.joinActiveSpan()
-    const chain = ExtractorChain.extract(event, lambdaContext)
+    // The chain and the serverless view share its work: a first invocation's input payload is parsed once.
+    const shared = new SharedWork()
+    const chain = ExtractorChain.extract(event, lambdaContext, shared)
     const extract = options.readLaterPages
       ? DurableState.withClient(Transport.pagingClient(state, transport), options.pageLimits)(chain)
       : chain
@@ -129,7 +132,7 @@ export const invocation = (
     const settings = yield* options.serverlessSettings
     return yield* ServerlessInvocation.trace(
       body,
-      { event: envelope, context: lambdaContext, extraction, attributes: Plan.arnAttribute(executionArn) },
+      { event: envelope, context: lambdaContext, extraction, attributes: Plan.arnAttribute(executionArn), shared },
       settings
     )
   })

@@ -12,6 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
+import type { Invocation as SharedWork } from "../../../internal/invocation.js"
 import * as ColdStart from "../../../internal/serverless/coldStart.js"
 import * as View from "../../../internal/serverless/serverlessView.js"
 import type { ExtractionResult } from "../../domain/ExtractionResult.js"
@@ -80,6 +81,8 @@ export interface Input {
   readonly context: unknown
   readonly extraction: ExtractionResult
   readonly attributes?: Readonly<Record<string, unknown>> | undefined
+  /** The work the extractors shared, when the caller ran the chain with its own `Invocation`. */
+  readonly shared?: SharedWork | undefined
 }
 
 const withSpans = <A, E, R>(
@@ -154,7 +157,8 @@ export const trace = <A, E, R>(
         context: input.context,
         extractor: Option.isSome(result.context) ? result.context.value.source : undefined,
         coldStart: ColdStart.invokeProcess(now, options.initializationType),
-        now
+        now,
+        shared: input.shared
       },
       options,
       TriggerSchemas.decoders

@@ -4,6 +4,7 @@
  * span name is given.
  */
 import * as Effect from "effect/Effect"
+import { Invocation as SharedWork } from "../../../internal/invocation.js"
 import type { CurrentExtraction } from "../../services/CurrentExtraction.js"
 import * as ExtractorChain from "../../services/ExtractorChain.js"
 import type { EffectHandler, Options } from "../../wrappers/LambdaTracing.js"
@@ -31,15 +32,18 @@ export const withExtraction = <T, C, A, E, R>(
         (result) => Apply.provideExtraction(run, result, parent.span)
       )
     }
+    if (serverless === undefined) {
+      return Effect.flatMap(ExtractorChain.extract(event, context), (result) => Apply.underExtraction(run, result))
+    }
+    // The chain and the serverless view share its work: a durable input payload is parsed once.
+    const shared = new SharedWork()
     return Effect.flatMap(
-      ExtractorChain.extract(event, context),
-      (result) => {
-        if (serverless === undefined) return Apply.underExtraction(run, result)
-        return Effect.flatMap(
+      ExtractorChain.extract(event, context, shared),
+      (result) =>
+        Effect.flatMap(
           serverless,
-          (settings) => ServerlessInvocation.trace(run, { event, context, extraction: result }, settings)
+          (settings) => ServerlessInvocation.trace(run, { event, context, extraction: result, shared }, settings)
         )
-      }
     )
   }
 }
