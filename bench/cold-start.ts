@@ -1,7 +1,7 @@
 /**
  * Cold start: the time to import the library in a fresh Node.js process, against datadog-lambda-js.
  *
- *   npx tsx bench/cold-start.ts [--runs N] [--json]
+ *   npx tsx bench/cold-start.ts [--runs N] [--json] [--quick-start]
  *
  * Method: the forms below are built into `.bench-out/` (bench/build-lib.ts); then, for each run and each form in
  * turn (round-robin, so drift hits all forms alike), a new `node` process is started that records
@@ -19,7 +19,8 @@
  *   dd-trace and the AWS SDK, which the Lambda runtime provides, external);
  * - the README's quick start (an `@effect-aws/lambda` handler), bundled as an app ships it (one minified ES module,
  *   the library from `src`), and the same app without the library (no extraction wrapper, no chain layer): what the
- *   library adds to a bundled Effect app's cold import is the difference of the two medians, printed last.
+ *   library adds to a bundled Effect app's cold import is the median over the rounds of the difference of the two
+ *   within a round (paired, so a slow round slows both), printed last. `--quick-start` times only these two forms.
  */
 import * as esbuild from "esbuild"
 import { execFileSync } from "node:child_process"
@@ -183,10 +184,14 @@ const buildForms = async (): Promise<Array<Form>> => {
   ]
 }
 
-/** What the library adds to the quick start app's import: the difference of the medians (with - without). */
+/**
+ * What the library adds to the quick start app's import: the median over the rounds of (with - without) in the same
+ * round. The machine's speed drifts between rounds; a difference of medians carried that drift into the figure.
+ */
 const added = (forms: ReadonlyArray<Form>, values: ReadonlyArray<ReadonlyArray<number>>): number => {
-  const at = (name: string) => median(values[forms.findIndex((form) => form.name === name)]!)
-  return at(QUICK_START_WITH) - at(QUICK_START_WITHOUT)
+  const at = (name: string) => values[forms.findIndex((form) => form.name === name)]!
+  const without = at(QUICK_START_WITHOUT)
+  return median(at(QUICK_START_WITH).map((value, round) => value - without[round]!))
 }
 
 /** One import in a fresh process: wall and CPU milliseconds. */
@@ -211,7 +216,10 @@ const main = async (): Promise<void> => {
   const runsIndex = args.indexOf("--runs")
   const runs = runsIndex >= 0 ? Math.max(1, Number(args[runsIndex + 1]) || 15) : 15
   const json = args.includes("--json")
-  const forms = await buildForms()
+  const quickStartOnly = args.includes("--quick-start")
+  const forms = (await buildForms()).filter((form) =>
+    !quickStartOnly || form.name === QUICK_START_WITH || form.name === QUICK_START_WITHOUT
+  )
   for (const form of forms) runOnce(form) // warm the file-system cache, not measured
   const samples: Array<Array<Sample>> = forms.map(() => [])
   for (let run = 0; run < runs; run++) {
@@ -267,7 +275,7 @@ const main = async (): Promise<void> => {
   })
   lines.push(
     "",
-    `the library adds to the quick start app's import (median with - median without): ${
+    `the library adds to the quick start app's import (median over the rounds of with - without): ${
       added(forms, wall).toFixed(1)
     } ms wall, ${added(forms, cpu).toFixed(1)} ms CPU`
   )
