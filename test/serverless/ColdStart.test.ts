@@ -1,7 +1,7 @@
 // Cold starts against datadog-lambda-js's utils/cold-start.js, which keeps the same facts in module state.
 import { assert, describe, it } from "@effect/vitest"
 import * as fc from "fast-check"
-import { afterAll, vi } from "vitest"
+import { afterAll } from "vitest"
 import * as ColdStart from "../../src/internal/serverless/coldStart.js"
 import { coldStart as reference } from "./support.js"
 
@@ -17,10 +17,10 @@ const referenceRun = (initTime: number, starts: ReadonlyArray<number>) => {
   })
 }
 
-const run = (initTime: number, starts: ReadonlyArray<number>, initializationType?: string) => {
+const run = (initTime: number, starts: ReadonlyArray<number>) => {
   let state = ColdStart.make(initTime)
   return starts.map((start) => {
-    const [invocation, next] = ColdStart.invoke(state, start, initializationType)
+    const [invocation, next] = ColdStart.invoke(state, start)
     state = next
     return invocation
   })
@@ -52,22 +52,6 @@ describe("ColdStart: as datadog-lambda-js decides", () => {
     )
   })
 
-  it("traces module loading on the first invocation only, and never under provisioned concurrency or managed instances, as listener.js", () => {
-    const modes = reference as unknown as { isManagedInstancesMode(): boolean; isProvisionedConcurrency(): boolean }
-    for (
-      const type of [undefined, "on-demand", "snap-start", "provisioned-concurrency", "lambda-managed-instances"]
-    ) {
-      vi.stubEnv("AWS_LAMBDA_INITIALIZATION_TYPE", type ?? "")
-      const skipped = modes.isManagedInstancesMode() || modes.isProvisionedConcurrency()
-      vi.unstubAllEnvs()
-      for (const gap of [100, 60_000]) {
-        const [first, second] = run(0, [gap, gap + 1], type)
-        assert.strictEqual(first!.traceModuleLoading, !skipped, `${type} ${gap}`)
-        assert.isFalse(second!.traceModuleLoading)
-      }
-    }
-  })
-
   it("keeps nothing but the init time and whether the process was invoked; the state is never mutated", () => {
     const state = ColdStart.make(1_000)
     const frozen = Object.freeze({ ...state })
@@ -82,9 +66,9 @@ describe("ColdStart: as datadog-lambda-js decides", () => {
 
   it("concurrent invocations of a managed instance: only the one that takes the first state is a cold start", () => {
     const initial = ColdStart.make(0)
-    const [a, shared] = ColdStart.invoke(initial, 5, "lambda-managed-instances")
-    const [b] = ColdStart.invoke(shared, 5, "lambda-managed-instances")
-    const [c] = ColdStart.invoke(shared, 6, "lambda-managed-instances")
+    const [a, shared] = ColdStart.invoke(initial, 5)
+    const [b] = ColdStart.invoke(shared, 5)
+    const [c] = ColdStart.invoke(shared, 6)
     assert.deepStrictEqual([a.coldStart, b.coldStart, c.coldStart], [true, false, false])
     assert.deepStrictEqual(
       [a.coldStart, b.coldStart, c.coldStart],

@@ -152,7 +152,7 @@ describe("InferredSpans: as datadog-lambda-js's SpanInferrer", () => {
         event: event(file),
         context: contexts[0]![1],
         extraction: undefined,
-        coldStart: { coldStart: false, proactiveInitialization: false, traceModuleLoading: false },
+        coldStart: { coldStart: false, proactiveInitialization: false },
         now: NOW
       }, options)
       assert.deepStrictEqual(description.inferred, [], file)

@@ -500,10 +500,9 @@ describe("ServerlessSpans.config", () => {
       const off = yield* Effect.withConfigProvider(
         ServerlessSpans.config(),
         ConfigProvider.fromMap(
-          new Map([["DD_TRACE_MANAGED_SERVICES", "false"], ["AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start"]])
+          new Map([["DD_TRACE_MANAGED_SERVICES", "false"]])
         )
       )
       assert.isFalse(off.managedServices)
-      assert.strictEqual(off.initializationType, "snap-start")
     }))
 })

@@ -26,41 +26,20 @@ export interface State {
  *
  * - `coldStart`: the `cold_start` tag.
  * - `proactiveInitialization`: the `proactive_initialization` tag (set only when `true`).
- * - `traceModuleLoading`: whether datadog-lambda-js would trace module loading under this invocation (the first
- *   one, outside provisioned concurrency and Lambda Managed Instances).
  */
 export interface Invocation {
   readonly coldStart: boolean
   readonly proactiveInitialization: boolean
-  readonly traceModuleLoading: boolean
 }
 
 /** The state of a process that initialised at `initTime` and has had no invocation yet. */
 export const make = (initTime: number): State => ({ initTime, invoked: false })
 
-/** The `AWS_LAMBDA_INITIALIZATION_TYPE` values under which module loading is not traced. */
-export const UNTRACED_INITIALIZATION_TYPES: ReadonlyArray<string> = [
-  "provisioned-concurrency",
-  "lambda-managed-instances"
-]
-
-/**
- * An invocation starting at `now`: what it is, and the state after it. `initializationType` is
- * `AWS_LAMBDA_INITIALIZATION_TYPE`.
- */
-export const invoke = (
-  state: State,
-  now: number,
-  initializationType?: string | undefined
-): readonly [Invocation, State] => {
+/** An invocation starting at `now`: what it is, and the state after it. */
+export const invoke = (state: State, now: number): readonly [Invocation, State] => {
   const first = !state.invoked
   const proactiveInitialization = first && now - state.initTime > PROACTIVE_INITIALIZATION_GAP
-  const invocation: Invocation = {
-    coldStart: first && !proactiveInitialization,
-    proactiveInitialization,
-    traceModuleLoading: first &&
-      (initializationType === undefined || !UNTRACED_INITIALIZATION_TYPES.includes(initializationType))
-  }
+  const invocation: Invocation = { coldStart: first && !proactiveInitialization, proactiveInitialization }
   return [invocation, first ? { initTime: state.initTime, invoked: true } : state]
 }
 
@@ -68,8 +47,8 @@ export const invoke = (
 let processState: State = make(Date.now())
 
 /** An invocation of this process starting at `now` (see {@link invoke}); the process's state moves on. */
-export const invokeProcess = (now: number, initializationType?: string | undefined): Invocation => {
-  const [invocation, next] = invoke(processState, now, initializationType)
+export const invokeProcess = (now: number): Invocation => {
+  const [invocation, next] = invoke(processState, now)
   processState = next
   return invocation
 }

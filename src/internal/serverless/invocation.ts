@@ -143,7 +143,7 @@ export const trace = <A, E, R>(
       event: input.event,
       context: input.context,
       extraction: input.extraction,
-      coldStart: ColdStart.invokeProcess(now, options.initializationType),
+      coldStart: ColdStart.invokeProcess(now),
       now,
       shared: input.shared
     }, options)

@@ -37,7 +37,6 @@ export const DEFAULT_SPAN_NAME = "aws.lambda"
  *   X-Ray fallback found is not continued, as in datadog-lambda-js.
  * - `responseStreaming`: the handler streams its response (no response is then `200`, not `502`).
  * - `ddTraceVersion`: the dd-trace version behind the tracer, written as `dd_trace` when known.
- * - `initializationType`: `AWS_LAMBDA_INITIALIZATION_TYPE` (`ColdStart.invoke`).
  * - the inferred spans' options ({@link InferredSpans.Options}).
  */
 export interface Options extends InferredSpans.Options {
@@ -47,7 +46,6 @@ export interface Options extends InferredSpans.Options {
   readonly mergeXrayTraces: boolean
   readonly responseStreaming: boolean
   readonly ddTraceVersion: string | undefined
-  readonly initializationType: string | undefined
 }
 
 /** The defaults: what {@link fromEnv} gives for an empty environment. */
@@ -58,7 +56,6 @@ export const defaults: Options = {
   mergeXrayTraces: false,
   responseStreaming: false,
   ddTraceVersion: undefined,
-  initializationType: undefined,
   service: undefined,
   serviceMapping: {},
   awsServiceRepresentation: true,
@@ -100,7 +97,7 @@ const configBoolean = (value: string | undefined, fallback: boolean): boolean =>
  * `DD_SERVICE`, `DD_SERVICE_MAPPING`, `DD_TRACE_MANAGED_SERVICES` and `DD_MERGE_XRAY_TRACES` (on only for `true`,
  * any case), `DD_TRACE_AWS_SERVICE_REPRESENTATION_ENABLED` (off only for `false` or `0`),
  * `DD_TRACE_REMOVE_INTEGRATION_SERVICE_NAMES_ENABLED` (on for `true` or `1`) and `DD_DECODE_AUTHORIZER_CONTEXT`
- * (as the HTTP extractor reads it), `AWS_LAMBDA_INITIALIZATION_TYPE`. `overrides` win.
+ * (as the HTTP extractor reads it). `overrides` win.
  */
 export const fromEnv = (
   env: Readonly<Record<string, string | undefined>>,
@@ -118,7 +115,6 @@ export const fromEnv = (
     awsServiceRepresentation: representation !== "false" && representation !== "0",
     removeIntegrationServiceNames: removeNames === "true" || removeNames === "1",
     decodeAuthorizerContext: configBoolean(env["DD_DECODE_AUTHORIZER_CONTEXT"], true),
-    initializationType: env["AWS_LAMBDA_INITIALIZATION_TYPE"],
     ...overrides
   }
 }
@@ -126,7 +122,6 @@ export const fromEnv = (
 /** The environment variables {@link fromEnv} reads. */
 export const ENV_KEYS: ReadonlyArray<string> = [
   "AWS_LAMBDA_FUNCTION_NAME",
-  "AWS_LAMBDA_INITIALIZATION_TYPE",
   "DD_SERVICE",
   "DD_SERVICE_MAPPING",
   "DD_TRACE_MANAGED_SERVICES",

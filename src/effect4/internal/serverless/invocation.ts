@@ -156,7 +156,7 @@ export const trace = <A, E, R>(
         event: input.event,
         context: input.context,
         extractor: Option.isSome(result.context) ? result.context.value.source : undefined,
-        coldStart: ColdStart.invokeProcess(now, options.initializationType),
+        coldStart: ColdStart.invokeProcess(now),
         now,
         shared: input.shared
       },
