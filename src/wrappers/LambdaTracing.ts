@@ -68,6 +68,11 @@ export interface Options {
    * does not read from dd-trace itself.
    */
   readonly ddTraceVersion?: string | undefined
+  /**
+   * The handler streams its response (Lambda response streaming): with `spanName`, an invocation that returns
+   * nothing is then a `200` on the invocation span, not a `502`, as datadog-lambda-js has it for streaming handlers.
+   */
+  readonly responseStreaming?: boolean | undefined
 }
 
 /**

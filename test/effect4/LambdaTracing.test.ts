@@ -154,6 +154,29 @@ describe("LambdaTracing.withExtraction with spanName (Effect 4): the serverless 
       assert.strictEqual(inferred.status._tag, "Ended")
     }))
 
+  it.effect("writes an invocation that returns nothing as a 200 when the handler streams, a 502 otherwise", () =>
+    Effect.gen(function*() {
+      const statusOf = (responseStreaming: boolean | undefined) =>
+        Effect.gen(function*() {
+          let invocation: Tracer.Span | undefined
+          const api = LambdaTracing.withExtraction(
+            (_event: unknown, _context: unknown) =>
+              Effect.map(Effect.currentSpan, (span) => {
+                invocation = span
+              }),
+            { spanName: "aws.lambda", responseStreaming }
+          )
+          yield* api(fixture("triggers", "apigw-v1"), runtimeContext(undefined)).pipe(
+            Effect.provideService(ExtractorChain.ExtractorChain, ExtractorChain.make([]))
+          )
+          assert.strictEqual(invocation?.name, "aws.lambda")
+          return invocation?.attributes.get("http.status_code")
+        })
+      assert.strictEqual(yield* statusOf(true), "200")
+      assert.strictEqual(yield* statusOf(false), "502")
+      assert.strictEqual(yield* statusOf(undefined), "502")
+    }))
+
   it.effect("reads DD_TRACE_MANAGED_SERVICES through Config: false infers nothing", () =>
     Effect.gen(function*() {
       const under = (managed: string) =>

@@ -211,3 +211,26 @@ describe("LambdaTracing.withExtraction with spanName on a durable execution's fi
       assert.strictEqual((parent(span) as Tracer.Span).name, "aws.apigateway")
     }))
 })
+
+describe("LambdaTracing.withExtraction with spanName and a streaming handler", () => {
+  it.effect("writes an invocation that returns nothing as a 200 when the handler streams, a 502 otherwise", () =>
+    Effect.gen(function*() {
+      const statusOf = (responseStreaming: boolean | undefined) =>
+        Effect.gen(function*() {
+          let span: Tracer.Span | undefined
+          const wrapped = LambdaTracing.withExtraction(
+            (_event: unknown, _context: unknown) =>
+              Effect.map(Effect.orDie(Effect.currentSpan), (current) => {
+                span = current
+              }),
+            { spanName: "aws.lambda", responseStreaming }
+          )
+          yield* wrapped(example("apigw-v1"), runtimeContext(undefined)).pipe(Effect.provide(DefaultChain.layerNative))
+          assert.strictEqual(span?.name, "aws.lambda")
+          return span?.attributes.get("http.status_code")
+        })
+      assert.strictEqual(yield* statusOf(true), "200")
+      assert.strictEqual(yield* statusOf(false), "502")
+      assert.strictEqual(yield* statusOf(undefined), "502")
+    }))
+})

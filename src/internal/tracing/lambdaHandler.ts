@@ -21,7 +21,8 @@ export const withExtraction = <T, C, A, E, R>(
   const activeSpan = options.activeSpan ?? "join"
   const serverless = spanName === undefined ? undefined : ServerlessInvocation.settings({
     spanName,
-    ddTraceVersion: options.ddTraceVersion
+    ddTraceVersion: options.ddTraceVersion,
+    ...(options.responseStreaming === undefined ? {} : { responseStreaming: options.responseStreaming })
   })
   return (event, context) => {
     const run = Effect.suspend(() => handler(event, context))
