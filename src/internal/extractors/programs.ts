@@ -42,7 +42,8 @@ export const toExtracted = (
 
 /**
  * Runs a program's start for the extractor `source`: an outcome at once, or the program, answering each request
- * with `answer`. A failed answer fails the extractor. The effect resumes `program`, so unless it is completed it runs once (see {@link rerunnable}).
+ * with `answer`. A failed answer fails the extractor. The effect resumes the program, so unless it is completed it
+ * runs once (see {@link rerunnable}).
  */
 export const run = <R>(
   source: ExtractorName,
