@@ -11,8 +11,9 @@ export class InvocationKey<A> {
 
 /**
  * One invocation as the extractors of a chain see it: work that more than one of them needs (the durable
- * extractors' reading of later pages) is done once per invocation and shared. The chain makes one for each
- * invocation and hands it to every extractor it runs; nothing in it outlives the invocation.
+ * extractors' reading of later pages, a durable input payload's parse) is done once per invocation and shared. The
+ * chain makes one for each run and hands it to every extractor it runs, unless its caller passes its own to share
+ * the work too; one belongs to one event, and nothing in it outlives the invocation.
  */
 export class Invocation {
   #shared: Map<InvocationKey<unknown>, unknown> | undefined
@@ -24,6 +25,24 @@ export class Invocation {
     const value = make()
     shared.set(key, value)
     return value
+  }
+}
+
+/**
+ * An {@link Invocation} a wrapper shares with its chain and then drops: once extraction and the serverless
+ * description are done, {@link ReleasableInvocation.release} lets the work go (a parsed payload of up to 6 MiB is
+ * not held while the handler runs). Work asked for after the release is done again.
+ */
+export class ReleasableInvocation extends Invocation {
+  #work: Invocation | undefined
+
+  override shared<A>(key: InvocationKey<A>, make: () => A): A {
+    return (this.#work ??= new Invocation()).shared(key, make)
+  }
+
+  /** Drops the shared work. */
+  release(): void {
+    this.#work = undefined
   }
 }
 

@@ -94,7 +94,8 @@ export const layerFromServices = (
 ): Layer.Layer<ExtractorChain> => Layer.effect(ExtractorChain, Effect.map(internal.collect(services), make))
 
 /**
- * Runs the chain in the context on one invocation.
+ * Runs the chain in the context on one invocation. Pass an `Invocation` to share its extractors' work (it belongs
+ * to this event only); by default the chain makes its own.
  *
  * Untraced on purpose: it runs before the upstream parent is known, so a span here would be a root span, i.e. an
  * extra one-span trace in Datadog on every invocation. The handler span that

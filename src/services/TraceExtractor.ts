@@ -65,8 +65,9 @@ export type InvocationKey<A> = internalInvocation.InvocationKey<A>
 
 /**
  * One invocation as the extractors of a chain see it: work that more than one of them needs (the durable
- * extractors' reading of later pages) is done once per invocation and shared. The chain makes one for each
- * invocation and hands it to every extractor it runs; nothing in it outlives the invocation.
+ * extractors' reading of later pages, a durable input payload's parse) is done once per invocation and shared. The
+ * chain makes one for each run and hands it to every extractor it runs, unless its caller passes its own
+ * (`ExtractorChain.extract`) to share the work too. One belongs to one event: never reuse it for another.
  *
  * @since 0.1.0
  * @category models

@@ -2,6 +2,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as fc from "fast-check"
 import * as OriginalEvent from "../../src/internal/durable/originalEvent.js"
+import { ReleasableInvocation } from "../../src/internal/invocation.js"
 import { Invocation } from "../../src/services/TraceExtractor.js"
 
 describe("OriginalEvent.parse", () => {
@@ -11,9 +12,21 @@ describe("OriginalEvent.parse", () => {
     const first = OriginalEvent.parse(payload, invocation)
     assert.strictEqual(first._tag, "Event")
     assert.strictEqual(OriginalEvent.parse(payload, invocation), first)
-    assert.strictEqual(OriginalEvent.parse(payload.slice(), invocation), first)
+    // The same text in another string (as read from another copy of the event).
+    assert.strictEqual(OriginalEvent.parse([...payload].join(""), invocation), first)
     assert.notStrictEqual(OriginalEvent.parse(payload, new Invocation()), first)
     assert.notStrictEqual(OriginalEvent.parse(payload, undefined), first)
+  })
+
+  it("parses again once a releasable invocation let its work go", () => {
+    const payload = "{\"a\":1}"
+    const invocation = new ReleasableInvocation()
+    const first = OriginalEvent.parse(payload, invocation)
+    assert.strictEqual(OriginalEvent.parse(payload, invocation), first)
+    invocation.release()
+    const again = OriginalEvent.parse(payload, invocation)
+    assert.notStrictEqual(again, first)
+    assert.deepStrictEqual(again, first)
   })
 
   it("parses another payload in the same invocation on its own", () => {

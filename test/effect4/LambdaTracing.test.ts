@@ -7,14 +7,16 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
+import { vi } from "vitest"
 import {
   CurrentExtraction,
+  DefaultChain,
   ExtractorChain,
   LambdaTracing,
   TraceContext,
   TraceExtractor
 } from "../../src/effect4/index.js"
-import { fixture } from "../support/fixtures.js"
+import { example, fixture } from "../support/fixtures.js"
 import { runtimeContext } from "../support/lambdaContext.js"
 
 const upstream = TraceContext.make({ traceId: "42", parentId: "43", samplingPriority: 1, source: "custom" })
@@ -231,5 +233,35 @@ describe("LambdaTracing.withExtraction with spanName (Effect 4): the serverless 
       const joinedInferred = parent(parent(joined!)) as Tracer.Span
       assert.strictEqual(parent(joinedInferred).spanId, upstream.w3cParentId)
       assert.strictEqual((parent(joined!) as Tracer.Span).attributes.get("_dd.parent_source"), "xray")
+    }))
+})
+
+describe("LambdaTracing.withExtraction with spanName (Effect 4) on a durable execution's first invocation", () => {
+  it.effect("parses the original event once per run for the input extractor and the serverless view", () =>
+    Effect.gen(function*() {
+      const original = example("apigw-v1")
+      const payload = JSON.stringify(original)
+      const event = example("durable-first-invocation-apigw")
+      event.InitialExecutionState.Operations[0].ExecutionDetails.InputPayload = payload
+      const parse = vi.spyOn(JSON, "parse")
+      let parses = 0
+      const wrapped = LambdaTracing.withExtraction(
+        (_event: unknown, _context: unknown) => Effect.zip(CurrentExtraction.context, Effect.currentSpan),
+        { spanName: "aws.lambda" }
+      )
+      // One effect run twice (a retry): each run has work of its own, so each parses the payload once.
+      const invocation = wrapped(event, runtimeContext(undefined)).pipe(Effect.provide(DefaultChain.layerNative))
+      const [[seen, span]] = yield* Effect.all([invocation, invocation]).pipe(
+        Effect.ensuring(Effect.sync(() => {
+          parses = parse.mock.calls.filter(([text]) => text === payload).length
+          parse.mockRestore()
+        }))
+      )
+      assert.strictEqual(parses, 2)
+      const found = Option.getOrThrow(seen)
+      assert.strictEqual(found.source, "durable-input")
+      assert.strictEqual(found.traceId, original.headers["X-Datadog-Trace-Id"])
+      assert.strictEqual(span._tag === "Span" ? span.name : undefined, "aws.lambda")
+      assert.strictEqual((parent(span) as Tracer.Span).name, "aws.apigateway")
     }))
 })

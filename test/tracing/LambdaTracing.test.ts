@@ -183,7 +183,7 @@ describe("LambdaTracing.withExtraction with spanName: the serverless view throug
 })
 
 describe("LambdaTracing.withExtraction with spanName on a durable execution's first invocation", () => {
-  it.effect("parses the original event once for the input extractor and the serverless view", () =>
+  it.effect("parses the original event once per run for the input extractor and the serverless view", () =>
     Effect.gen(function*() {
       const original = example("apigw-v1")
       const payload = JSON.stringify(original)
@@ -195,20 +195,49 @@ describe("LambdaTracing.withExtraction with spanName on a durable execution's fi
         (_event: unknown, _context: unknown) => Effect.zip(CurrentExtraction.context, Effect.currentSpan),
         { spanName: "aws.lambda" }
       )
-      const [seen, span] = yield* wrapped(event, runtimeContext(undefined)).pipe(
-        Effect.provide(DefaultChain.layerNative),
+      // One effect run twice (a retry): each run has work of its own, so each parses the payload once.
+      const invocation = wrapped(event, runtimeContext(undefined)).pipe(Effect.provide(DefaultChain.layerNative))
+      const [[seen, span]] = yield* Effect.all([invocation, invocation]).pipe(
         Effect.ensuring(Effect.sync(() => {
           parses = parse.mock.calls.filter(([text]) => text === payload).length
           parse.mockRestore()
         }))
       )
-      assert.strictEqual(parses, 1)
+      assert.strictEqual(parses, 2)
       const found = Option.getOrThrow(seen)
       assert.strictEqual(found.source, "durable-input")
       assert.strictEqual(found.traceId, original.headers["X-Datadog-Trace-Id"])
       // The serverless view read the same original event: the API Gateway trigger's inferred span is the parent.
       assert.strictEqual(span._tag === "Span" ? span.name : undefined, "aws.lambda")
       assert.strictEqual((parent(span) as Tracer.Span).name, "aws.apigateway")
+    }))
+})
+
+describe("LambdaTracing.withExtraction with spanName: the invocation's shared work", () => {
+  it.effect("is let go before the handler runs (a parsed payload is not held while it runs)", () =>
+    Effect.gen(function*() {
+      const key = new TraceExtractor.InvocationKey<string>("test")
+      let captured: TraceExtractor.Invocation | undefined
+      const recording = ExtractorChain.make([
+        TraceExtractor.make({
+          name: "custom",
+          extract: (_event, _context, invocation) =>
+            Effect.sync(() => {
+              captured = invocation
+              invocation?.shared(key, () => "made by the extractor")
+              return TraceExtractor.none
+            })
+        })
+      ])
+      const wrapped = LambdaTracing.withExtraction(
+        (_event: unknown, _context: unknown) => Effect.sync(() => captured?.shared(key, () => "made again")),
+        { spanName: "aws.lambda" }
+      )
+      const seen = yield* wrapped({}, runtimeContext(undefined)).pipe(
+        Effect.provideService(ExtractorChain.ExtractorChain, recording)
+      )
+      assert.isDefined(captured)
+      assert.strictEqual(seen, "made again")
     }))
 })
 

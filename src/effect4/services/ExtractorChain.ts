@@ -84,7 +84,8 @@ export const layerFromServices = (
 ): Layer.Layer<ExtractorChain> => Layer.effect(ExtractorChain, Effect.map(internal.collect(services), make))
 
 /**
- * Runs the chain in the context on an invocation's event and Lambda context.
+ * Runs the chain in the context on an invocation's event and Lambda context. Pass an `Invocation` to share its
+ * extractors' work (it belongs to this event only); by default the chain makes its own.
  *
  * @since 0.2.0
  * @category accessors

@@ -64,7 +64,8 @@ export type InvocationKey<A> = internalInvocation.InvocationKey<A>
 
 /**
  * One invocation as the extractors of a chain see it: work that more than one of them needs is done once per
- * invocation and shared. The chain makes one for each invocation; nothing in it outlives the invocation.
+ * invocation and shared. The chain makes one for each run, unless its caller passes its own
+ * (`ExtractorChain.extract`) to share the work too. One belongs to one event: never reuse it for another.
  *
  * @since 0.2.0
  * @category models

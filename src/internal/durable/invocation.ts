@@ -16,7 +16,7 @@ import * as ExtractorChain from "../../services/ExtractorChain.js"
 import type { Invocation, Options } from "../../wrappers/DurableTracing.js"
 import * as DdTraceSpans from "../ddTrace/tracer.js"
 import type { DurableExecutionClient, InvocationOutput } from "../durableSdk.js"
-import { Invocation as SharedWork } from "../invocation.js"
+import { ReleasableInvocation } from "../invocation.js"
 import * as ServerlessInvocation from "../serverless/invocation.js"
 import * as LambdaContext from "../serverless/lambdaContext.js"
 import type * as ServerlessSpans from "../serverless/serverlessSpans.js"
@@ -106,13 +106,16 @@ export const invocation = (
 
     // Under a wrapper that already extracted and opened a span (datadog-lambda-js's datadog()), join it.
     const joined = options.activeSpan === "ignore" ? undefined : DdTraceSpans.joinActiveSpan()
-    // The chain and the serverless view share its work: a first invocation's input payload is parsed once.
-    const shared = new SharedWork()
+    // The chain and the serverless view share its work (a first invocation's input payload is parsed once); it is
+    // let go before the handler runs.
+    const shared = new ReleasableInvocation()
     const chain = ExtractorChain.extract(event, lambdaContext, shared)
     const extract = options.readLaterPages
       ? DurableState.withClient(Transport.pagingClient(state, transport), options.pageLimits)(chain)
       : chain
     const extraction = yield* DdTraceSpans.joinedExtraction(joined, options.activeSpan === "join", extract)
+    const withView = options.serverlessSettings !== undefined && joined === undefined
+    if (!withView) shared.release()
 
     const body = Effect.gen(function*() {
       const span = yield* Effect.orDie(Effect.currentSpan)
@@ -128,7 +131,7 @@ export const invocation = (
       }
       return output
     })
-    if (options.serverlessSettings === undefined || joined !== undefined) {
+    if (!withView) {
       return yield* Apply.underInvocationSpan(body, options.spanName, extraction, {
         attributes: Plan.spanAttributes(envelope, executionArn),
         parent: joined?.span

@@ -1,6 +1,7 @@
 /**
- * What the durable extractors read of an operation: a view of the model in `durableEnvelope.ts` (its field
- * schemas, with `StepDetails` cut to `Result`), so an operation is not rejected for a field no extractor reads.
+ * What the durable extractors read of an operation: a view of the model in `durableEnvelope.ts` (the field schemas
+ * of `operationSchemas.ts`, with `StepDetails` cut to `Result`), so an operation is not rejected for a field no
+ * extractor reads.
  */
 import * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"

@@ -13,7 +13,7 @@ import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
 import type { ExtractionResult } from "../../domain/ExtractionResult.js"
 import type { CurrentExtraction } from "../../services/CurrentExtraction.js"
-import type { Invocation as SharedWork } from "../invocation.js"
+import type { ReleasableInvocation } from "../invocation.js"
 import * as Apply from "../tracing/apply.js"
 import * as ExternalSpan from "../tracing/externalSpan.js"
 import * as ColdStart from "./coldStart.js"
@@ -70,8 +70,11 @@ export interface Input {
   readonly context: unknown
   readonly extraction: ExtractionResult
   readonly attributes?: Readonly<Record<string, unknown>> | undefined
-  /** The work the extractors shared, when the caller ran the chain with its own `Invocation`. */
-  readonly shared?: SharedWork | undefined
+  /**
+   * The work the extractors shared, when the caller ran the chain with its own invocation: the description reads
+   * it, then it is released.
+   */
+  readonly shared?: ReleasableInvocation | undefined
 }
 
 const withSpans = <A, E, R>(
@@ -147,5 +150,6 @@ export const trace = <A, E, R>(
       now,
       shared: input.shared
     }, options)
+    input.shared?.release()
     return withSpans(run, input, description, options)
   })

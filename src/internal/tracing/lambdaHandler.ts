@@ -8,7 +8,7 @@ import type { CurrentExtraction } from "../../services/CurrentExtraction.js"
 import * as ExtractorChain from "../../services/ExtractorChain.js"
 import type { EffectHandler, Options } from "../../wrappers/LambdaTracing.js"
 import * as DdTraceSpans from "../ddTrace/tracer.js"
-import { Invocation as SharedWork } from "../invocation.js"
+import { ReleasableInvocation } from "../invocation.js"
 import * as ServerlessInvocation from "../serverless/invocation.js"
 import * as Apply from "./apply.js"
 
@@ -36,15 +36,17 @@ export const withExtraction = <T, C, A, E, R>(
     if (serverless === undefined) {
       return Effect.flatMap(ExtractorChain.extract(event, context), (result) => Apply.underExtraction(run, result))
     }
-    // The chain and the serverless view share its work: a durable input payload is parsed once.
-    const shared = new SharedWork()
-    return Effect.flatMap(
-      ExtractorChain.extract(event, context, shared),
-      (result) =>
-        Effect.flatMap(
-          serverless,
-          (settings) => ServerlessInvocation.trace(run, { event, context, extraction: result, shared }, settings)
-        )
-    )
+    return Effect.suspend(() => {
+      // The chain and the serverless view share one run's work (a durable input payload is parsed once).
+      const shared = new ReleasableInvocation()
+      return Effect.flatMap(
+        ExtractorChain.extract(event, context, shared),
+        (result) =>
+          Effect.flatMap(
+            serverless,
+            (settings) => ServerlessInvocation.trace(run, { event, context, extraction: result, shared }, settings)
+          )
+      )
+    })
   }
 }

@@ -72,13 +72,22 @@ export const http = (options: HttpOptions = {}): Trigger => {
  * per-invocation source under multi-concurrency), else `_X_AMZN_TRACE_ID` from the driver. `null`: the context
  * has the field but no value (the invocation has no trace header).
  */
-export function* invocationXRayHeader(lambdaContext: unknown): Generator<Program.Request, {
+export function* invocationXRayHeader(
+  lambdaContext: unknown
+): Generator<Program.Request, InvocationXRayHeader, unknown> {
+  return contextXRayHeader(lambdaContext) ?? { header: yield* Program.xRayHeader(), from: "environment" }
+}
+
+/** The invocation's X-Ray header and where it came from. */
+export interface InvocationXRayHeader {
   readonly header: string | undefined
   readonly from: XRayHeaderSource
-}, unknown> {
+}
+
+/** The header from the Lambda context when the runtime sets its field; `undefined` when it has no such field. */
+const contextXRayHeader = (lambdaContext: unknown): InvocationXRayHeader | undefined => {
   const fromContext = XRayHeader.contextHeader(lambdaContext)
-  if (fromContext !== undefined) return { header: fromContext ?? undefined, from: "context" }
-  return { header: yield* Program.xRayHeader(), from: "environment" }
+  return fromContext === undefined ? undefined : { header: fromContext ?? undefined, from: "context" }
 }
 
 /** Where the X-Ray header came from. */
@@ -337,10 +346,8 @@ export const xRay: Trigger = {
   name: "xray",
   program(env, _event, lambdaContext) {
     // Under the current runtimes the header is on the Lambda context: no request, no program.
-    const fromContext = XRayHeader.contextHeader(lambdaContext)
-    return fromContext !== undefined
-      ? fromXRayHeader(env, fromContext ?? undefined, "context")
-      : fromEnvironment(env)
+    const known = contextXRayHeader(lambdaContext)
+    return known === undefined ? fromEnvironment(env) : fromXRayHeader(env, known.header, known.from)
   }
 }
 

@@ -12,7 +12,7 @@ import type * as Tracer from "effect/Tracer"
 import * as Plan from "../../../internal/durable/invocationPlan.js"
 import * as Transport from "../../../internal/durable/transport.js"
 import type { DurableExecutionClient, InvocationOutput } from "../../../internal/durableSdk.js"
-import { Invocation as SharedWork } from "../../../internal/invocation.js"
+import { ReleasableInvocation } from "../../../internal/invocation.js"
 import * as LambdaContext from "../../../internal/serverless/lambdaContext.js"
 import type * as View from "../../../internal/serverless/serverlessView.js"
 import * as CheckpointWriter from "../../services/CheckpointWriter.js"
@@ -100,13 +100,16 @@ export const invocation = (
 
     // Under a wrapper that already extracted and opened a span (datadog-lambda-js's datadog()), join it.
     const joined = options.activeSpan === "ignore" ? undefined : DdTraceSpans.joinActiveSpan()
-    // The chain and the serverless view share its work: a first invocation's input payload is parsed once.
-    const shared = new SharedWork()
+    // The chain and the serverless view share its work (a first invocation's input payload is parsed once); it is
+    // let go before the handler runs.
+    const shared = new ReleasableInvocation()
     const chain = ExtractorChain.extract(event, lambdaContext, shared)
     const extract = options.readLaterPages
       ? DurableState.withClient(Transport.pagingClient(state, transport), options.pageLimits)(chain)
       : chain
     const extraction = yield* DdTraceSpans.joinedExtraction(joined, options.activeSpan === "join", extract)
+    const withView = options.serverlessSettings !== undefined && joined === undefined
+    if (!withView) shared.release()
 
     const body = Effect.gen(function*() {
       const span = yield* Effect.orDie(Effect.currentSpan)
@@ -122,7 +125,7 @@ export const invocation = (
       }
       return output
     })
-    if (options.serverlessSettings === undefined || joined !== undefined) {
+    if (!withView) {
       return yield* Apply.underInvocationSpan(body, options.spanName, extraction, {
         attributes: Plan.spanAttributes(envelope, executionArn),
         parent: joined?.span

@@ -12,7 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
-import type { Invocation as SharedWork } from "../../../internal/invocation.js"
+import type { ReleasableInvocation } from "../../../internal/invocation.js"
 import * as ColdStart from "../../../internal/serverless/coldStart.js"
 import * as View from "../../../internal/serverless/serverlessView.js"
 import type { ExtractionResult } from "../../domain/ExtractionResult.js"
@@ -81,8 +81,11 @@ export interface Input {
   readonly context: unknown
   readonly extraction: ExtractionResult
   readonly attributes?: Readonly<Record<string, unknown>> | undefined
-  /** The work the extractors shared, when the caller ran the chain with its own `Invocation`. */
-  readonly shared?: SharedWork | undefined
+  /**
+   * The work the extractors shared, when the caller ran the chain with its own invocation: the description reads
+   * it, then it is released.
+   */
+  readonly shared?: ReleasableInvocation | undefined
 }
 
 const withSpans = <A, E, R>(
@@ -163,5 +166,6 @@ export const trace = <A, E, R>(
       options,
       TriggerSchemas.decoders
     )
+    input.shared?.release()
     return withSpans(run, input, description, options)
   })

@@ -4,7 +4,7 @@
  * span name is given.
  */
 import * as Effect from "effect/Effect"
-import { Invocation as SharedWork } from "../../../internal/invocation.js"
+import { ReleasableInvocation } from "../../../internal/invocation.js"
 import type { CurrentExtraction } from "../../services/CurrentExtraction.js"
 import * as ExtractorChain from "../../services/ExtractorChain.js"
 import type { EffectHandler, Options } from "../../wrappers/LambdaTracing.js"
@@ -36,15 +36,17 @@ export const withExtraction = <T, C, A, E, R>(
     if (serverless === undefined) {
       return Effect.flatMap(ExtractorChain.extract(event, context), (result) => Apply.underExtraction(run, result))
     }
-    // The chain and the serverless view share its work: a durable input payload is parsed once.
-    const shared = new SharedWork()
-    return Effect.flatMap(
-      ExtractorChain.extract(event, context, shared),
-      (result) =>
-        Effect.flatMap(
-          serverless,
-          (settings) => ServerlessInvocation.trace(run, { event, context, extraction: result, shared }, settings)
-        )
-    )
+    return Effect.suspend(() => {
+      // The chain and the serverless view share one run's work (a durable input payload is parsed once).
+      const shared = new ReleasableInvocation()
+      return Effect.flatMap(
+        ExtractorChain.extract(event, context, shared),
+        (result) =>
+          Effect.flatMap(
+            serverless,
+            (settings) => ServerlessInvocation.trace(run, { event, context, extraction: result, shared }, settings)
+          )
+      )
+    })
   }
 }
