@@ -9,6 +9,7 @@ import * as NativePropagator from "../../src/layers/NativePropagator.js"
 import * as DurableState from "../../src/services/DurableState.js"
 import * as ExtractorChain from "../../src/services/ExtractorChain.js"
 import * as Extractors from "../../src/services/Extractors.js"
+import * as TraceExtractor from "../../src/services/TraceExtractor.js"
 import { checkpoint, durableChain, envelope, execution, headers, step } from "../support/durable/events.js"
 import { fakeTransport, withDates } from "../support/durable/pages.js"
 
@@ -235,6 +236,23 @@ describe("DurableState paging", () => {
         "page-3",
         "page-4"
       ])
+    }))
+
+  it.effect("an invocation wrongly reused for another envelope never gives it the first one's pages", () =>
+    Effect.gen(function*() {
+      const transport = fakeTransport({
+        "page-a": { Operations: [checkpoint(0, good("81"))], NextMarker: "" },
+        "page-b": { Operations: [checkpoint(0, good("82"))], NextMarker: "" }
+      })
+      const invocation = new TraceExtractor.Invocation()
+      const run = (marker: string) => ExtractorChain.extract(envelope([], { NextMarker: marker }), {}, invocation)
+      // One chain and one DurableState service for both runs, as in a Lambda process.
+      const [first, second] = yield* Effect.all([run("page-a"), run("page-b")]).pipe(
+        Effect.provide(chainWith(DurableState.layerFromClient(transport)))
+      )
+      assert.deepStrictEqual(found(first), ["durable-checkpoint", "81"])
+      assert.deepStrictEqual(found(second), ["durable-checkpoint", "82"])
+      assert.deepStrictEqual(transport.requests.map((r) => r.Marker), ["page-a", "page-b"])
     }))
 
   it.live("a paging budget per invocation: past it, the chain goes on with what it has and says pages timed out", () =>

@@ -178,12 +178,20 @@ export const make = (start: PagingStart, limits: Limits, lambdaContext?: unknown
   }
 }
 
-const sharedPagers = new InvocationKey<Map<object, Pager>>("DurableState.pages")
+interface Shared {
+  readonly start: PagingStart
+  readonly pager: Pager
+}
+
+const sharedPagers = new InvocationKey<Map<object, Shared>>("DurableState.pages")
+
+const sameStart = (a: PagingStart, b: PagingStart): boolean =>
+  a.arn === b.arn && a.marker === b.marker && a.checkpointToken === b.checkpointToken
 
 /**
  * The invocation's {@link Pager} over a line's service: made by whichever durable extractor pages first, and shared
  * with the other (pages are requested once per invocation). Without an invocation (an extractor called on its own)
- * a fresh one.
+ * a fresh one; an invocation wrongly reused for another envelope gets a fresh one too, never the other's pages.
  */
 export const of = (
   invocation: Invocation | undefined,
@@ -193,8 +201,10 @@ export const of = (
   lambdaContext: unknown
 ): Pager => {
   if (invocation === undefined) return make(start, limits(), lambdaContext)
-  const byService = invocation.shared(sharedPagers, () => new Map<object, Pager>())
-  let found = byService.get(service)
-  if (found === undefined) byService.set(service, found = make(start, limits(), lambdaContext))
-  return found
+  const byService = invocation.shared(sharedPagers, () => new Map<object, Shared>())
+  const found = byService.get(service)
+  if (found !== undefined && sameStart(found.start, start)) return found.pager
+  const pager = make(start, limits(), lambdaContext)
+  byService.set(service, { start, pager })
+  return pager
 }
