@@ -130,26 +130,34 @@ describe("LambdaTracing.withExtraction with spanName (Effect 4): the serverless 
       assert.strictEqual(JSON.stringify(event), before)
     }))
 
-  it.effect("writes the response's status code on aws.lambda and the inferred span of an HTTP trigger", () =>
+  // An API Gateway event through `withExtraction` with a handler that returns `response`: what came back, and the
+  // invocation span.
+  const apiInvocation = (response: unknown, options: LambdaTracing.Options) =>
     Effect.gen(function*() {
       let invocation: Tracer.Span | undefined
       const api = LambdaTracing.withExtraction(
         (_event: unknown, _context: unknown) =>
           Effect.map(Effect.currentSpan, (span) => {
             invocation = span
-            return { statusCode: 503 }
+            return response
           }),
-        { spanName: "aws.lambda" }
+        options
       )
-      const response = yield* api(fixture("triggers", "apigw-v1"), runtimeContext(undefined)).pipe(
+      const returned = yield* api(fixture("triggers", "apigw-v1"), runtimeContext(undefined)).pipe(
         Effect.provideService(ExtractorChain.ExtractorChain, ExtractorChain.make([]))
       )
-      assert.deepStrictEqual(response, { statusCode: 503 })
-      const inferred = parent(invocation!) as Tracer.Span
-      assert.strictEqual(invocation!.name, "aws.lambda")
-      assert.strictEqual(invocation!.attributes.get("datadog.extractor"), "none")
-      assert.strictEqual(invocation!.attributes.get("http.status_code"), "503")
-      assert.strictEqual(invocation!.attributes.get("error"), 1)
+      assert.strictEqual(invocation?.name, "aws.lambda")
+      return { returned, invocation: invocation! }
+    })
+
+  it.effect("writes the response's status code on aws.lambda and the inferred span of an HTTP trigger", () =>
+    Effect.gen(function*() {
+      const { invocation, returned } = yield* apiInvocation({ statusCode: 503 }, { spanName: "aws.lambda" })
+      assert.deepStrictEqual(returned, { statusCode: 503 })
+      const inferred = parent(invocation) as Tracer.Span
+      assert.strictEqual(invocation.attributes.get("datadog.extractor"), "none")
+      assert.strictEqual(invocation.attributes.get("http.status_code"), "503")
+      assert.strictEqual(invocation.attributes.get("error"), 1)
       assert.strictEqual(inferred.name, "aws.apigateway")
       assert.isTrue(Option.isNone(inferred.parent))
       assert.strictEqual(inferred.attributes.get("http.status_code"), "503")
@@ -159,21 +167,10 @@ describe("LambdaTracing.withExtraction with spanName (Effect 4): the serverless 
   it.effect("writes an invocation that returns nothing as a 200 when the handler streams, a 502 otherwise", () =>
     Effect.gen(function*() {
       const statusOf = (responseStreaming: boolean | undefined) =>
-        Effect.gen(function*() {
-          let invocation: Tracer.Span | undefined
-          const api = LambdaTracing.withExtraction(
-            (_event: unknown, _context: unknown) =>
-              Effect.map(Effect.currentSpan, (span) => {
-                invocation = span
-              }),
-            { spanName: "aws.lambda", responseStreaming }
-          )
-          yield* api(fixture("triggers", "apigw-v1"), runtimeContext(undefined)).pipe(
-            Effect.provideService(ExtractorChain.ExtractorChain, ExtractorChain.make([]))
-          )
-          assert.strictEqual(invocation?.name, "aws.lambda")
-          return invocation?.attributes.get("http.status_code")
-        })
+        Effect.map(
+          apiInvocation(undefined, { spanName: "aws.lambda", responseStreaming }),
+          ({ invocation }) => invocation.attributes.get("http.status_code")
+        )
       assert.strictEqual(yield* statusOf(true), "200")
       assert.strictEqual(yield* statusOf(false), "502")
       assert.strictEqual(yield* statusOf(undefined), "502")
