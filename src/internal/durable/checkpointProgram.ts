@@ -97,6 +97,12 @@ function* choose<C, F extends Durable.PropagationFailure>(
   )
 }
 
+/** What the candidates give: most envelopes hold none yet, an outcome that needs no program of its own. */
+const fromCandidates = <C, F extends Durable.PropagationFailure>(
+  env: Durable.Env<C>,
+  found: Candidates
+): Durable.Start<C, F> => found.candidates.length === 0 ? noCheckpoint(found.notes) : choose<C, F>(env, found)
+
 /** The rest of the program once the later pages are needed. */
 function* fromLaterPages<C, F extends Durable.PropagationFailure>(
   env: Durable.Env<C>,
@@ -104,8 +110,7 @@ function* fromLaterPages<C, F extends Durable.PropagationFailure>(
   marker: string,
   first: DurableOperations.CheckpointScan
 ): Durable.Program<C, F> {
-  const found = yield* withLaterPages(envelope, marker, first)
-  return found.candidates.length === 0 ? noCheckpoint(found.notes) : yield* choose<C, F>(env, found)
+  return yield* Durable.follow(fromCandidates<C, F>(env, yield* withLaterPages(envelope, marker, first)))
 }
 
 /**
@@ -124,7 +129,5 @@ export const program = <C, F extends Durable.PropagationFailure>(
   }
   const marker = envelope.nextMarker
   if (marker !== undefined) return fromLaterPages<C, F>(env, envelope, marker, first)
-  return first.candidates.length === 0
-    ? noCheckpoint(envelope.notes)
-    : choose<C, F>(env, { candidates: first.candidates, notes: envelope.notes })
+  return fromCandidates<C, F>(env, { candidates: first.candidates, notes: envelope.notes })
 }

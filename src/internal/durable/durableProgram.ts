@@ -80,6 +80,11 @@ export type Program<C, F> = Generator<Request, Outcome<C, F>, unknown>
 /** A durable program's start: its outcome at once when it needs nothing from the driver, else the program to run. */
 export type Start<C, F> = Outcome<C, F> | Program<C, F>
 
+/** A start run as the rest of a program: its outcome as it is, else its program's steps. */
+export function* follow<C, F>(start: Start<C, F>): Program<C, F> {
+  return TriggerProgram.isOutcome(start) ? start : yield* start
+}
+
 /** What a line gives the durable programs. */
 export interface Env<C> {
   /** The context attributed to another extractor. */

@@ -152,6 +152,18 @@ const originalOf = <C>(
   }
 }
 
+/** What the EXECUTION operation gives: its original event's context, or the outcome when there is none to read. */
+const fromExecution = <C extends { readonly source: string }, F>(
+  env: Durable.Env<C>,
+  options: Options,
+  execution: Execution
+): Durable.Start<C, F> => {
+  const original = originalOf(env, options, execution)
+  return original._tag === "Original"
+    ? fromOriginal<C, F>(env, original.event, options.lambdaContext, [...execution.notes])
+    : original
+}
+
 /** The rest of the program once the EXECUTION operation must be looked for on the later pages. */
 function* fromLaterPages<C extends { readonly source: string }, F>(
   env: Durable.Env<C>,
@@ -159,10 +171,7 @@ function* fromLaterPages<C extends { readonly source: string }, F>(
   envelope: DurableOperations.Envelope,
   marker: string
 ): Durable.Program<C, F> {
-  const execution = yield* findOnLaterPages(envelope, marker)
-  const original = originalOf(env, options, execution)
-  if (original._tag !== "Original") return original
-  return yield* fromOriginal<C, F>(env, original.event, options.lambdaContext, [...execution.notes])
+  return yield* Durable.follow(fromExecution<C, F>(env, options, yield* findOnLaterPages(envelope, marker)))
 }
 
 /**
@@ -184,7 +193,5 @@ export const program = <C extends { readonly source: string }, F>(
   const onFirst = DurableOperations.findExecution(envelope.operations, () => DurableArn.executionId(arn))
   const marker = envelope.nextMarker
   if (onFirst === undefined && marker !== undefined) return fromLaterPages<C, F>(env, options, envelope, marker)
-  const original = originalOf(env, options, { operation: onFirst, notes: envelope.notes })
-  if (original._tag !== "Original") return original
-  return fromOriginal<C, F>(env, original.event, options.lambdaContext, [...envelope.notes])
+  return fromExecution<C, F>(env, options, { operation: onFirst, notes: envelope.notes })
 }
