@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { ExtractorName } from "../../internal/extractorName.js"
 import * as XRayHeader from "../../internal/propagation/xRayHeader.js"
-import * as Program from "../../internal/triggers/program.js"
+import type * as Program from "../../internal/triggers/program.js"
 import type { Trigger } from "../../internal/triggers/trigger.js"
 import type { ExtractorFailure } from "../domain/Errors.js"
 import * as TraceContext from "../domain/TraceContext.js"
@@ -57,12 +57,11 @@ export const extractor = (trigger: Trigger, services: Services): TraceExtractor.
     accepts: trigger.accepts,
     textGuard: trigger.textGuard,
     group: trigger.group,
-    extract: (event, lambdaContext) => {
-      const start = trigger.program(env, event, lambdaContext)
-      return Program.isOutcome(start)
-        ? Programs.toExtracted(trigger.name, start)
-        : Programs.rerunnable(trigger.name, start, () => trigger.program(env, event, lambdaContext), answerRequest)
-    }
+    extract: Programs.extract(
+      trigger.name,
+      (event, lambdaContext) => trigger.program(env, event, lambdaContext),
+      () => answerRequest
+    )
   })
 }
 

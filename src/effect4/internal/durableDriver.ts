@@ -12,7 +12,6 @@ import type * as Durable from "../../internal/durable/durableProgram.js"
 import type { ExtractorName } from "../../internal/extractorName.js"
 import type { Invocation } from "../../internal/invocation.js"
 import { err, ok, type Result } from "../../internal/result.js"
-import { isOutcome } from "../../internal/triggers/program.js"
 import { durable } from "../../internal/triggers/trigger.js"
 import type { ExtractorFailure, PropagatorError, TracerUnavailable } from "../domain/Errors.js"
 import * as TraceContext from "../domain/TraceContext.js"
@@ -105,15 +104,9 @@ export const extractor = (
   TraceExtractor.make({
     name,
     group: durable,
-    extract: (event, lambdaContext, invocation) => {
-      const start = programOf(event, lambdaContext, invocation)
-      return isOutcome(start)
-        ? Programs.toExtracted(name, start)
-        : Programs.rerunnable(
-          name,
-          start,
-          () => programOf(event, lambdaContext, invocation),
-          (request) => answer(name, request, services, lambdaContext, invocation)
-        )
-    }
+    extract: Programs.extract(
+      name,
+      programOf,
+      (lambdaContext, invocation) => (request) => answer(name, request, services, lambdaContext, invocation)
+    )
   })

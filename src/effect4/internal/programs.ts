@@ -7,6 +7,7 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import type * as Durable from "../../internal/durable/durableProgram.js"
 import type { ExtractorName } from "../../internal/extractorName.js"
+import type { Invocation } from "../../internal/invocation.js"
 import { isOutcome } from "../../internal/triggers/program.js"
 import * as RecordBatch from "../../internal/triggers/recordBatch.js"
 import { ExtractionError, type ExtractorFailure } from "../domain/Errors.js"
@@ -48,7 +49,7 @@ export const map = <A, E, B>(effect: Effect.Effect<A, E>, f: (a: A) => B): Effec
 /**
  * Runs a program's start for the extractor `source`: an outcome at once, or the program, answering each request
  * with `answer`. A failed answer fails the extractor. The effect resumes the program, so unless it is completed it
- * runs once (see {@link rerunnable}).
+ * runs once (see {@link extract}).
  */
 export const run = <R>(
   source: ExtractorName,
@@ -72,22 +73,36 @@ export const run = <R>(
 }
 
 /**
- * An extractor's effect for a program (callers test a start for an outcome first, and make no closures for it). The
- * effect can be run again, as any effect: a generator resumes only once, so when the program waited on a service (the
- * effect is then not completed, and its first run resumes the program `start` began), every later run runs the start
- * `restart` gives.
+ * An extractor's `extract` over a program: `programOf` starts it on an invocation, `answerOf` gives what answers its
+ * requests there. An outcome is the result at once, with no closure made for it. A program's effect can be run
+ * again, as any effect: a generator resumes only once, so when the program waited on a service (the effect is then
+ * not completed, and its first run resumes the program started here), every later run starts it anew.
  */
-export const rerunnable = <R>(
+export const extract = <R>(
   source: ExtractorName,
-  start: Generator<R, Outcome, unknown>,
-  restart: () => Outcome | Generator<R, Outcome, unknown>,
-  answer: (request: R) => Effect.Effect<unknown, ExtractorFailure>
+  programOf: (
+    event: unknown,
+    lambdaContext: unknown,
+    invocation: Invocation | undefined
+  ) => Outcome | Generator<R, Outcome, unknown>,
+  answerOf: (
+    lambdaContext: unknown,
+    invocation: Invocation | undefined
+  ) => (request: R) => Effect.Effect<unknown, ExtractorFailure>
+) =>
+(
+  event: unknown,
+  lambdaContext: unknown,
+  invocation?: Invocation | undefined
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
+  const start = programOf(event, lambdaContext, invocation)
+  if (isOutcome(start)) return toExtracted(source, start)
+  const answer = answerOf(lambdaContext, invocation)
   const first = run(source, start, answer)
   if (Exit.isExit(first)) return first
   let started = false
   return Effect.suspend(() => {
-    if (started) return run(source, restart(), answer)
+    if (started) return run(source, programOf(event, lambdaContext, invocation), answer)
     started = true
     return first
   })

@@ -11,7 +11,7 @@ import { Propagator } from "../../services/Propagator.js"
 import * as TraceExtractor from "../../services/TraceExtractor.js"
 import * as Completed from "../completed.js"
 import type { ExtractorName } from "../extractorName.js"
-import * as Program from "../triggers/program.js"
+import type * as Program from "../triggers/program.js"
 import * as Schemas from "../triggers/schemas.js"
 import type { Trigger } from "../triggers/trigger.js"
 import * as Programs from "./programs.js"
@@ -48,12 +48,11 @@ export const extractor = (trigger: Trigger, services: Services): TraceExtractor.
     accepts: trigger.accepts,
     textGuard: trigger.textGuard,
     group: trigger.group,
-    extract: (event, lambdaContext) => {
-      const start = trigger.program(env, event, lambdaContext)
-      return Program.isOutcome(start)
-        ? Programs.toExtracted(trigger.name, start)
-        : Programs.rerunnable(trigger.name, start, () => trigger.program(env, event, lambdaContext), answerRequest)
-    }
+    extract: Programs.extract(
+      trigger.name,
+      (event, lambdaContext) => trigger.program(env, event, lambdaContext),
+      () => answerRequest
+    )
   })
 }
 

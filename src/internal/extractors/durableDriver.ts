@@ -21,7 +21,6 @@ import * as Paging from "../durable/paging.js"
 import type { ExtractorName } from "../extractorName.js"
 import type { Invocation } from "../invocation.js"
 import { err, ok } from "../result.js"
-import { isOutcome } from "../triggers/program.js"
 import { durable } from "../triggers/trigger.js"
 import * as Programs from "./programs.js"
 
@@ -88,15 +87,9 @@ export const extractor = (
   TraceExtractor.make({
     name,
     group: durable,
-    extract: (event, lambdaContext, invocation) => {
-      const start = programOf(event, lambdaContext, invocation)
-      return isOutcome(start)
-        ? Programs.toExtracted(name, start)
-        : Programs.rerunnable(
-          name,
-          start,
-          () => programOf(event, lambdaContext, invocation),
-          (request) => answer(name, request, services, lambdaContext, invocation)
-        )
-    }
+    extract: Programs.extract(
+      name,
+      programOf,
+      (lambdaContext, invocation) => (request) => answer(name, request, services, lambdaContext, invocation)
+    )
   })

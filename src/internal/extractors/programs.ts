@@ -12,6 +12,7 @@ import * as TraceExtractor from "../../services/TraceExtractor.js"
 import * as Completed from "../completed.js"
 import type * as Durable from "../durable/durableProgram.js"
 import type { ExtractorName } from "../extractorName.js"
+import type { Invocation } from "../invocation.js"
 import { isOutcome } from "../triggers/program.js"
 import * as RecordBatch from "../triggers/recordBatch.js"
 
@@ -43,7 +44,7 @@ export const toExtracted = (
 /**
  * Runs a program's start for the extractor `source`: an outcome at once, or the program, answering each request
  * with `answer`. A failed answer fails the extractor. The effect resumes the program, so unless it is completed it
- * runs once (see {@link rerunnable}).
+ * runs once (see {@link extract}).
  */
 export const run = <R>(
   source: ExtractorName,
@@ -66,22 +67,36 @@ export const run = <R>(
 }
 
 /**
- * An extractor's effect for a program (callers test a start for an outcome first, and make no closures for it). The
- * effect can be run again, as any effect: a generator resumes only once, so when the program waited on a service (the
- * effect is then not completed, and its first run resumes the program `start` began), every later run runs the start
- * `restart` gives.
+ * An extractor's `extract` over a program: `programOf` starts it on an invocation, `answerOf` gives what answers its
+ * requests there. An outcome is the result at once, with no closure made for it. A program's effect can be run
+ * again, as any effect: a generator resumes only once, so when the program waited on a service (the effect is then
+ * not completed, and its first run resumes the program started here), every later run starts it anew.
  */
-export const rerunnable = <R>(
+export const extract = <R>(
   source: ExtractorName,
-  start: Generator<R, Outcome, unknown>,
-  restart: () => Outcome | Generator<R, Outcome, unknown>,
-  answer: (request: R) => Effect.Effect<unknown, ExtractorFailure>
+  programOf: (
+    event: unknown,
+    lambdaContext: unknown,
+    invocation: Invocation | undefined
+  ) => Outcome | Generator<R, Outcome, unknown>,
+  answerOf: (
+    lambdaContext: unknown,
+    invocation: Invocation | undefined
+  ) => (request: R) => Effect.Effect<unknown, ExtractorFailure>
+) =>
+(
+  event: unknown,
+  lambdaContext: unknown,
+  invocation?: Invocation | undefined
 ): Effect.Effect<TraceExtractor.Extracted, ExtractorFailure> => {
+  const start = programOf(event, lambdaContext, invocation)
+  if (isOutcome(start)) return toExtracted(source, start)
+  const answer = answerOf(lambdaContext, invocation)
   const first = run(source, start, answer)
   if (Completed.isCompleted(first)) return first
   let started = false
   return Effect.suspend(() => {
-    if (started) return run(source, restart(), answer)
+    if (started) return run(source, programOf(event, lambdaContext, invocation), answer)
     started = true
     return first
   })
