@@ -7,7 +7,7 @@
 // - The configured transport (the path a real Lambda takes), over a recording fake: later pages, the latest token,
 //   the SDK's own errors, an Effect handler's failure, the durable metadata on the invocation span, the writer turned
 //   off, the serverless view's span name.
-import type { DurableContext, DurableExecutionClient } from "@aws/durable-execution-sdk-js"
+import type { DurableContext } from "@aws/durable-execution-sdk-js"
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing"
 import { afterAll, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
 import * as Data from "effect/Data"
@@ -26,6 +26,8 @@ import {
 import * as CheckpointName from "../../src/internal/durable/checkpointName.js"
 import * as CheckpointPlan from "../../src/internal/durable/checkpointPlan.js"
 import * as Ids from "../../src/internal/ids.js"
+import { orderArn, orderExecution, reservedStep } from "../integration/support/operations.js"
+import { pagedTransport, type Pages, written } from "../integration/support/transport.js"
 import { durableAttributes, parentId, recordingTracer } from "./support/recordingTracer.js"
 
 type Result = ExtractionResult.ExtractionResult
@@ -216,26 +218,12 @@ describe("DurableTracing (Effect 4) through the local runner (real SDK, checkpoi
 // The configured transport, over a recording fake
 // ---------------------------------------------------------------------------------------------------------------
 
-const ARN = "arn:aws:lambda:us-east-1:123456789012:function:demo:$LATEST/durable-execution/order-42/0e230abf"
+const ARN = orderArn
 
-const execution = {
-  Id: "0e230abf",
-  Type: "EXECUTION",
-  Status: "STARTED",
-  StartTimestamp: 1795584939148,
-  ExecutionDetails: { InputPayload: "{\"orderId\":\"o-42\"}" }
-}
+const execution = orderExecution
 
 // The workflow's first step (positional id "1" → md5 prefix c4ca4238a0b92382), replayed without running.
-const reserved = {
-  Id: "c4ca4238a0b92382",
-  Name: "reserve",
-  Type: "STEP",
-  SubType: "Step",
-  Status: "SUCCEEDED",
-  StartTimestamp: 1795584939186,
-  StepDetails: { Attempt: 1, Result: "\"reserved\"" }
-}
+const reserved = reservedStep
 
 const checkpoint = (n: number, priority: string) => {
   const name = CheckpointName.format(n)
@@ -252,8 +240,6 @@ const checkpoint = (n: number, priority: string) => {
   }
 }
 
-type Pages = Record<string, { readonly Operations: ReadonlyArray<unknown>; readonly NextMarker?: string }>
-
 const envelope = (operations: ReadonlyArray<unknown>, nextMarker?: string) => ({
   DurableExecutionArn: ARN,
   CheckpointToken: "token-0",
@@ -262,31 +248,6 @@ const envelope = (operations: ReadonlyArray<unknown>, nextMarker?: string) => ({
     ...(nextMarker === undefined ? {} : { NextMarker: nextMarker })
   }
 })
-
-const recordingTransport = (pages: Pages = {}) => {
-  const checkpoints: Array<any> = []
-  const markers: Array<string | undefined> = []
-  const client: DurableExecutionClient = {
-    getExecutionState: async (params) => {
-      markers.push(params.Marker)
-      const page = pages[params.Marker ?? ""]
-      if (page === undefined) throw new Error(`unknown marker ${params.Marker}`)
-      return structuredClone(page) as never
-    },
-    checkpoint: async (params) => {
-      checkpoints.push(params)
-      return { CheckpointToken: `token-${checkpoints.length}`, NewExecutionState: { Operations: [] } } as never
-    }
-  }
-  return { checkpoints, client, markers }
-}
-
-const written = (checkpoints: ReadonlyArray<any>) =>
-  checkpoints.flatMap((request) =>
-    (request.Updates as Array<any> ?? []).filter((update) =>
-      update.Action === "SUCCEED" && CheckpointName.parse(update.Name) !== undefined
-    )
-  ).map((update) => ({ name: update.Name as string, headers: JSON.parse(update.Payload) as Record<string, string> }))
 
 const lambdaContext = { awsRequestId: "req-1", getRemainingTimeInMillis: () => 1_500 }
 
@@ -314,7 +275,7 @@ const runOnce = async (
     readonly layer?: Layer.Layer<never>
   } = {}
 ) => {
-  const transport = recordingTransport(options.pages)
+  const transport = pagedTransport(options.pages)
   const seen: Array<Result> = []
   const { keep, layer, pages: _pages, ...rest } = options
   const handler = DurableTracing.make({
@@ -324,7 +285,7 @@ const runOnce = async (
     config: { durableExecutionClient: transport.client }
   })
   const output = await handler(structuredClone(event) as never, lambdaContext)
-  return { output, seen, ...transport }
+  return { output, seen, ...transport, markers: transport.requests.map((request) => request.Marker) }
 }
 
 describe("DurableTracing (Effect 4) over the configured transport", () => {
@@ -348,14 +309,14 @@ describe("DurableTracing (Effect 4) over the configured transport", () => {
       // The extraction fetched pages 2 and 3; the SDK replayed from them without asking again.
       assert.deepStrictEqual(markers, ["page-2", "page-3"])
       // The SDK's own batch (the wait), then the writer's START + SUCCEED with the token the SDK's call returned.
-      const write = checkpoints.at(-1)
-      assert.deepStrictEqual(write.Updates.map((update: any) => [update.Action, update.Name]), [
+      const write = checkpoints.at(-1)!
+      assert.deepStrictEqual(write.Updates!.map((update) => [update.Action, update.Name]), [
         ["START", "_datadog_4"],
         ["SUCCEED", "_datadog_4"]
       ])
       assert.strictEqual(write.CheckpointToken, `token-${checkpoints.length - 1}`)
       assert.notStrictEqual(write.CheckpointToken, "token-0")
-      assert.strictEqual(write.Updates[0].Id, CheckpointPlan.operationId("_datadog_4", ARN))
+      assert.strictEqual(write.Updates![0]!.Id, CheckpointPlan.operationId("_datadog_4", ARN))
       assert.deepStrictEqual(written(checkpoints), [{
         name: "_datadog_4",
         headers: { "x-datadog-trace-id": "111", "x-datadog-parent-id": "48059", "x-datadog-sampling-priority": "2" }
@@ -411,7 +372,7 @@ describe("DurableTracing (Effect 4) over the configured transport", () => {
 
   it.live("does not write when the invocation completes", () =>
     Effect.gen(function*() {
-      const { checkpoints, client } = recordingTransport()
+      const { checkpoints, client } = pagedTransport()
       const handler = DurableTracing.withDurableExecution(
         async (_event: unknown, ctx: DurableContext) => ctx.step("reserve", async () => "never re-run"),
         { durableExecutionClient: client },
@@ -424,7 +385,7 @@ describe("DurableTracing (Effect 4) over the configured transport", () => {
 
   it.live("rethrows the SDK's own error for an event that is not a durable envelope", () =>
     Effect.gen(function*() {
-      const { client } = recordingTransport()
+      const { client } = pagedTransport()
       const handler = DurableTracing.withDurableExecution(async () => "unused", { durableExecutionClient: client })
       const error = yield* Effect.promise(() =>
         handler({ hello: "world" }, lambdaContext).then(() => undefined, (e: unknown) => e)

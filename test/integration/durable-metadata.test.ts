@@ -13,19 +13,13 @@ import * as Effect from "effect/Effect"
 import * as DurableMetadata from "../../src/internal/durable/durableMetadata.js"
 import * as DurableTracing from "../../src/wrappers/DurableTracing.js"
 import { inMemoryTracing } from "../support/otel.js"
-import { reservedStep } from "./support/operations.js"
+import { orderArn, orderExecution, reservedStep } from "./support/operations.js"
 
 const { exporter, layer: TracingLive } = inMemoryTracing("durable-metadata")
 
-const ARN = "arn:aws:lambda:us-east-1:123456789012:function:demo:$LATEST/durable-execution/order-42/0e230abf"
+const ARN = orderArn
 
-const execution = {
-  Id: "0e230abf",
-  Type: "EXECUTION",
-  Status: "STARTED",
-  StartTimestamp: 1795584939148,
-  ExecutionDetails: { InputPayload: "{\"orderId\":\"o-42\"}" }
-}
+const execution = orderExecution
 
 const reserved = reservedStep
 

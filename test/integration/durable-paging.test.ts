@@ -6,11 +6,7 @@
 // local test runner's own client (real SDK, real checkpoint server), with the runner's envelope cut down to its
 // EXECUTION operation as if the service had sent a short first page (the runner's client answers every marker with
 // the whole state, and never paginates by itself).
-import type {
-  CheckpointDurableExecutionRequest,
-  DurableContext,
-  DurableExecutionClient
-} from "@aws/durable-execution-sdk-js"
+import type { DurableContext, DurableExecutionClient } from "@aws/durable-execution-sdk-js"
 import { LocalDurableTestRunner } from "@aws/durable-execution-sdk-js-testing"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import type { Context } from "aws-lambda"
@@ -25,6 +21,7 @@ import type { GetStateRequest } from "../../src/services/DurableState.js"
 import * as DurableTracing from "../../src/wrappers/DurableTracing.js"
 import * as Tracing from "../../src/wrappers/Tracing.js"
 import { reservedStep } from "./support/operations.js"
+import { pagedTransport, type Pages, written } from "./support/transport.js"
 
 const ARN = "arn:aws:lambda:us-east-1:123456789012:function:demo:$LATEST/durable-execution/paged/0e230abf"
 
@@ -57,8 +54,6 @@ const execution = {
 
 const reserve = reservedStep
 
-type Pages = Record<string, { readonly Operations: ReadonlyArray<unknown>; readonly NextMarker?: string }>
-
 /** First page: the EXECUTION operation (and `firstPage`); then the pages, by marker. */
 const envelope = (firstPage: ReadonlyArray<unknown>, nextMarker: string) => ({
   DurableExecutionArn: ARN,
@@ -66,30 +61,7 @@ const envelope = (firstPage: ReadonlyArray<unknown>, nextMarker: string) => ({
   InitialExecutionState: { Operations: [execution, ...firstPage], NextMarker: nextMarker }
 })
 
-const transport = (pages: Pages) => {
-  const requests: Array<GetStateRequest> = []
-  const checkpoints: Array<CheckpointDurableExecutionRequest> = []
-  const client: DurableExecutionClient = {
-    getExecutionState: async (params) => {
-      requests.push({ ...params } as GetStateRequest)
-      const page = pages[params.Marker ?? ""]
-      if (page === undefined) throw new Error(`unknown marker ${params.Marker}`)
-      return structuredClone(page) as never
-    },
-    checkpoint: async (params) => {
-      checkpoints.push(params)
-      return { CheckpointToken: `token-${checkpoints.length}`, NewExecutionState: { Operations: [] } } as never
-    }
-  }
-  return { checkpoints, client, requests }
-}
-
 const lambdaContext = { awsRequestId: "req-1", getRemainingTimeInMillis: () => 1_500 } as unknown as Context
-
-const written = (checkpoints: ReadonlyArray<CheckpointDurableExecutionRequest>) =>
-  checkpoints.flatMap((request) =>
-    (request.Updates ?? []).filter((update) => update.Action === "SUCCEED" && CheckpointName.parse(update.Name))
-  ).map((update) => ({ name: update.Name, headers: JSON.parse(update.Payload!) as Record<string, string> }))
 
 const checkpointAttempt = (result: ExtractionResult) =>
   result.attempts.find((attempt) => attempt.extractor === "durable-checkpoint")
@@ -113,7 +85,7 @@ describe("DurableTracing reads later pages through the SDK's client", () => {
 
   it.effect("finds the newest checkpoint on the last page, fetches each page once, and writes _datadog_4", () =>
     Effect.gen(function*() {
-      const { checkpoints, client, requests } = transport(threePages)
+      const { checkpoints, client, requests } = pagedTransport(threePages)
       const seen: Array<ExtractionResult> = []
       const handler = DurableTracing.make({
         handler: workflow(seen, true),
@@ -151,7 +123,7 @@ describe("DurableTracing reads later pages through the SDK's client", () => {
       const pages: Pages = { "page-2": { Operations: [reserve, checkpoint(1, headers("2"))], NextMarker: "" } }
       const first = [checkpoint(0, headers("1"))]
 
-      const paged = transport(pages)
+      const paged = pagedTransport(pages)
       const seen: Array<ExtractionResult> = []
       const handler = DurableTracing.make({
         handler: workflow(seen, false),
@@ -167,7 +139,7 @@ describe("DurableTracing reads later pages through the SDK's client", () => {
       assert.lengthOf(paged.requests, 1)
 
       // Without paging the first page's _datadog_0 is used, and the attempts say the later pages were not read.
-      const unpaged = transport(pages)
+      const unpaged = pagedTransport(pages)
       const unpagedSeen: Array<ExtractionResult> = []
       const unpagedHandler = DurableTracing.make({
         handler: workflow(unpagedSeen, false),
@@ -188,7 +160,7 @@ describe("DurableTracing reads later pages through the SDK's client", () => {
 
   it.effect("without paging: the attempts say the later pages were not read; the writer still numbers from them", () =>
     Effect.gen(function*() {
-      const { checkpoints, client, requests } = transport(threePages)
+      const { checkpoints, client, requests } = pagedTransport(threePages)
       const seen: Array<ExtractionResult> = []
       const handler = DurableTracing.make({
         handler: workflow(seen, true),
@@ -209,7 +181,7 @@ describe("DurableTracing reads later pages through the SDK's client", () => {
   it.effect("a page the extraction could not read is fetched again by the SDK", () =>
     Effect.gen(function*() {
       let failures = 1
-      const { client, requests } = transport(threePages)
+      const { client, requests } = pagedTransport(threePages)
       const flaky: DurableExecutionClient = {
         ...client,
         getExecutionState: async (params, logger) => {
